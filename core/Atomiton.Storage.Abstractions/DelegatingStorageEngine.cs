@@ -1,0 +1,70 @@
+namespace Atomiton.Storage;
+
+/// <summary>
+/// A base for wrappers: every operation forwards to <see cref="Inner"/> unless overridden.
+/// Copy and move are not forwarded: they run through this wrapper's own load and save, so a
+/// wrapper that transforms content (encryption, compression) stays correct without extra work;
+/// a wrapper that does not transform content may override them to forward.
+/// </summary>
+public abstract class DelegatingStorageEngine : StorageEngine
+{
+    private readonly bool _ownsInner;
+
+    /// <summary>Wraps <paramref name="inner"/>.</summary>
+    /// <param name="inner">The engine beneath this one.</param>
+    /// <param name="ownsInner">Whether disposing this wrapper disposes <paramref name="inner"/> (true in pipelines).</param>
+    protected DelegatingStorageEngine(IStorageEngine inner, bool ownsInner = true)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        Inner = inner;
+        _ownsInner = ownsInner;
+    }
+
+    /// <summary>The engine beneath this one.</summary>
+    public IStorageEngine Inner { get; }
+
+    /// <summary>The inner engine's capabilities, unless overridden.</summary>
+    public override StorageCapabilities Capabilities => Inner.Capabilities;
+
+    /// <inheritdoc />
+    protected override ValueTask<StorageItem> SaveCoreAsync(string key, Stream content, SaveOptions options, CancellationToken cancellationToken) =>
+        Inner.SaveAsync(key, content, options, cancellationToken);
+
+    /// <inheritdoc />
+    protected override ValueTask<StorageReadResult> OpenReadCoreAsync(string key, ReadOptions options, CancellationToken cancellationToken) =>
+        Inner.OpenReadAsync(key, options, cancellationToken);
+
+    /// <inheritdoc />
+    protected override ValueTask<StorageItem> StatCoreAsync(string key, CancellationToken cancellationToken) =>
+        Inner.StatAsync(key, cancellationToken);
+
+    /// <inheritdoc />
+    protected override ValueTask<bool> ExistsCoreAsync(string key, CancellationToken cancellationToken) =>
+        Inner.ExistsAsync(key, cancellationToken);
+
+    /// <inheritdoc />
+    protected override ValueTask<bool> DeleteCoreAsync(string key, DeleteOptions options, CancellationToken cancellationToken) =>
+        Inner.DeleteAsync(key, options, cancellationToken);
+
+    /// <inheritdoc />
+    protected override IAsyncEnumerable<StorageEntry> ListCoreAsync(ListOptions options, CancellationToken cancellationToken) =>
+        Inner.ListAsync(options, cancellationToken);
+
+    /// <summary>The inner engine's information under this wrapper's type, with the inner one nested.</summary>
+    protected override async ValueTask<StorageInfo> GetInfoCoreAsync(CancellationToken cancellationToken)
+    {
+        var inner = await Inner.GetInfoAsync(cancellationToken);
+        return inner with { EngineType = EngineType, Capabilities = Capabilities, Details = StorageItem.EmptyMetadata, Inner = inner };
+    }
+
+    /// <inheritdoc />
+    protected override async ValueTask DisposeCoreAsync()
+    {
+        if (_ownsInner)
+        {
+            await Inner.DisposeAsync();
+        }
+
+        await base.DisposeCoreAsync();
+    }
+}

@@ -1,0 +1,26 @@
+namespace Atomiton.Storage;
+
+/// <summary>
+/// Options of a listing. Prefixes are plain string prefixes: <c>a/b</c> matches <c>a/b/x</c> and
+/// <c>a/bc/x</c>; <c>a/b/</c> matches only the first. Results come in ordinal key order.
+/// </summary>
+public sealed record ListOptions
+{
+    /// <summary>Default options: every key, recursively.</summary>
+    public static ListOptions Default { get; } = new();
+
+    /// <summary>Only keys starting with this string; empty for all.</summary>
+    public string Prefix { get; init; } = string.Empty;
+
+    /// <summary>
+    /// True (the default) to list every key under the prefix; false to list keys with no further
+    /// <c>/</c> after the prefix plus, once each, the common prefixes (ending with <c>/</c>) of deeper keys.
+    /// </summary>
+    public bool Recursive { get; init; } = true;
+
+    /// <summary>Only entries whose key (or common prefix) is ordinally greater than this.</summary>
+    public string? StartAfter { get; init; }
+
+    /// <summary>How many entries to fetch from the backend per round trip; a hint, null for the engine's default.</summary>
+    public int? PageSize { get; init; }
+}

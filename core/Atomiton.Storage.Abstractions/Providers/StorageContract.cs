@@ -1,0 +1,11 @@
+namespace Atomiton.Storage.Providers;
+
+/// <summary>The version of this contract. The host refuses plugins built against another major version.</summary>
+public static class StorageContract
+{
+    /// <summary>The contract's major version; it changes only with a breaking change to the contract.</summary>
+    public const int MajorVersion = 1;
+
+    /// <summary>The assembly version of the contract the process loaded.</summary>
+    public static Version Version { get; } = typeof(StorageContract).Assembly.GetName().Version ?? new Version(MajorVersion, 0);
+}

@@ -1,0 +1,306 @@
+using System.Runtime.CompilerServices;
+
+namespace Atomiton.Storage;
+
+/// <summary>
+/// A base for engines: it checks keys, prefixes, arguments, declared capabilities, cancellation
+/// and disposal once, adds the provider, operation and key to every <see cref="StorageException"/>,
+/// and implements <see cref="ExistsAsync"/>, <see cref="CopyAsync"/> and <see cref="MoveAsync"/>
+/// from the other operations (override them when the backend does better). Derived classes
+/// implement the <c>…CoreAsync</c> methods and may assume valid arguments.
+/// </summary>
+public abstract class StorageEngine : IStorageEngine
+{
+    private int _disposed;
+
+    /// <inheritdoc />
+    public abstract string EngineType { get; }
+
+    /// <inheritdoc />
+    public abstract StorageCapabilities Capabilities { get; }
+
+    /// <summary>True once <see cref="DisposeAsync"/> has run.</summary>
+    protected bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    /// <inheritdoc />
+    public async ValueTask<StorageItem> SaveAsync(string key, Stream content, SaveOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        options ??= SaveOptions.Default;
+        Enter(key, "save", StorageCapabilities.Write, cancellationToken);
+        if (!content.CanRead)
+        {
+            throw new StorageException(StorageErrorCode.InvalidArgument, $"The content stream for key '{key}' cannot be read (was it disposed?). Pass an open, readable stream.")
+            { Key = key, Provider = EngineType, Operation = "save" };
+        }
+
+        Require(options.Condition.Kind == WriteConditionKind.IfNotExists, StorageCapabilities.CreateOnly, "create-only saves");
+        Require(options.Condition.Kind == WriteConditionKind.IfMatch, StorageCapabilities.ConditionalWrite, "if-match saves");
+        Require(options.ContentType is not null, StorageCapabilities.ContentType, "content types");
+        Require(options.Metadata is { Count: > 0 }, StorageCapabilities.UserMetadata, "user metadata");
+        StorageMetadata.Validate(options.Metadata, key, EngineType);
+        if (options.ExpectedLength is < 0)
+        {
+            throw new StorageException(StorageErrorCode.InvalidArgument, $"ExpectedLength for key '{key}' is negative.") { Key = key, Provider = EngineType, Operation = "save" };
+        }
+
+        try
+        {
+            return await SaveCoreAsync(key, content, options, cancellationToken);
+        }
+        catch (StorageException e) when (NeedsContext(e))
+        {
+            throw e.WithContext(EngineType, "save", key);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<StorageReadResult> OpenReadAsync(string key, ReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= ReadOptions.Default;
+        Enter(key, "load", StorageCapabilities.Read, cancellationToken);
+        Require(options.Range is not null, StorageCapabilities.RangeRead, "ranged reads");
+        Require(options.IfNoneMatch is not null, StorageCapabilities.ConditionalRead, "if-none-match loads");
+        try
+        {
+            return await OpenReadCoreAsync(key, options, cancellationToken);
+        }
+        catch (StorageException e) when (NeedsContext(e))
+        {
+            throw e.WithContext(EngineType, "load", key);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<StorageItem> StatAsync(string key, CancellationToken cancellationToken = default)
+    {
+        Enter(key, "stat", StorageCapabilities.Read, cancellationToken);
+        try
+        {
+            return await StatCoreAsync(key, cancellationToken);
+        }
+        catch (StorageException e) when (NeedsContext(e))
+        {
+            throw e.WithContext(EngineType, "stat", key);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> ExistsAsync(string key, CancellationToken cancellationToken = default)
+    {
+        Enter(key, "exists", StorageCapabilities.Read, cancellationToken);
+        try
+        {
+            return await ExistsCoreAsync(key, cancellationToken);
+        }
+        catch (StorageException e) when (NeedsContext(e))
+        {
+            throw e.WithContext(EngineType, "exists", key);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> DeleteAsync(string key, DeleteOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= DeleteOptions.Default;
+        Enter(key, "delete", StorageCapabilities.Delete, cancellationToken);
+        Require(options.IfMatch is not null, StorageCapabilities.ConditionalWrite, "if-match deletes");
+        try
+        {
+            return await DeleteCoreAsync(key, options, cancellationToken);
+        }
+        catch (StorageException e) when (NeedsContext(e))
+        {
+            throw e.WithContext(EngineType, "delete", key);
+        }
+    }
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<StorageEntry> ListAsync(ListOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= ListOptions.Default;
+        ThrowIfDisposed();
+        StorageKey.ValidatePrefix(options.Prefix, EngineType, "list");
+        Require(true, StorageCapabilities.List, "listing");
+        Require(!options.Recursive, StorageCapabilities.ShallowList, "shallow listing");
+        if (options.PageSize is <= 0)
+        {
+            throw new StorageException(StorageErrorCode.InvalidArgument, $"PageSize must be positive; it is {options.PageSize}.") { Provider = EngineType, Operation = "list" };
+        }
+
+        return ListWithContextAsync(options, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<StorageItem> CopyAsync(string sourceKey, string destinationKey, WriteCondition condition = default, CancellationToken cancellationToken = default)
+    {
+        EnterTransfer(sourceKey, destinationKey, "copy", condition, cancellationToken);
+        try
+        {
+            return await CopyCoreAsync(sourceKey, destinationKey, condition, cancellationToken);
+        }
+        catch (StorageException e) when (NeedsContext(e))
+        {
+            throw e.WithContext(EngineType, "copy", sourceKey);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<StorageItem> MoveAsync(string sourceKey, string destinationKey, WriteCondition condition = default, CancellationToken cancellationToken = default)
+    {
+        EnterTransfer(sourceKey, destinationKey, "move", condition, cancellationToken);
+        Require(true, StorageCapabilities.Delete, "move (it deletes the source)");
+        try
+        {
+            return await MoveCoreAsync(sourceKey, destinationKey, condition, cancellationToken);
+        }
+        catch (StorageException e) when (NeedsContext(e))
+        {
+            throw e.WithContext(EngineType, "move", sourceKey);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<StorageInfo> GetInfoAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        cancellationToken.ThrowIfCancellationRequested();
+        return await GetInfoCoreAsync(cancellationToken);
+    }
+
+    /// <summary>Releases the engine; later calls throw <see cref="ObjectDisposedException"/>. Safe to call twice.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            await DisposeCoreAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Stores content; arguments are valid and capabilities checked.</summary>
+    protected abstract ValueTask<StorageItem> SaveCoreAsync(string key, Stream content, SaveOptions options, CancellationToken cancellationToken);
+
+    /// <summary>Opens content; arguments are valid and capabilities checked.</summary>
+    protected abstract ValueTask<StorageReadResult> OpenReadCoreAsync(string key, ReadOptions options, CancellationToken cancellationToken);
+
+    /// <summary>Reads metadata; the key is valid.</summary>
+    protected abstract ValueTask<StorageItem> StatCoreAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Deletes; arguments are valid and capabilities checked.</summary>
+    protected abstract ValueTask<bool> DeleteCoreAsync(string key, DeleteOptions options, CancellationToken cancellationToken);
+
+    /// <summary>Lists; the prefix is valid and capabilities checked. Must yield in ordinal key order and honour every option.</summary>
+    protected abstract IAsyncEnumerable<StorageEntry> ListCoreAsync(ListOptions options, CancellationToken cancellationToken);
+
+    /// <summary>Reports type, platform, connection, capabilities and limits.</summary>
+    protected abstract ValueTask<StorageInfo> GetInfoCoreAsync(CancellationToken cancellationToken);
+
+    /// <summary>Whether a key exists; by default a stat that maps NotFound to false.</summary>
+    protected virtual async ValueTask<bool> ExistsCoreAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await StatCoreAsync(key, cancellationToken);
+            return true;
+        }
+        catch (StorageException e) when (e.Code == StorageErrorCode.NotFound)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Copies by streaming the source into a save of the destination (bounded memory).</summary>
+    protected virtual async ValueTask<StorageItem> CopyCoreAsync(string sourceKey, string destinationKey, WriteCondition condition, CancellationToken cancellationToken)
+    {
+        await using var source = await OpenReadCoreAsync(sourceKey, ReadOptions.Default, cancellationToken);
+        var options = new SaveOptions
+        {
+            Condition = condition,
+            ContentType = Capabilities.HasFlag(StorageCapabilities.ContentType) ? source.Item.ContentType : null,
+            Metadata = Capabilities.HasFlag(StorageCapabilities.UserMetadata) ? source.Item.Metadata : null,
+            ExpectedLength = source.Item.Size,
+        };
+        return await SaveCoreAsync(destinationKey, source.Content, options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Moves by copying, then deleting the source only if it is unchanged since it was copied
+    /// (when the engine supports if-match deletes), so a concurrent write to the source is never lost.
+    /// </summary>
+    protected virtual async ValueTask<StorageItem> MoveCoreAsync(string sourceKey, string destinationKey, WriteCondition condition, CancellationToken cancellationToken)
+    {
+        var sourceItem = await StatCoreAsync(sourceKey, cancellationToken);
+        var copied = await CopyCoreAsync(sourceKey, destinationKey, condition, cancellationToken);
+        var deleteOptions = Capabilities.HasFlag(StorageCapabilities.ConditionalWrite)
+            ? new DeleteOptions { IfMatch = sourceItem.ETag }
+            : DeleteOptions.Default;
+        await DeleteCoreAsync(sourceKey, deleteOptions, cancellationToken);
+        return copied;
+    }
+
+    /// <summary>Releases resources; called once.</summary>
+    protected virtual ValueTask DisposeCoreAsync() => ValueTask.CompletedTask;
+
+    /// <summary>Throws <see cref="ObjectDisposedException"/> once the engine is disposed.</summary>
+    protected void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(IsDisposed, this);
+
+    private async IAsyncEnumerable<StorageEntry> ListWithContextAsync(ListOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await using var enumerator = ListCoreAsync(options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            StorageEntry entry;
+            try
+            {
+                if (!await enumerator.MoveNextAsync())
+                {
+                    yield break;
+                }
+
+                entry = enumerator.Current;
+            }
+            catch (StorageException e) when (NeedsContext(e))
+            {
+                throw e.WithContext(EngineType, "list", options.Prefix);
+            }
+
+            yield return entry;
+        }
+    }
+
+    private void Enter(string key, string operation, StorageCapabilities needed, CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        StorageKey.Validate(key, EngineType, operation);
+        cancellationToken.ThrowIfCancellationRequested();
+        Require(true, needed, operation);
+    }
+
+    private void EnterTransfer(string sourceKey, string destinationKey, string operation, WriteCondition condition, CancellationToken cancellationToken)
+    {
+        Enter(sourceKey, operation, StorageCapabilities.Read | StorageCapabilities.Write, cancellationToken);
+        StorageKey.Validate(destinationKey, EngineType, operation);
+        if (string.Equals(sourceKey, destinationKey, StringComparison.Ordinal)
+            || (Capabilities.HasFlag(StorageCapabilities.CaseInsensitiveKeys) && string.Equals(sourceKey, destinationKey, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new StorageException(StorageErrorCode.InvalidArgument, $"Cannot {operation} key '{sourceKey}' onto itself. Choose a different destination key.")
+            { Key = sourceKey, Provider = EngineType, Operation = operation };
+        }
+
+        Require(condition.Kind == WriteConditionKind.IfNotExists, StorageCapabilities.CreateOnly, $"create-only {operation}");
+        Require(condition.Kind == WriteConditionKind.IfMatch, StorageCapabilities.ConditionalWrite, $"if-match {operation}");
+    }
+
+    private void Require(bool used, StorageCapabilities needed, string what)
+    {
+        if (used && (Capabilities & needed) != needed)
+        {
+            throw StorageException.Unsupported(what, EngineType);
+        }
+    }
+
+    private static bool NeedsContext(StorageException e) => e.Provider is null || e.Operation is null;
+}

@@ -1,0 +1,89 @@
+namespace Atomiton.Storage;
+
+/// <summary>Byte-array forms and bulk helpers over any <see cref="IStorageEngine"/>.</summary>
+public static class StorageEngineExtensions
+{
+    /// <summary>Saves <paramref name="content"/> under <paramref name="key"/>; see <see cref="IStorageEngine.SaveAsync"/>.</summary>
+    public static ValueTask<StorageItem> SaveAsync(this IStorageEngine engine, string key, ReadOnlyMemory<byte> content, SaveOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        return SaveBytesAsync(engine, key, content, options, cancellationToken);
+    }
+
+    /// <summary>Loads a whole object into memory. Use <see cref="IStorageEngine.OpenReadAsync"/> for large objects.</summary>
+    /// <exception cref="StorageException">NotFound, or any error of <see cref="IStorageEngine.OpenReadAsync"/>.</exception>
+    public static async ValueTask<byte[]> LoadBytesAsync(this IStorageEngine engine, string key, ReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        await using var result = await engine.OpenReadAsync(key, options, cancellationToken);
+        return await ReadAllAsync(result, cancellationToken);
+    }
+
+    /// <summary>Reads the rest of an opened object into an array.</summary>
+    public static async ValueTask<byte[]> ReadAllAsync(this StorageReadResult result, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var content = result.Content;
+        if (content is MemoryStream { Position: 0 } memory)
+        {
+            return memory.ToArray();
+        }
+
+        using var buffer = new MemoryStream(content.CanSeek ? (int)Math.Min(int.MaxValue, Math.Max(0, content.Length - content.Position)) : (int)Math.Min(result.Item.Size, 1 << 20));
+        await content.CopyToAsync(buffer, cancellationToken);
+        return buffer.ToArray();
+    }
+
+    /// <summary>Deletes every object whose key starts with <paramref name="prefix"/> (a subtree when it ends with '/').</summary>
+    /// <returns>How many objects were deleted.</returns>
+    public static async ValueTask<long> DeletePrefixAsync(this IStorageEngine engine, string prefix, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(prefix);
+        long deleted = 0;
+        string? startAfter = null;
+        while (true)
+        {
+            // Delete in batches re-listed after each one, so deletion never races the enumeration.
+            var batch = new List<string>(256);
+            await foreach (var entry in engine.ListAsync(new ListOptions { Prefix = prefix, StartAfter = startAfter }, cancellationToken))
+            {
+                batch.Add(entry.Key);
+                if (batch.Count == 256)
+                {
+                    break;
+                }
+            }
+
+            foreach (var key in batch)
+            {
+                if (await engine.DeleteAsync(key, null, cancellationToken))
+                {
+                    deleted++;
+                }
+            }
+
+            if (batch.Count < 256)
+            {
+                return deleted;
+            }
+
+            startAfter = batch[^1];
+        }
+    }
+
+    /// <summary>Whether the engine declares every capability in <paramref name="capabilities"/>.</summary>
+    public static bool Supports(this IStorageEngine engine, StorageCapabilities capabilities)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        return (engine.Capabilities & capabilities) == capabilities;
+    }
+
+    private static async ValueTask<StorageItem> SaveBytesAsync(IStorageEngine engine, string key, ReadOnlyMemory<byte> content, SaveOptions? options, CancellationToken cancellationToken)
+    {
+        using var stream = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(content, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(content.ToArray(), writable: false);
+        return await engine.SaveAsync(key, stream, options, cancellationToken);
+    }
+}

@@ -1,0 +1,59 @@
+namespace Atomiton.Storage;
+
+/// <summary>
+/// What went wrong in a storage operation. Every engine maps its backend's failures onto these
+/// codes, so callers handle one set of errors whatever the backend.
+/// </summary>
+public enum StorageErrorCode
+{
+    /// <summary>An error no other code describes; see the inner exception.</summary>
+    Unknown = 0,
+
+    /// <summary>The key does not exist (load, stat, copy or move source).</summary>
+    NotFound,
+
+    /// <summary>The credentials are valid but do not allow the operation, or a path escapes the engine's root.</summary>
+    AccessDenied,
+
+    /// <summary>The account's or engine's configured quota would be exceeded.</summary>
+    QuotaExceeded,
+
+    /// <summary>The backend could not be reached or the connection broke. Usually transient.</summary>
+    NetworkError,
+
+    /// <summary>Content could not be serialized or deserialized (for example malformed JSON).</summary>
+    SerializationError,
+
+    /// <summary>The credentials are missing, expired or wrong.</summary>
+    AuthenticationFailed,
+
+    /// <summary>The engine does not support the operation; see <see cref="StorageCapabilities"/>.</summary>
+    UnsupportedOperation,
+
+    /// <summary>The device or backend has no space left.</summary>
+    StorageFull,
+
+    /// <summary>A conditional write or delete failed: the key exists (create-only) or its ETag changed (if-match).</summary>
+    Conflict,
+
+    /// <summary>The backend throttled the request; <see cref="StorageException.RetryAfter"/> may hint when to retry. Transient.</summary>
+    RateLimited,
+
+    /// <summary>Stored data is tampered, truncated or corrupt, or was written with another key.</summary>
+    Integrity,
+
+    /// <summary>The key (or prefix) breaks the key grammar; the message names the rule.</summary>
+    InvalidKey,
+
+    /// <summary>The engine or pipeline configuration is invalid; the message names the pipeline, stage and option.</summary>
+    InvalidConfiguration,
+
+    /// <summary>The operation did not finish within its time budget. Transient.</summary>
+    Timeout,
+
+    /// <summary>The object is larger than the engine accepts (<see cref="StorageLimits.MaxObjectSize"/>).</summary>
+    ObjectTooLarge,
+
+    /// <summary>An argument other than the key is invalid: metadata, a range, an unreadable stream, a copy onto itself.</summary>
+    InvalidArgument,
+}

@@ -1,0 +1,99 @@
+namespace Atomiton.Storage;
+
+/// <summary>
+/// The one exception type storage operations throw (besides <see cref="OperationCanceledException"/>
+/// for cancellation and <see cref="ArgumentNullException"/> for null arguments). It carries a
+/// <see cref="Code"/>, whether retrying may help, and the provider, operation and key involved.
+/// Messages never contain secrets or content.
+/// </summary>
+public sealed class StorageException : Exception
+{
+    /// <summary>Creates an error with a code and a message that says what went wrong and what to do.</summary>
+    /// <param name="code">What went wrong.</param>
+    /// <param name="message">What went wrong and what to do about it.</param>
+    /// <param name="innerException">The backend's own error, if any.</param>
+    public StorageException(StorageErrorCode code, string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Code = code;
+        IsTransient = IsTransientByDefault(code);
+    }
+
+    /// <summary>Creates an unknown error. Prefer the constructor that takes a code.</summary>
+    public StorageException() : this(StorageErrorCode.Unknown, "A storage operation failed.")
+    {
+    }
+
+    /// <summary>Creates an unknown error. Prefer the constructor that takes a code.</summary>
+    public StorageException(string message) : this(StorageErrorCode.Unknown, message)
+    {
+    }
+
+    /// <summary>Creates an unknown error. Prefer the constructor that takes a code.</summary>
+    public StorageException(string message, Exception innerException)
+        : this(StorageErrorCode.Unknown, message, innerException)
+    {
+    }
+
+    /// <summary>What went wrong.</summary>
+    public StorageErrorCode Code { get; }
+
+    /// <summary>True when the same operation may succeed if retried (network errors, throttling, timeouts).</summary>
+    public bool IsTransient { get; init; }
+
+    /// <summary>The provider (engine type) that raised the error, such as <c>filesystem</c>.</summary>
+    public string? Provider { get; init; }
+
+    /// <summary>The operation that failed, such as <c>save</c> or <c>list</c>.</summary>
+    public string? Operation { get; init; }
+
+    /// <summary>The key (or prefix) involved, when there is one.</summary>
+    public string? Key { get; init; }
+
+    /// <summary>For <see cref="StorageErrorCode.RateLimited"/>: how long the backend asked callers to wait.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>Whether errors with this code are transient unless said otherwise.</summary>
+    public static bool IsTransientByDefault(StorageErrorCode code) =>
+        code is StorageErrorCode.NetworkError or StorageErrorCode.RateLimited or StorageErrorCode.Timeout;
+
+    /// <summary>The key was not found.</summary>
+    public static StorageException NotFound(string key, string? provider = null, string? operation = null) =>
+        new(StorageErrorCode.NotFound, $"No object is stored under key '{key}'. Check the key, or list the prefix to see what exists.")
+        { Key = key, Provider = provider, Operation = operation };
+
+    /// <summary>A conditional write failed because the key already exists.</summary>
+    public static StorageException AlreadyExists(string key, string? provider = null, string? operation = null) =>
+        new(StorageErrorCode.Conflict, $"Key '{key}' already exists and the write was create-only; nothing was changed. Load it and write with its ETag to replace it.")
+        { Key = key, Provider = provider, Operation = operation };
+
+    /// <summary>A conditional write or delete failed because the current ETag differs from the expected one.</summary>
+    public static StorageException ETagMismatch(string key, string expectedETag, string? provider = null, string? operation = null) =>
+        new(StorageErrorCode.Conflict, $"Key '{key}' changed since ETag {expectedETag} was read (or no longer exists); nothing was changed. Reload it and retry with the current ETag.")
+        { Key = key, Provider = provider, Operation = operation };
+
+    /// <summary>The engine does not support an operation.</summary>
+    public static StorageException Unsupported(string operation, string provider, string? detail = null) =>
+        new(StorageErrorCode.UnsupportedOperation, $"The '{provider}' engine does not support {operation}{(detail is null ? "" : ": " + detail)}. Check its capabilities with GetInfoAsync, or put a stage that provides it in the pipeline.")
+        { Provider = provider, Operation = operation };
+
+    /// <summary>Builds a copy of this error that also names the provider, operation and key, keeping what it already names.</summary>
+    public StorageException WithContext(string? provider, string? operation, string? key) =>
+        Provider is not null && Operation is not null && (Key is not null || key is null)
+            ? this
+            : new StorageException(Code, Message, InnerException ?? this)
+            {
+                IsTransient = IsTransient,
+                Provider = Provider ?? provider,
+                Operation = Operation ?? operation,
+                Key = Key ?? key,
+                RetryAfter = RetryAfter,
+            };
+
+    /// <inheritdoc />
+    public override string ToString()
+    {
+        var context = $"[{Code}{(IsTransient ? ", transient" : "")}{(Provider is null ? "" : ", provider=" + Provider)}{(Operation is null ? "" : ", operation=" + Operation)}{(Key is null ? "" : ", key=" + Key)}]";
+        return context + " " + base.ToString();
+    }
+}
