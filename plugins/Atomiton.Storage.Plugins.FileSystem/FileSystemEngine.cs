@@ -71,6 +71,9 @@ public sealed partial class FileSystemEngine : StorageEngine
     /// <summary>The canonical base folder every object lives under.</summary>
     public string BaseDirectory => _paths.BaseDirectory;
 
+    /// <summary>How many temporary files of interrupted saves this instance removed when it started.</summary>
+    internal int RemovedTemporaryFiles => _temporary.Removed;
+
     /// <inheritdoc />
     protected override async ValueTask<StorageItem> SaveCoreAsync(string key, Stream content, SaveOptions options, CancellationToken cancellationToken)
     {

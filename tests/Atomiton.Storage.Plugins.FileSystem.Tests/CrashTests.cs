@@ -20,6 +20,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
     {
         var random = new Random(Seed);
         int checkedKeys = 0;
+        int interruptedSaves = 0;
         for (int run = 0; run < Kills; run++)
         {
             bool durable = run % 2 == 1;
@@ -31,14 +32,17 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
             }
 
             AssertOnlyObjectFilesOutsideInternalFolders();
-            checkedKeys += await VerifyEveryKeyAsync(run);
+            var (keys, removed) = await VerifyEveryKeyAsync(run);
+            checkedKeys += keys;
+            interruptedSaves += removed;
         }
 
-        output.WriteLine($"{Kills} kills, {checkedKeys} key checks.");
+        output.WriteLine($"{Kills} kills, {interruptedSaves} saves interrupted mid-write, {checkedKeys} key checks.");
         Assert.True(checkedKeys > Kills, "The workers should have left objects to check.");
+        Assert.True(interruptedSaves >= Kills / 10, $"Only {interruptedSaves} kills landed in the middle of a save; the test would prove little.");
     }
 
-    private async Task<int> VerifyEveryKeyAsync(int run)
+    private async Task<(int Keys, int RemovedTemporaries)> VerifyEveryKeyAsync(int run)
     {
         var logger = new RecordingLogger();
         await using var engine = new FileSystemEngine(new FileSystemOptions { BaseDir = _folder.Path }, logger: logger);
@@ -67,7 +71,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         Assert.True(logger.Warnings.IsEmpty, $"After kill {run}: {string.Join("; ", logger.Warnings)}");
         // The fresh engine removed the killed writer's temporary files: only its own owner file remains.
         Assert.Single(Directory.GetFileSystemEntries(Path.Combine(_folder.Path, "%_tmp")));
-        return count;
+        return (count, engine.RemovedTemporaryFiles);
     }
 
     // Temporary files live only in %_tmp; anything else on disk is an object file or a folder with an encoded name.
