@@ -90,6 +90,7 @@ public sealed partial class FileSystemEngine : StorageEngine
             byte[] header = ObjectHeader.Prepare(key, options.ContentType, options.Metadata);
             string temporary = _temporary.NextPath();
             SafeFileHandle? handle = null;
+            bool committed = false;
             try
             {
                 handle = File.OpenHandle(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.None,
@@ -97,12 +98,17 @@ public sealed partial class FileSystemEngine : StorageEngine
                 RandomAccess.Write(handle, header, 0);
                 long size = await WriteContentAsync(key, handle, header.Length, content, options.ExpectedLength, cancellationToken);
                 cancellationToken.ThrowIfCancellationRequested();
-                return await CommitAsync(key, path, temporary, handle, size, options, cancellationToken);
+                var item = await CommitAsync(key, path, temporary, handle, size, options, cancellationToken);
+                committed = true;
+                return item;
             }
             finally
             {
                 handle?.Dispose();
-                TemporaryArea.Discard(temporary);
+                if (!committed)
+                {
+                    TemporaryArea.Discard(temporary);
+                }
             }
         }
         catch (Exception e) when (IOErrors.IsTranslatable(e))
