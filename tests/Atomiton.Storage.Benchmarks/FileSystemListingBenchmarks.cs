@@ -7,7 +7,7 @@ using FluentStorage.Storage;
 namespace Atomiton.Storage.Benchmarks;
 
 /// <summary>Listing 100,000 keys of one folder: the engine against Directory.EnumerateFiles and FluentStorage's disk store.</summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
 [MemoryDiagnoser]
 public class FileSystemListingBenchmarks
 {

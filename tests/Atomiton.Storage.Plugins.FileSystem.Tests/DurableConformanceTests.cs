@@ -8,7 +8,7 @@ public sealed class DurableConformanceTests : StorageConformanceTests, IDisposab
     private int _engines;
     private readonly TemporaryFolder _folder = new("kit-durable");
 
-    protected override int ManyKeysCount => 5_000;
+    protected override int ManyKeysCount => 1_000;
 
     protected override long LargeObjectSize => 16L * 1024 * 1024;
 
