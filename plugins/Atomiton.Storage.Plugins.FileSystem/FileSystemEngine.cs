@@ -143,8 +143,7 @@ public sealed partial class FileSystemEngine : StorageEngine
             }
 
             var (start, length) = options.Range is { } range ? range.Resolve(header.ContentLength) : (0, header.ContentLength);
-            file.Position = header.Length + start;
-            var result = new StorageReadResult(item, new ContentStream(file, length));
+            var result = new StorageReadResult(item, new ContentStream(file, header.Length + start, length));
             file = null;
             return ValueTask.FromResult(result);
         }
