@@ -3,6 +3,7 @@ using System.Globalization;
 namespace Atomiton.Storage.Plugins.FileSystem.Tests;
 
 /// <summary>Conditional writes hold across processes sharing one baseDir.</summary>
+[Collection(RunsAlone.Name)]
 public sealed class CrossProcessTests : IDisposable
 {
     private readonly TemporaryFolder _folder = new("cross-process");
