@@ -12,8 +12,8 @@ public sealed class CrossProcessTests : IDisposable
     public async Task Two_processes_racing_create_only_saves_win_each_key_exactly_once()
     {
         const int keys = 1000;
-        using var first = new WorkerProcess("create", _folder.Path, keys.ToString(CultureInfo.InvariantCulture));
-        using var second = new WorkerProcess("create", _folder.Path, keys.ToString(CultureInfo.InvariantCulture));
+        using var first = new WorkerProcess("create", _folder.Path, keys.ToString(CultureInfo.InvariantCulture), "1");
+        using var second = new WorkerProcess("create", _folder.Path, keys.ToString(CultureInfo.InvariantCulture), "2");
         await first.ReadUntilAsync("ready");
         await second.ReadUntilAsync("ready");
 
