@@ -20,7 +20,7 @@ public sealed class StorageHost : IDisposable
     private readonly PipelinePlanner _planner;
     private readonly PipelineBuilder _builder;
 
-    private StorageHost(StorageHostOptions options, StorageConfiguration configuration, ProviderCatalogue catalogue, IReadOnlyList<PluginLoader> loaders)
+    internal StorageHost(StorageHostOptions options, StorageConfiguration configuration, ProviderCatalogue catalogue, IReadOnlyList<PluginLoader> loaders)
     {
         Configuration = configuration;
         Catalogue = catalogue;
