@@ -59,28 +59,6 @@ public sealed class OptionsBindingTests : IDisposable
     }
 
     [Fact]
-    public async Task Environment_variables_override_the_file()
-    {
-        string stage = "s" + Guid.NewGuid().ToString("N");
-        string variable = $"ATOMITON__STAGES__{stage.ToUpperInvariant()}__OPTIONS__SIZE";
-        Environment.SetEnvironmentVariable(variable, "77");
-        try
-        {
-            using var host = TestHosts.Create(_temp, $$"""
-                { "stages": { "{{stage}}": { "type": "probe", "options": { "size": 5 } } }, "pipelines": { "p": { "chain": ["{{stage}}"] } } }
-                """);
-
-            await using var engine = (ProbeEngine)await host.BuildPipelineAsync("p");
-
-            Assert.Equal(77, engine.Options.Size);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(variable, null);
-        }
-    }
-
-    [Fact]
     public async Task A_pipeline_that_is_not_built_does_not_need_its_secrets_but_validate_reports_every_missing_one()
     {
         string first = "ATOMITON_TEST_UNSET_" + Guid.NewGuid().ToString("N");
