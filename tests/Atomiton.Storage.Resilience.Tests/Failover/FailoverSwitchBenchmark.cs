@@ -10,6 +10,7 @@ namespace Atomiton.Storage.Resilience.Tests.Failover;
 /// mocks on the real clock (1–2 ms latency each), over repeated trials. The figures go to the test
 /// output and docs/benchmarks-resilience.md; the test fails above the 250 ms target.
 /// </summary>
+[Collection(TimingSensitive.Name)]
 public sealed class FailoverSwitchBenchmark(ITestOutputHelper output)
 {
     private const int Trials = 20;
