@@ -67,4 +67,17 @@ public sealed class CircuitBreakerEngineTests
         Assert.Equal(CircuitStatus.Closed, engine.Status);
         Assert.Equal(10, mock.Calls[MockOperation.Stat]);
     }
+
+    [Fact]
+    public async Task Provider_builds_the_stage_over_the_inner_engine()
+    {
+        var provider = new CircuitBreakerProvider();
+        var context = new Atomiton.Storage.Providers.StorageProviderContext { PipelineName = "main", StageName = "circuit-breaker", Inner = new Atomiton.Storage.Memory.MemoryEngine() };
+
+        await using var engine = await provider.CreateAsync(new CircuitBreakerOptions(), context);
+
+        Assert.Equal("circuit-breaker", engine.EngineType);
+        Assert.Equal(Atomiton.Storage.Providers.StorageProviderKind.Wrapper, provider.Kind);
+        Assert.False(string.IsNullOrWhiteSpace(provider.Description));
+    }
 }

@@ -64,4 +64,17 @@ public sealed class TimeoutEngineTests
         Assert.Null(error.Key);
         Assert.Contains("The info did not finish", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Provider_builds_the_stage_over_the_inner_engine()
+    {
+        var provider = new TimeoutProvider();
+        var context = new Atomiton.Storage.Providers.StorageProviderContext { PipelineName = "main", StageName = "timeout", Inner = new Atomiton.Storage.Memory.MemoryEngine() };
+
+        await using var engine = await provider.CreateAsync(new TimeoutOptions(), context);
+
+        Assert.Equal("timeout", engine.EngineType);
+        Assert.Equal(Atomiton.Storage.Providers.StorageProviderKind.Wrapper, provider.Kind);
+        Assert.False(string.IsNullOrWhiteSpace(provider.Description));
+    }
 }
