@@ -22,6 +22,11 @@ internal sealed class CountingEngine(IStorageEngine inner) : DelegatingStorageEn
 
     public TaskCompletionSource LoadStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>When set, loads read from the inner engine, signal <see cref="ReadDone"/>, then wait for this before returning.</summary>
+    public TaskCompletionSource? GateAfterRead { get; set; }
+
+    public TaskCompletionSource ReadDone { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     protected override async ValueTask<StorageReadResult> OpenReadCoreAsync(string key, ReadOptions options, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _loads);
@@ -36,7 +41,14 @@ internal sealed class CountingEngine(IStorageEngine inner) : DelegatingStorageEn
             await gate.Task.WaitAsync(cancellationToken);
         }
 
-        return await base.OpenReadCoreAsync(key, options, cancellationToken);
+        var result = await base.OpenReadCoreAsync(key, options, cancellationToken);
+        if (GateAfterRead is { } after)
+        {
+            ReadDone.TrySetResult();
+            await after.Task.WaitAsync(cancellationToken);
+        }
+
+        return result;
     }
 
     protected override ValueTask<StorageItem> StatCoreAsync(string key, CancellationToken cancellationToken)
