@@ -54,14 +54,75 @@ public sealed class EncryptedEngine : DelegatingStorageEngine
         var cipher = ObjectCipher.ForWrite(_keys.Active, key);
         await using var sealedContent = new EncryptingStream(content, cipher, options.ExpectedLength, key);
         var innerOptions = options with { ExpectedLength = options.ExpectedLength is { } n ? EncryptedFormat.CiphertextLength(n) : null };
-        var stored = await Inner.SaveAsync(innerKey, sealedContent, innerOptions, cancellationToken);
-        return ToPlainItem(stored, key);
+        try
+        {
+            var stored = await Inner.SaveAsync(innerKey, sealedContent, innerOptions, cancellationToken);
+            return ToPlainItem(stored, key);
+        }
+        catch (StorageException e) when (NamesInnerKey(e, innerKey))
+        {
+            throw WithPlainKey(e, innerKey, key);
+        }
     }
 
     /// <inheritdoc />
     protected override async ValueTask<StorageReadResult> OpenReadCoreAsync(string key, ReadOptions options, CancellationToken cancellationToken)
     {
         string innerKey = ToInnerKey(key, "load");
+        try
+        {
+            return await OpenDecryptingAsync(key, innerKey, options, cancellationToken);
+        }
+        catch (StorageException e) when (NamesInnerKey(e, innerKey))
+        {
+            throw WithPlainKey(e, innerKey, key);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override async ValueTask<StorageItem> StatCoreAsync(string key, CancellationToken cancellationToken)
+    {
+        string innerKey = ToInnerKey(key, "stat");
+        try
+        {
+            return ToPlainItem(await Inner.StatAsync(innerKey, cancellationToken), key);
+        }
+        catch (StorageException e) when (NamesInnerKey(e, innerKey))
+        {
+            throw WithPlainKey(e, innerKey, key);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override async ValueTask<bool> ExistsCoreAsync(string key, CancellationToken cancellationToken)
+    {
+        string innerKey = ToInnerKey(key, "exists");
+        try
+        {
+            return await Inner.ExistsAsync(innerKey, cancellationToken);
+        }
+        catch (StorageException e) when (NamesInnerKey(e, innerKey))
+        {
+            throw WithPlainKey(e, innerKey, key);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override async ValueTask<bool> DeleteCoreAsync(string key, DeleteOptions options, CancellationToken cancellationToken)
+    {
+        string innerKey = ToInnerKey(key, "delete");
+        try
+        {
+            return await Inner.DeleteAsync(innerKey, options, cancellationToken);
+        }
+        catch (StorageException e) when (NamesInnerKey(e, innerKey))
+        {
+            throw WithPlainKey(e, innerKey, key);
+        }
+    }
+
+    private async ValueTask<StorageReadResult> OpenDecryptingAsync(string key, string innerKey, ReadOptions options, CancellationToken cancellationToken)
+    {
         if (options.Range is { } range && Inner.Capabilities.HasFlag(StorageCapabilities.RangeRead))
         {
             return await OpenRangeAsync(key, innerKey, range, options.IfNoneMatch, cancellationToken);
@@ -88,18 +149,6 @@ public sealed class EncryptedEngine : DelegatingStorageEngine
             throw;
         }
     }
-
-    /// <inheritdoc />
-    protected override async ValueTask<StorageItem> StatCoreAsync(string key, CancellationToken cancellationToken) =>
-        ToPlainItem(await Inner.StatAsync(ToInnerKey(key, "stat"), cancellationToken), key);
-
-    /// <inheritdoc />
-    protected override ValueTask<bool> ExistsCoreAsync(string key, CancellationToken cancellationToken) =>
-        Inner.ExistsAsync(ToInnerKey(key, "exists"), cancellationToken);
-
-    /// <inheritdoc />
-    protected override ValueTask<bool> DeleteCoreAsync(string key, DeleteOptions options, CancellationToken cancellationToken) =>
-        Inner.DeleteAsync(ToInnerKey(key, "delete"), options, cancellationToken);
 
     /// <inheritdoc />
     protected override IAsyncEnumerable<StorageEntry> ListCoreAsync(ListOptions options, CancellationToken cancellationToken) =>
@@ -306,6 +355,19 @@ public sealed class EncryptedEngine : DelegatingStorageEngine
 
         return key;
     }
+
+    private bool NamesInnerKey(StorageException e, string innerKey) => _names is not null && e.Key == innerKey;
+
+    /// <summary>The inner engine's error about an encrypted name, restated for the caller's plaintext key.</summary>
+    private static StorageException WithPlainKey(StorageException e, string innerKey, string key) =>
+        new(e.Code, e.Message.Replace(innerKey, key, StringComparison.Ordinal), e.InnerException)
+        {
+            IsTransient = e.IsTransient,
+            Provider = e.Provider,
+            Operation = e.Operation,
+            Key = key,
+            RetryAfter = e.RetryAfter,
+        };
 
     private string FromInnerKey(string innerKey) => _names is null ? innerKey : _names.DecryptKey(innerKey);
 
