@@ -38,6 +38,7 @@ public sealed class CachedEngine : DelegatingStorageEngine
     private long _revalidations;
     private long _innerLoads;
     private long _bypassed;
+    private long _flightJoins;
 
     /// <summary>Wraps <paramref name="inner"/>.</summary>
     /// <param name="inner">The engine whose objects are cached.</param>
@@ -73,6 +74,9 @@ public sealed class CachedEngine : DelegatingStorageEngine
         Count = _cache.Count,
         Bytes = Interlocked.Read(ref _bytes),
     };
+
+    /// <summary>Loads that joined another caller's flight instead of loading (for tests that synchronise on it).</summary>
+    internal long FlightJoins => Interlocked.Read(ref _flightJoins);
 
     /// <inheritdoc />
     protected override async ValueTask<StorageItem> SaveCoreAsync(string key, Stream content, SaveOptions options, CancellationToken cancellationToken)
@@ -220,6 +224,7 @@ public sealed class CachedEngine : DelegatingStorageEngine
             var current = _inflight.GetOrAdd(key, flight.Task);
             if (current != flight.Task)
             {
+                Interlocked.Increment(ref _flightJoins);
                 CacheEntry? shared;
                 try
                 {

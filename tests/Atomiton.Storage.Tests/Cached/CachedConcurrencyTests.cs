@@ -1,4 +1,5 @@
 using Atomiton.Storage.Cached;
+using Atomiton.Storage.Mock;
 using static Atomiton.Storage.Tests.Cached.CachedTestEngines;
 
 namespace Atomiton.Storage.Tests.Cached;
@@ -16,10 +17,7 @@ public sealed class CachedConcurrencyTests
 
         var loads = Enumerable.Range(0, 32).Select(_ => Task.Run(async () => await cache.LoadBytesAsync("hot"))).ToArray();
         await counting.LoadStarted.Task;
-        while (cache.Statistics.Misses < 32)
-        {
-            await Task.Yield(); // every caller has missed and joined the flight
-        }
+        await WaitForJoinsAsync(cache, 32 - 1);
 
         gate.SetResult();
         var results = await Task.WhenAll(loads);
@@ -27,6 +25,28 @@ public sealed class CachedConcurrencyTests
         Assert.All(results, r => Assert.Equal(Bytes(1000), r));
         Assert.Equal(1, counting.Loads);
         Assert.Equal(1, cache.Statistics.InnerLoads);
+    }
+
+    [Fact]
+    public async Task A_stampede_on_one_key_reaches_the_mock_once()
+    {
+        var (memory, counting) = Inner();
+        await memory.SaveAsync("hot", Bytes(5000));
+        var mock = new MockEngine(counting);
+        await using var cache = await CreateAsync(mock);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        counting.Gate = gate;
+
+        var loads = Enumerable.Range(0, 64).Select(_ => Task.Run(async () => await cache.LoadBytesAsync("hot"))).ToArray();
+        await counting.LoadStarted.Task;
+        await WaitForJoinsAsync(cache, 64 - 1);
+
+        gate.SetResult();
+        await Task.WhenAll(loads);
+        await cache.LoadBytesAsync("hot");
+
+        Assert.Equal(1, mock.Calls[MockOperation.Load]);
+        Assert.All(loads, l => Assert.Equal(Bytes(5000), l.Result));
     }
 
     [Fact]
@@ -39,10 +59,7 @@ public sealed class CachedConcurrencyTests
 
         var loads = Enumerable.Range(0, 8).Select(_ => Task.Run(async () => await cache.LoadBytesAsync("nope"))).ToArray();
         await counting.LoadStarted.Task;
-        while (cache.Statistics.Misses < 8)
-        {
-            await Task.Yield();
-        }
+        await WaitForJoinsAsync(cache, 8 - 1);
 
         gate.SetResult();
         foreach (var load in loads)
@@ -118,6 +135,17 @@ public sealed class CachedConcurrencyTests
         {
             Assert.Equal(await memory.LoadBytesAsync($"key{k}"), await cache.LoadBytesAsync($"key{k}"));
             Assert.Equal((await memory.StatAsync($"key{k}")).ETag, (await cache.StatAsync($"key{k}")).ETag);
+        }
+    }
+
+    /// <summary>Waits (bounded, so a broken single flight fails instead of hanging) until every other caller has joined the leader's flight.</summary>
+    private static async Task WaitForJoinsAsync(CachedEngine cache, long joins)
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (cache.FlightJoins < joins)
+        {
+            Assert.False(limit.IsCancellationRequested, $"only {cache.FlightJoins} of {joins} loads joined the flight");
+            await Task.Yield();
         }
     }
 }
