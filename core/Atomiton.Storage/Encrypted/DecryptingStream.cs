@@ -14,8 +14,9 @@ internal sealed class DecryptingStream : Stream
     private readonly long _plaintextLength;
     private readonly long _lastSegment;
     private readonly string _key;
-    private readonly byte[] _sealed = new byte[EncryptedFormat.EncryptedSegmentSize];
-    private readonly byte[] _plain = new byte[EncryptedFormat.SegmentSize];
+    private readonly byte[] _sealed;
+    private readonly byte[] _plain;
+    private readonly byte[] _extra = new byte[1];
     private readonly bool _verifyToEnd;
     private long _segment;
     private int _skip;
@@ -34,6 +35,9 @@ internal sealed class DecryptingStream : Stream
     public DecryptingStream(Stream inner, ObjectCipher cipher, long plaintextLength, long firstSegment, int skip, long take, string key, bool verifyToEnd)
     {
         _verifyToEnd = verifyToEnd;
+        int largestSegment = (int)Math.Min(EncryptedFormat.SegmentSize, plaintextLength);
+        _plain = new byte[largestSegment];
+        _sealed = new byte[largestSegment + EncryptedFormat.TagSize];
         _inner = inner;
         _cipher = cipher;
         _plaintextLength = plaintextLength;
@@ -156,8 +160,7 @@ internal sealed class DecryptingStream : Stream
 
         if (isFinal)
         {
-            var extra = new byte[1];
-            int more = useAsync ? await _inner.ReadAsync(extra, cancellationToken) : _inner.Read(extra, 0, 1);
+            int more = useAsync ? await _inner.ReadAsync(_extra, cancellationToken) : _inner.Read(_extra, 0, 1);
             if (more != 0)
             {
                 throw Tampered("it has bytes after its final segment");

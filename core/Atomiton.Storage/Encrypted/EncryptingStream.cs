@@ -11,8 +11,9 @@ internal sealed class EncryptingStream : Stream
     private readonly ObjectCipher _cipher;
     private readonly long? _expectedLength;
     private readonly string _key;
-    private readonly byte[] _plain = new byte[EncryptedFormat.SegmentSize];
-    private readonly byte[] _sealed = new byte[EncryptedFormat.EncryptedSegmentSize];
+    private byte[] _plain;
+    private byte[] _sealed;
+    private readonly byte[] _peekBuffer = new byte[1];
     private int _sealedOffset;
     private int _sealedLength;
     private long _segmentIndex;
@@ -26,6 +27,12 @@ internal sealed class EncryptingStream : Stream
         _cipher = cipher;
         _expectedLength = expectedLength;
         _key = key;
+
+        // Small objects get small buffers; a wrong size hint only costs a reallocation.
+        long? hint = expectedLength ?? (source.CanSeek ? Math.Max(0, source.Length - source.Position) : null);
+        int first = (int)Math.Min(EncryptedFormat.SegmentSize, hint ?? EncryptedFormat.SegmentSize);
+        _plain = new byte[first];
+        _sealed = new byte[Math.Max(EncryptedFormat.HeaderSize, first + EncryptedFormat.TagSize)];
         cipher.Header.CopyTo(_sealed, 0);
         _sealedLength = EncryptedFormat.HeaderSize;
     }
@@ -111,27 +118,35 @@ internal sealed class EncryptingStream : Stream
             _peeked = -1;
         }
 
-        while (filled < _plain.Length)
+        bool isFinal;
+        while (true)
         {
-            int read = useAsync
-                ? await _source.ReadAsync(_plain.AsMemory(filled), cancellationToken)
-                : _source.Read(_plain, filled, _plain.Length - filled);
-            if (read == 0)
+            filled += await FillAsync(filled, useAsync, cancellationToken);
+            if (filled < _plain.Length)
             {
+                isFinal = true;
                 break;
             }
 
-            filled += read;
-        }
+            // A full buffer is the final segment only if the source ends here: peek one byte to know.
+            int read = useAsync ? await _source.ReadAsync(_peekBuffer, cancellationToken) : _source.Read(_peekBuffer, 0, 1);
+            if (read == 0)
+            {
+                isFinal = true;
+                break;
+            }
 
-        bool isFinal = filled < _plain.Length;
-        if (!isFinal)
-        {
-            // A full segment is final only if the source ends here: peek one byte to know.
-            var one = new byte[1];
-            int read = useAsync ? await _source.ReadAsync(one, cancellationToken) : _source.Read(one, 0, 1);
-            isFinal = read == 0;
-            _peeked = read == 0 ? -1 : one[0];
+            if (_plain.Length == EncryptedFormat.SegmentSize)
+            {
+                _peeked = _peekBuffer[0];
+                isFinal = false;
+                break;
+            }
+
+            // The size hint was short: only the last segment may be shorter than a full one.
+            Array.Resize(ref _plain, EncryptedFormat.SegmentSize);
+            _sealed = new byte[EncryptedFormat.EncryptedSegmentSize];
+            _plain[filled++] = _peekBuffer[0];
         }
 
         _plaintextRead += filled + (_peeked >= 0 ? 1 : 0);
@@ -141,6 +156,25 @@ internal sealed class EncryptingStream : Stream
         _sealedOffset = 0;
         _sealedLength = filled + EncryptedFormat.TagSize;
         _finished = isFinal;
+    }
+
+    private async ValueTask<int> FillAsync(int filled, bool useAsync, CancellationToken cancellationToken)
+    {
+        int added = 0;
+        while (filled + added < _plain.Length)
+        {
+            int read = useAsync
+                ? await _source.ReadAsync(_plain.AsMemory(filled + added), cancellationToken)
+                : _source.Read(_plain, filled + added, _plain.Length - filled - added);
+            if (read == 0)
+            {
+                break;
+            }
+
+            added += read;
+        }
+
+        return added;
     }
 
     private void CheckLength(bool isFinal)

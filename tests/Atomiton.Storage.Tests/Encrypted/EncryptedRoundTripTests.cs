@@ -26,6 +26,20 @@ public sealed class EncryptedRoundTripTests
         Assert.Equal(size, listed.Item!.Size);
     }
 
+    [Theory]
+    [InlineData(10)]
+    [InlineData(65536)]
+    [InlineData(200_000)]
+    public async Task A_source_whose_length_hint_is_wrong_still_round_trips(int actualLength)
+    {
+        await using var engine = await WithKeyAsync(new MemoryEngine());
+        var content = Content(actualLength);
+
+        await engine.SaveAsync("hint", new UnderstatedLengthStream(content));
+
+        Assert.Equal(content, await engine.LoadBytesAsync("hint"));
+    }
+
     [Fact]
     public async Task Backend_never_sees_the_plaintext()
     {
@@ -161,5 +175,11 @@ public sealed class EncryptedRoundTripTests
         Assert.Equal("k0,k1", info.Details["keyIds"]);
         Assert.DoesNotContain(info.Details.Values, v => v.Contains(KeyA, StringComparison.Ordinal) || v.Contains(KeyB, StringComparison.OrdinalIgnoreCase));
         Assert.Equal("memory", info.Inner!.EngineType);
+    }
+
+    /// <summary>A seekable stream that claims to hold 5 bytes, whatever it holds.</summary>
+    private sealed class UnderstatedLengthStream(byte[] content) : MemoryStream(content, writable: false)
+    {
+        public override long Length => Math.Min(5, base.Length);
     }
 }
