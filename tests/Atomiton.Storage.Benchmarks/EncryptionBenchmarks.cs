@@ -1,6 +1,7 @@
 using Atomiton.Storage.Encrypted;
 using Atomiton.Storage.Memory;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using FluentStorage;
 using FluentStorage.Storage;
 
@@ -11,6 +12,8 @@ namespace Atomiton.Storage.Benchmarks;
 /// <c>WithAesSymmetricEncryption</c>, side by side. Target: encrypted 1 MiB throughput ≥ 0.7× memory.
 /// </summary>
 [MemoryDiagnoser]
+[CategoriesColumn]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory, BenchmarkLogicalGroupRule.ByParams)]
 public class EncryptionBenchmarks
 {
     private static readonly byte[] Key = Enumerable.Range(0, 32).Select(i => (byte)(i * 7)).ToArray();
@@ -52,7 +55,7 @@ public class EncryptionBenchmarks
     [BenchmarkCategory("save")]
     public Task FluentStorage_aes_save() => _fluentAes.SetBytes("bench/write", _content, true, CancellationToken.None);
 
-    [Benchmark]
+    [Benchmark(Baseline = true)]
     [BenchmarkCategory("load")]
     public ValueTask<byte[]> Memory_load() => _memory.LoadBytesAsync("bench/read");
 

@@ -76,6 +76,18 @@ internal sealed class DecryptingStream : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (_plainOffset == _plainLength && _skip == 0 && _segment <= _lastSegment)
+        {
+            // A whole segment fits the caller's buffer: decrypt straight into it (no extra copy).
+            int next = EncryptedFormat.SegmentPlaintextLength(_segment, _plaintextLength);
+            if (next > 0 && next <= buffer.Length && next <= _remaining)
+            {
+                await OpenNextSegmentAsync(useAsync: true, buffer, cancellationToken);
+                _remaining -= next;
+                return next;
+            }
+        }
+
         await FillAsync(buffer.Length, useAsync: true, cancellationToken);
         return Drain(buffer.Span);
     }
@@ -121,11 +133,12 @@ internal sealed class DecryptingStream : Stream
     {
         while (wanted > 0 && (_remaining > 0 || (_verifyToEnd && _segment <= _lastSegment)) && _plainOffset == _plainLength)
         {
-            await OpenNextSegmentAsync(useAsync, cancellationToken);
+            await OpenNextSegmentAsync(useAsync, null, cancellationToken);
         }
     }
 
-    private async ValueTask OpenNextSegmentAsync(bool useAsync, CancellationToken cancellationToken)
+    /// <summary>Reads and authenticates the next segment into <paramref name="destination"/>, or into the internal buffer when null.</summary>
+    private async ValueTask OpenNextSegmentAsync(bool useAsync, Memory<byte>? destination, CancellationToken cancellationToken)
     {
         if (_segment > _lastSegment)
         {
@@ -151,7 +164,7 @@ internal sealed class DecryptingStream : Stream
         bool isFinal = _segment == _lastSegment;
         try
         {
-            _cipher.DecryptSegment(_segment, isFinal, _sealed.AsSpan(0, sealedLength), _plain);
+            _cipher.DecryptSegment(_segment, isFinal, _sealed.AsSpan(0, sealedLength), destination is { } direct ? direct.Span : _plain);
         }
         catch (CryptographicException e)
         {
@@ -168,8 +181,8 @@ internal sealed class DecryptingStream : Stream
         }
 
         _segment++;
-        _plainOffset = _skip;
-        _plainLength = plainLength;
+        _plainOffset = destination is null ? _skip : 0;
+        _plainLength = destination is null ? plainLength : 0;
         _skip = 0;
     }
 

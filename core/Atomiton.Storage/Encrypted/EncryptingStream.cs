@@ -61,6 +61,13 @@ internal sealed class EncryptingStream : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (_sealedOffset == _sealedLength && !_finished && buffer.Length >= _plain.Length + EncryptedFormat.TagSize)
+        {
+            // A whole sealed segment fits the caller's buffer: encrypt straight into it (no extra copy).
+            int written = await SealNextSegmentAsync(useAsync: true, buffer, cancellationToken);
+            return written > 0 ? written : Drain(buffer.Span, _sealedLength - _sealedOffset);
+        }
+
         int available = await ReadCoreAsync(buffer.Length, useAsync: true, cancellationToken);
         return Drain(buffer.Span, available);
     }
@@ -103,13 +110,14 @@ internal sealed class EncryptingStream : Stream
 
         if (_sealedOffset == _sealedLength && !_finished)
         {
-            await SealNextSegmentAsync(useAsync, cancellationToken);
+            await SealNextSegmentAsync(useAsync, null, cancellationToken);
         }
 
         return _sealedLength - _sealedOffset;
     }
 
-    private async ValueTask SealNextSegmentAsync(bool useAsync, CancellationToken cancellationToken)
+    /// <summary>Seals the next segment into <paramref name="destination"/> (returning its length), or into the internal buffer when null.</summary>
+    private async ValueTask<int> SealNextSegmentAsync(bool useAsync, Memory<byte>? destination, CancellationToken cancellationToken)
     {
         int filled = 0;
         if (_peeked >= 0)
@@ -152,10 +160,19 @@ internal sealed class EncryptingStream : Stream
         _plaintextRead += filled + (_peeked >= 0 ? 1 : 0);
         CheckLength(isFinal);
         _plaintextRead -= _peeked >= 0 ? 1 : 0;
+        int sealedLength = filled + EncryptedFormat.TagSize;
+        _finished = isFinal;
+        if (destination is { } direct && direct.Length >= sealedLength)
+        {
+            _cipher.EncryptSegment(_segmentIndex++, isFinal, _plain.AsSpan(0, filled), direct.Span);
+            _sealedOffset = _sealedLength = 0;
+            return sealedLength;
+        }
+
         _cipher.EncryptSegment(_segmentIndex++, isFinal, _plain.AsSpan(0, filled), _sealed);
         _sealedOffset = 0;
-        _sealedLength = filled + EncryptedFormat.TagSize;
-        _finished = isFinal;
+        _sealedLength = sealedLength;
+        return 0;
     }
 
     private async ValueTask<int> FillAsync(int filled, bool useAsync, CancellationToken cancellationToken)
