@@ -36,6 +36,11 @@ public sealed class CachedOptions : IValidatableObject
             yield return new ValidationResult($"'negativeTtl' must not be negative (it is {NegativeTtl}); use 00:00:00 to never cache NotFound.", [nameof(NegativeTtl)]);
         }
 
+        if (MaxItemBytes > Array.MaxLength)
+        {
+            yield return new ValidationResult($"'maxItemBytes' ({MaxItemBytes}) must not exceed {Array.MaxLength} (the largest array an entry can hold).", [nameof(MaxItemBytes)]);
+        }
+
         if (MaxItemBytes > MaxBytes)
         {
             yield return new ValidationResult($"'maxItemBytes' ({MaxItemBytes}) must not exceed 'maxBytes' ({MaxBytes}).", [nameof(MaxItemBytes)]);

@@ -26,7 +26,7 @@ public sealed class EncryptedEngine : DelegatingStorageEngine
     /// <summary>Wraps <paramref name="inner"/>.</summary>
     /// <param name="inner">Where the encrypted objects are stored.</param>
     /// <param name="keys">The key ring; its active key encrypts new writes.</param>
-    /// <param name="names">Encrypts key names before they reach <paramref name="inner"/>; null to store names as they are.</param>
+    /// <param name="names">Encrypts key names before they reach <paramref name="inner"/>; null to store names as they are. Owned: disposed with this engine.</param>
     /// <param name="logger">Where to log (never content or keys); null for none.</param>
     /// <param name="ownsInner">Whether disposing this engine disposes <paramref name="inner"/>.</param>
     public EncryptedEngine(IStorageEngine inner, EncryptionKeyRing keys, KeyNameCipher? names = null, IStorageLogger? logger = null, bool ownsInner = true)
@@ -198,6 +198,13 @@ public sealed class EncryptedEngine : DelegatingStorageEngine
 
         _logger.Log(StorageLogLevel.Information, $"Key rotation to '{_keys.ActiveKeyId}' finished: {totals}.");
         return totals;
+    }
+
+    /// <inheritdoc />
+    protected override async ValueTask DisposeCoreAsync()
+    {
+        _names?.Dispose();
+        await base.DisposeCoreAsync();
     }
 
     private async ValueTask<KeyRotationOutcome> RotateOneAsync(string innerKey, StorageItem innerItem, CancellationToken cancellationToken)

@@ -14,7 +14,7 @@ namespace Atomiton.Storage.Encrypted;
 /// segment may have at most 175 UTF-8 bytes. The backend sees neither names nor their lengths
 /// beyond that. Thread-safe. See <c>docs/encryption-format.md</c>.
 /// </summary>
-public sealed class KeyNameCipher
+public sealed class KeyNameCipher : IDisposable
 {
     private const int IvSize = 16;
     private readonly byte[] _macKey;
@@ -95,6 +95,13 @@ public sealed class KeyNameCipher
 
     /// <summary>The plaintext of an encrypted common prefix (ending with <c>/</c>).</summary>
     public string DecryptPrefix(string encryptedPrefix) => DecryptKey(encryptedPrefix[..^1]) + "/";
+
+    /// <summary>Releases the AES instance; later calls fail.</summary>
+    public void Dispose()
+    {
+        _aes.Dispose();
+        CryptographicOperations.ZeroMemory(_macKey);
+    }
 
     /// <inheritdoc />
     public override string ToString() => "KeyNameCipher(SIV HMAC-SHA256 + AES-256-CTR)";

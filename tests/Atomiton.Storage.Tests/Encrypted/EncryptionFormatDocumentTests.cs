@@ -44,7 +44,7 @@ public sealed class EncryptionFormatDocumentTests
     [Fact]
     public void Key_check_and_name_vectors_match()
     {
-        var names = new KeyNameCipher(Key);
+        using var names = new KeyNameCipher(Key);
 
         Assert.Equal(Vectors.Value["keyCheck"], Convert.ToHexStringLower(new EncryptionKey("k1", Key).KeyCheck));
         Assert.Equal(Vectors.Value["name1.stored"], names.EncryptKey(Vectors.Value["name1.plaintext"]));
