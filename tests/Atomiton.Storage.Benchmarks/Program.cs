@@ -1,3 +1,3 @@
 using BenchmarkDotNet.Running;
 
-BenchmarkSwitcher.FromAssembly(typeof(Atomiton.Storage.Benchmarks.EncryptionBenchmarks).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(Atomiton.Storage.Benchmarks.FileSystemBenchmarks).Assembly).Run(args);
