@@ -61,6 +61,21 @@ public sealed class EncryptedKeyTests
     }
 
     [Fact]
+    public async Task A_production_passphrase_engine_stores_a_600000_iteration_salt_record()
+    {
+        var inner = new MemoryEngine();
+        await using var engine = await CreateAsync(inner, new EncryptedOptions { Passphrase = "correct horse battery staple" });
+        await engine.SaveAsync("a", Content(10));
+
+        var record = System.Text.Json.JsonDocument.Parse(await inner.LoadBytesAsync(".atomiton-encryption")).RootElement;
+
+        Assert.Equal(600_000, record.GetProperty("iterations").GetInt32());
+        Assert.Equal("PBKDF2-HMAC-SHA256", record.GetProperty("kdf").GetString());
+        Assert.Equal(32, Convert.FromBase64String(record.GetProperty("salt").GetString()!).Length);
+        Assert.Equal(Content(10), await engine.LoadBytesAsync("a"));
+    }
+
+    [Fact]
     public async Task A_wrong_passphrase_says_so()
     {
         var inner = new MemoryEngine();
