@@ -57,7 +57,7 @@ public sealed class MemoryEngineTests
     [Fact]
     public async Task Times_come_from_the_clock_and_Updated_never_goes_back()
     {
-        var clock = new ManualTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var clock = new SettableTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
         await using var engine = new MemoryEngine(timeProvider: clock);
         var first = await engine.SaveAsync("k", new byte[1]);
 

@@ -23,7 +23,7 @@ public sealed class StorageProviderTests
     [Fact]
     public async Task Memory_descriptor_builds_an_engine_with_the_options_and_the_context_clock()
     {
-        var clock = new ManualTimeProvider(new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero));
+        var clock = new SettableTimeProvider(new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero));
         IStorageProvider provider = new MemoryProvider();
 
         await using var engine = await provider.CreateAsync(new MemoryOptions { MaxBytes = 10 }, Context with { TimeProvider = clock });

@@ -1,7 +1,7 @@
 namespace Atomiton.Storage.Tests;
 
 /// <summary>A clock the test sets by hand.</summary>
-internal sealed class ManualTimeProvider(DateTimeOffset now) : TimeProvider
+internal sealed class SettableTimeProvider(DateTimeOffset now) : TimeProvider
 {
     public DateTimeOffset Now { get; set; } = now;
 
