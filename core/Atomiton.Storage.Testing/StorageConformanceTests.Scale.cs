@@ -9,7 +9,10 @@ public abstract partial class StorageConformanceTests
     /// Catalogue 15: an object of <see cref="LargeObjectSize"/> bytes from a non-seekable source
     /// round-trips exactly, and the save and the load each allocate at most a quarter of it (plus
     /// 16 MiB of slack): the engine streams rather than buffering whole objects. Engines that
-    /// <see cref="HoldsContentInMemory"/> are held to the bound on the load side only.
+    /// <see cref="HoldsContentInMemory"/> are held to the bound on the load side only. Allocations
+    /// are counted process-wide, so an over-budget attempt is repeated (up to three in all) and the
+    /// case fails only if every attempt is over: a test outside the kit allocating meanwhile cannot
+    /// fail it, a buffering engine always does.
     /// </summary>
     [Fact]
     public async Task Large_object_round_trips_in_bounded_memory()
@@ -17,22 +20,28 @@ public abstract partial class StorageConformanceTests
         long size = LargeObjectSize;
         Assert.True(size > 0, "LargeObjectSize must be positive.");
         long budget = (size / 4) + MeasurementSlack;
+        bool boundSave = !HoldsContentInMemory;
         using var alone = await MeasureAloneAsync();
 
-        long allocated = AllocatedBytes();
-        var saved = await Engine.SaveAsync("large/object.bin", new SourceStream(size, seed: 15, maxRead: 81920));
-        long saveAllocated = AllocatedBytes() - allocated;
-        Assert.Equal(size, saved.Size);
-
-        allocated = AllocatedBytes();
-        long verified = await VerifyStreamedContentAsync("large/object.bin", size, seed: 15);
-        long loadAllocated = AllocatedBytes() - allocated;
-
-        Assert.Equal(size, verified);
-        Assert.True(loadAllocated <= budget, $"Loading a {size}-byte object allocated {loadAllocated} bytes; the bound is {budget}. Stream the content instead of buffering it.");
-        if (!HoldsContentInMemory)
+        long fewestSaved = long.MaxValue;
+        long fewestLoaded = long.MaxValue;
+        for (int attempt = 0; attempt < 3 && (fewestLoaded > budget || (boundSave && fewestSaved > budget)); attempt++)
         {
-            Assert.True(saveAllocated <= budget, $"Saving a {size}-byte object allocated {saveAllocated} bytes; the bound is {budget}. Stream the content instead of buffering it.");
+            long allocated = AllocatedBytes();
+            var saved = await Engine.SaveAsync("large/object.bin", new SourceStream(size, seed: 15 + attempt, maxRead: 81920));
+            fewestSaved = Math.Min(fewestSaved, AllocatedBytes() - allocated);
+            Assert.Equal(size, saved.Size);
+
+            allocated = AllocatedBytes();
+            long verified = await VerifyStreamedContentAsync("large/object.bin", size, seed: 15 + attempt);
+            fewestLoaded = Math.Min(fewestLoaded, AllocatedBytes() - allocated);
+            Assert.Equal(size, verified);
+        }
+
+        Assert.True(fewestLoaded <= budget, $"Loading a {size}-byte object allocated {fewestLoaded} bytes; the bound is {budget}. Stream the content instead of buffering it.");
+        if (boundSave)
+        {
+            Assert.True(fewestSaved <= budget, $"Saving a {size}-byte object allocated {fewestSaved} bytes; the bound is {budget}. Stream the content instead of buffering it.");
         }
     }
 
@@ -40,8 +49,8 @@ public abstract partial class StorageConformanceTests
     /// Catalogue 34: <see cref="ManyKeysCount"/> keys list exactly once each, in order, and the
     /// listing is streamed: the entries already yielded and dropped become collectable, and the
     /// memory held midway (compared with the heap once the listing ends) stays below what collecting
-    /// the whole listing would take (16 bytes a key). Both must fail to call the listing collected, so neither another test's garbage nor an
-    /// engine that keeps its entries anyway makes the case fail.
+    /// the whole listing would take (16 bytes a key). Both must fail to call the listing collected,
+    /// so neither another test's garbage nor an engine that keeps its entries anyway fails the case.
     /// </summary>
     [Fact]
     public async Task Many_keys_list_exactly_once_in_order_in_constant_memory()

@@ -9,8 +9,6 @@ namespace Atomiton.Storage.Tests.Memory;
 /// </summary>
 public sealed class LimitedMemoryConformanceTests : StorageConformanceTests
 {
-    protected override bool HoldsContentInMemory => true;
-
     protected override int ChunkSize => 8 * 1024;
 
     protected override long LargeObjectSize => 512 * 1024;

@@ -42,6 +42,15 @@ public sealed class KitDetectsBrokenEnginesTests
     }
 
     [Fact]
+    public async Task Bounded_memory_case_bounds_the_save_of_an_engine_that_says_it_does_not_hold_content_in_memory()
+    {
+        var error = await RunAsync(new Kit(() => new MemoryEngine(), holdsContentInMemory: false), k => k.Large_object_round_trips_in_bounded_memory());
+
+        Assert.IsAssignableFrom<XunitException>(error);
+        Assert.Contains("Saving a", error!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Constant_memory_listing_case_catches_a_listing_that_collects_everything()
     {
         var error = await RunAsync(new Kit(() => new CollectingListEngine(new MemoryEngine())), k => k.Many_keys_list_exactly_once_in_order_in_constant_memory());
@@ -79,11 +88,11 @@ public sealed class KitDetectsBrokenEnginesTests
     }
 
     /// <summary>The kit over an engine made by <paramref name="create"/>; not public, so xunit does not run it as a suite of its own.</summary>
-    private sealed class Kit(Func<IStorageEngine> create) : StorageConformanceTests
+    private sealed class Kit(Func<IStorageEngine> create, bool holdsContentInMemory = true) : StorageConformanceTests
     {
         public List<string> Logged { get; } = [];
 
-        protected override bool HoldsContentInMemory => true;
+        protected override bool HoldsContentInMemory => holdsContentInMemory;
 
         protected override long LargeObjectSize => 32L * 1024 * 1024;
 

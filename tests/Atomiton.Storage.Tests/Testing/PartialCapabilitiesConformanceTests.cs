@@ -6,8 +6,6 @@ namespace Atomiton.Storage.Tests.Testing;
 /// <summary>The kit over an engine with deletes and create-only writes but no ETag conditions, metadata or ranges; copy and move use the base class's streaming fallback.</summary>
 public sealed class PartialCapabilitiesConformanceTests : StorageConformanceTests
 {
-    protected override bool HoldsContentInMemory => true;
-
     protected override long LargeObjectSize => 8 * 1024 * 1024;
 
     protected override int ManyKeysCount => 5_000;
