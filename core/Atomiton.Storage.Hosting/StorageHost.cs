@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
 using Atomiton.Storage.Hosting.Catalogue;
 using Atomiton.Storage.Hosting.Configuration;
+using Atomiton.Storage.Hosting.Logging;
 using Atomiton.Storage.Hosting.Pipelines;
 using McMaster.NETCore.Plugins;
+using Microsoft.Extensions.Logging;
 
 namespace Atomiton.Storage.Hosting;
 
@@ -18,7 +20,7 @@ public sealed class StorageHost : IDisposable
     private readonly PipelinePlanner _planner;
     private readonly PipelineBuilder _builder;
 
-    private StorageHost(StorageHostOptions options, StorageConfiguration configuration, ProviderCatalogue catalogue, IReadOnlyList<PluginLoader> loaders)
+    internal StorageHost(StorageHostOptions options, StorageConfiguration configuration, ProviderCatalogue catalogue, IReadOnlyList<PluginLoader> loaders)
     {
         Configuration = configuration;
         Catalogue = catalogue;
@@ -50,6 +52,7 @@ public sealed class StorageHost : IDisposable
             ?? Environment.CurrentDirectory;
         var configuration = StorageConfigurationReader.Read(source, options.ConfigurationFile, baseDirectory);
         var (catalogue, loaders) = ProviderCatalogueBuilder.Build(options.BuiltInAssemblies, configuration.PluginDirectories);
+        HostLog.Report(options.LoggerFactory.CreateLogger("Atomiton.Storage.Hosting"), catalogue.Providers.Count, catalogue.Failures);
         return new StorageHost(options, configuration, catalogue, loaders);
     }
 

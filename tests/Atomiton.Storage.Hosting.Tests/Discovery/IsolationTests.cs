@@ -58,6 +58,10 @@ public sealed class IsolationTests
         Assert.Equal("12.0.0.0", info.Details["newtonsoft"]);
         Assert.Equal("json13-store", info.Inner!.EngineType);
         Assert.Equal("13.0.0.0", info.Inner.Details["newtonsoft"]);
+
+        // Both stages were traversed: the wrapper counted the save and the load, and so did the backend beneath it.
+        Assert.Equal(("1", "1"), (info.Details["saves"], info.Details["loads"]));
+        Assert.Equal(("1", "1"), (info.Inner.Details["saves"], info.Inner.Details["loads"]));
     }
 
     private static Version NewtonsoftIn(AssemblyLoadContext context) =>

@@ -1,14 +1,28 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Atomiton.Storage.Providers;
 
 namespace Atomiton.Storage.Hosting.Tests.Providers;
 
 /// <summary>A backend that only remembers how it was built; data operations are unsupported.</summary>
-public sealed class ProbeEngine(ProbeOptions options, StorageProviderContext context) : StorageEngine
+public sealed class ProbeEngine : StorageEngine
 {
-    public ProbeOptions Options { get; } = options;
+    public ProbeEngine(ProbeOptions options, StorageProviderContext context)
+    {
+        Options = options;
+        Context = context;
+        if (options.Tag is not null)
+        {
+            Built[options.Tag] = this;
+        }
+    }
 
-    public StorageProviderContext Context { get; } = context;
+    /// <summary>Engines built with a tag, by tag.</summary>
+    public static ConcurrentDictionary<string, ProbeEngine> Built { get; } = new();
+
+    public ProbeOptions Options { get; }
+
+    public StorageProviderContext Context { get; }
 
     public bool Disposed => IsDisposed;
 

@@ -19,6 +19,9 @@ public sealed class ProbeOptions : IValidatableObject
 
     public ProbeMode Mode { get; set; }
 
+    /// <summary>When set, the engine registers itself in <see cref="ProbeEngine.Built"/> under this tag, so a test can observe it.</summary>
+    public string? Tag { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Mode == ProbeMode.Strict && Root is null)
