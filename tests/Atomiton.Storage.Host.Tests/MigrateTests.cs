@@ -15,7 +15,7 @@ public sealed class MigrateTests : IDisposable
         var expected = await SeedAsync(count);
 
         // Run 1: killed once 3,000 objects are reported copied and verified.
-        var first = Process.Start(Cli.StartInfo(_sandbox.Directory, ["migrate", "--from", "local", "--to", "archive", "--parallel", "4", "--verbose"]))!;
+        var first = Process.Start(HostProcess.StartInfo(_sandbox.Directory, ["migrate", "--from", "local", "--to", "archive", "--parallel", "4", "--verbose"]))!;
         var firstLines = new List<string>();
         var killed = new TaskCompletionSource();
         first.ErrorDataReceived += (_, _) => { };

@@ -38,9 +38,9 @@ internal sealed class Sandbox : IDisposable
         }
         """;
 
-    public Task<CliResult> RunAsync(params string[] arguments) => Cli.RunAsync(Directory, arguments);
+    public Task<CliResult> RunAsync(params string[] arguments) => HostProcess.RunAsync(Directory, arguments);
 
-    public Task<CliResult> RunWithInputAsync(byte[] input, params string[] arguments) => Cli.RunAsync(Directory, input, arguments);
+    public Task<CliResult> RunWithInputAsync(byte[] input, params string[] arguments) => HostProcess.RunAsync(Directory, input, arguments);
 
     public string PathOf(string relative) => Path.Combine(Directory, relative);
 

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Atomiton.Storage.Host.Tests.Support;
 
 /// <summary>Runs the built host as a process: <c>dotnet Atomiton.Storage.Host.dll args…</c> in a working folder.</summary>
-internal static class Cli
+internal static class HostProcess
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
