@@ -36,7 +36,7 @@ internal sealed class CommandRunner
     private static int Report(Invocation invocation, Exception exception)
     {
         int exitCode = ErrorClassifier.ExitCodeOf(exception);
-        string message = exception is OperationCanceledException ? "Cancelled; nothing further was done." : OneLine(exception.Message);
+        string message = exception is OperationCanceledException ? "Cancelled; nothing further was done (an interrupted migrate resumes where it stopped when run again)." : Normalize(exception.Message);
         if (invocation.Json)
         {
             var error = new
@@ -66,6 +66,6 @@ internal sealed class CommandRunner
         return exitCode;
     }
 
-    // Multi-problem configuration errors span lines; keep the first line on the error line and the rest indented below.
-    private static string OneLine(string message) => message.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd();
+    // One line, except a configuration error listing several problems: one indented line per problem.
+    private static string Normalize(string message) => message.ReplaceLineEndings("\n").TrimEnd();
 }

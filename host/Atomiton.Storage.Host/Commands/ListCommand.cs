@@ -19,7 +19,6 @@ internal static class ListCommand
             bool isLong = invocation.ParseResult.GetValue(longFormat);
             await using var engine = await invocation.OpenPipelineAsync(cancellationToken);
             var views = new List<object>();
-            long objects = 0;
             await foreach (var entry in engine.ListAsync(options, cancellationToken))
             {
                 if (invocation.Json)
@@ -28,7 +27,6 @@ internal static class ListCommand
                     continue;
                 }
 
-                objects += entry.IsPrefix ? 0 : 1;
                 invocation.Out.WriteLine(Format(entry, isLong));
             }
 
