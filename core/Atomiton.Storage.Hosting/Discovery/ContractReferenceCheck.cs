@@ -34,9 +34,16 @@ internal static class ContractReferenceCheck
                     continue;
                 }
 
-                return reference.Version.Major == StorageContract.MajorVersion
-                    ? null
-                    : $"'{file}' was built against contract {ContractAssemblyName} {reference.Version}, but this host runs contract major version {StorageContract.MajorVersion} ({StorageContract.Version}). Rebuild the plugin against contract {StorageContract.MajorVersion}.x.";
+                var version = reference.Version;
+                if (version.Major != StorageContract.MajorVersion)
+                {
+                    return $"'{file}' was built against contract {ContractAssemblyName} {version}, but this host runs contract major version {StorageContract.MajorVersion} ({StorageContract.Version}). Rebuild the plugin against contract {StorageContract.MajorVersion}.x.";
+                }
+
+                // Within a major version the contract only grows: a plugin built against a newer minor may call what this host lacks.
+                return version.Minor > StorageContract.Version.Minor
+                    ? $"'{file}' was built against contract {ContractAssemblyName} {version}, which is newer than this host's ({StorageContract.Version}). Update the host, or rebuild the plugin against contract {StorageContract.Version.Major}.{StorageContract.Version.Minor}."
+                    : null;
             }
 
             return $"'{file}' does not reference {ContractAssemblyName}, so it cannot provide storage engines. Remove the folder from the plugin directory, or rebuild it against the contract.";

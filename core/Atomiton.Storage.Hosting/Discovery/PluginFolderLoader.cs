@@ -13,6 +13,10 @@ namespace Atomiton.Storage.Hosting.Discovery;
 /// </summary>
 internal static class PluginFolderLoader
 {
+    /// <summary>The folder holding the shared frameworks (…/dotnet/shared/), whose assemblies every plugin takes from the host.</summary>
+    private static readonly string SharedFrameworkRoot =
+        Path.GetDirectoryName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(RuntimeEnvironment.GetRuntimeDirectory()))) + Path.DirectorySeparatorChar;
+
     /// <summary>Loads the plugin in <paramref name="folder"/>.</summary>
     /// <returns>The loader and providers when the main assembly loaded, and every failure met.</returns>
     public static PluginFolderLoadResult Load(string folder)
@@ -41,7 +45,7 @@ internal static class PluginFolderLoader
         try
         {
             var assembly = loader.LoadDefaultAssembly();
-            string? dependencyProblem = FindMissingDependency(loader, assembly);
+            string? dependencyProblem = FindMissingDependency(loader, assembly, assemblyPath);
             if (dependencyProblem is not null)
             {
                 failures.Add(new PluginLoadFailure(name, assemblyPath, dependencyProblem));
@@ -69,18 +73,19 @@ internal static class PluginFolderLoader
 
     /// <summary>
     /// Loads every direct dependency now, so a missing one is reported at discovery rather than at
-    /// the first call. A dependency that resolved to the host's copy instead of the plugin's own is
-    /// missing too: using the host's version would silently break isolation.
+    /// the first call. A dependency the plugin ships (per its deps.json) that resolved to the host's
+    /// copy instead of its own is missing too: using the host's version would silently break isolation.
     /// </summary>
-    private static string? FindMissingDependency(PluginLoader loader, Assembly assembly)
+    private static string? FindMissingDependency(PluginLoader loader, Assembly assembly, string assemblyPath)
     {
+        var manifest = PluginDependencyManifest.Read(assemblyPath);
         foreach (var reference in assembly.GetReferencedAssemblies())
         {
             string? reason;
             try
             {
                 var loaded = loader.LoadAssembly(reference);
-                reason = AssemblyLoadContext.GetLoadContext(loaded) == loader.LoadContext || IsSharedWithHost(loaded)
+                reason = AssemblyLoadContext.GetLoadContext(loaded) == loader.LoadContext || IsSharedWithHost(loaded, reference, manifest)
                     ? null
                     : "it is missing from the plugin folder";
             }
@@ -98,18 +103,19 @@ internal static class PluginFolderLoader
         return null;
     }
 
-    /// <summary>The contract and the shared frameworks (Microsoft.NETCore.App and its siblings) come from the host by design.</summary>
-    private static bool IsSharedWithHost(Assembly loaded)
+    /// <summary>The contract and the framework come from the host by design; anything the plugin ships must not.</summary>
+    private static bool IsSharedWithHost(Assembly loaded, AssemblyName reference, PluginDependencyManifest manifest)
     {
         if (loaded == typeof(IStorageEngine).Assembly)
         {
             return true;
         }
 
-        string location = loaded.Location;
-        return location.Length == 0 || location.StartsWith(SharedFrameworkRoot, StringComparison.OrdinalIgnoreCase);
+        return manifest.Ships(reference.Name ?? "") switch
+        {
+            true => false,
+            false => true,
+            null => loaded.Location.Length == 0 || loaded.Location.StartsWith(SharedFrameworkRoot, StringComparison.OrdinalIgnoreCase),
+        };
     }
-
-    private static readonly string SharedFrameworkRoot =
-        Path.GetDirectoryName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(RuntimeEnvironment.GetRuntimeDirectory()))) + Path.DirectorySeparatorChar;
 }

@@ -12,11 +12,15 @@ internal static class ProviderTypeScanner
 {
     /// <summary>Instantiates the assembly's providers; a type that cannot be used is reported, not thrown.</summary>
     /// <returns>The usable providers and, for every unusable type, why.</returns>
-    public static (IReadOnlyList<IStorageProvider> Providers, IReadOnlyList<string> Problems) Scan(Assembly assembly)
+    public static (IReadOnlyList<IStorageProvider> Providers, IReadOnlyList<string> Problems) Scan(Assembly assembly) =>
+        Scan(assembly.GetExportedTypes());
+
+    /// <summary>Instantiates the providers among <paramref name="types"/>, in ordinal order of their full names.</summary>
+    internal static (IReadOnlyList<IStorageProvider> Providers, IReadOnlyList<string> Problems) Scan(IEnumerable<Type> types)
     {
         var providers = new List<IStorageProvider>();
         var problems = new List<string>();
-        foreach (var type in assembly.GetExportedTypes().OrderBy(t => t.FullName, StringComparer.Ordinal))
+        foreach (var type in types.OrderBy(t => t.FullName, StringComparer.Ordinal))
         {
             if (!type.IsClass || type.IsAbstract || type.ContainsGenericParameters || !typeof(IStorageProvider).IsAssignableFrom(type))
             {

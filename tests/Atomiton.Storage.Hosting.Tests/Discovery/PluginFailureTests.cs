@@ -72,7 +72,7 @@ public sealed class PluginFailureTests
         using var temp = new TempDirectory();
         string plugins = temp.CopyPlugins("plugins", "Json12Plugin", "Json13Plugin");
         string dll = Path.Combine(plugins, "Json13Plugin", "Json13Plugin.dll");
-        ContractVersionPatch.SetContractMajor(dll, 2);
+        ContractVersionPatch.SetContractVersion(dll, 2, 0);
 
         using var host = TestHosts.Create(temp, Json);
 
@@ -80,6 +80,22 @@ public sealed class PluginFailureTests
         Assert.Equal(new PluginLoadFailure("Json13Plugin", dll,
             "'Json13Plugin.dll' was built against contract Atomiton.Storage.Abstractions 2.0.0.0, but this host runs contract major version 1 (1.0.0.0). Rebuild the plugin against contract 1.x."), failure);
         Assert.DoesNotContain(host.Catalogue.Plugins, p => p.Name == "Json13Plugin");
+        await AssertStampedPipelineWorks(host);
+    }
+
+    [Fact]
+    public async Task Plugin_built_against_a_newer_minor_contract_version_is_refused()
+    {
+        using var temp = new TempDirectory();
+        string plugins = temp.CopyPlugins("plugins", "Json12Plugin", "Json13Plugin");
+        string dll = Path.Combine(plugins, "Json13Plugin", "Json13Plugin.dll");
+        ContractVersionPatch.SetContractVersion(dll, 1, 7);
+
+        using var host = TestHosts.Create(temp, Json);
+
+        var failure = Assert.Single(host.Catalogue.Failures);
+        Assert.Equal(new PluginLoadFailure("Json13Plugin", dll,
+            "'Json13Plugin.dll' was built against contract Atomiton.Storage.Abstractions 1.7.0.0, which is newer than this host's (1.0.0.0). Update the host, or rebuild the plugin against contract 1.0."), failure);
         await AssertStampedPipelineWorks(host);
     }
 

@@ -11,6 +11,13 @@ public sealed class ProbeProvider : StorageProvider<ProbeOptions>
 
     public override string Description => "Remembers its options.";
 
-    protected override ValueTask<IStorageEngine> CreateAsync(ProbeOptions options, StorageProviderContext context, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<IStorageEngine>(new ProbeEngine(options, context));
+    protected override ValueTask<IStorageEngine> CreateAsync(ProbeOptions options, StorageProviderContext context, CancellationToken cancellationToken)
+    {
+        if (context.Logger.IsEnabled(StorageLogLevel.Debug))
+        {
+            context.Logger.Log(StorageLogLevel.Debug, $"probe built for stage '{context.StageName}'");
+        }
+
+        return ValueTask.FromResult<IStorageEngine>(new ProbeEngine(options, context));
+    }
 }
