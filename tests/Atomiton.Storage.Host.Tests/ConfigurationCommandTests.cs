@@ -55,7 +55,7 @@ public sealed class ConfigurationCommandTests : IDisposable
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("local (default): disk (filesystem)", result.Output, StringComparison.Ordinal);
         Assert.Contains("mem: memory", result.Output, StringComparison.Ordinal);
-        Assert.Contains("capabilities: Standard", result.Output, StringComparison.Ordinal);
+        Assert.Contains("capabilities: Read, Write, Delete, List", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -41,7 +41,9 @@ public sealed class JsonOutputTests : IDisposable
         Assert.Contains(plugins.Json().GetProperty("providers").EnumerateArray(), p => p.GetProperty("name").GetString() == "memory" && p.GetProperty("kind").GetString() == "backend");
         Assert.Equal("local", pipelines.Json().GetProperty("defaultPipeline").GetString());
         var mem = pipelines.Json().GetProperty("pipelines").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "mem");
-        Assert.Contains("Read", mem.GetProperty("capabilities").GetString(), StringComparison.Ordinal);
+        var capabilities = mem.GetProperty("capabilities").EnumerateArray().Select(c => c.GetString()).ToList();
+        Assert.Contains("Read", capabilities);
+        Assert.Contains("NativeMove", capabilities);
         Assert.Equal("memory", info.Json().GetProperty("info").GetProperty("engineType").GetString());
         Assert.True(validate.Json().GetProperty("valid").GetBoolean());
     }

@@ -28,7 +28,7 @@ internal static class PipelinesCommand
             {
                 invocation.Out.WriteLine($"{view.Name}{(view.IsDefault ? " (default)" : "")}: {string.Join(" -> ", view.Chain.Select(s => s.Stage == s.Type ? s.Type : $"{s.Stage} ({s.Type})"))}");
                 invocation.Out.WriteLine(view.Capabilities is { } capabilities
-                    ? $"  capabilities: {capabilities}"
+                    ? $"  capabilities: {string.Join(", ", capabilities)}"
                     : $"  unavailable: {view.Problem}");
             }
 
@@ -48,7 +48,7 @@ internal static class PipelinesCommand
         try
         {
             await using var engine = await invocation.OpenPipelineAsync(cancellationToken, name);
-            return new PipelineView(name, isDefault, chain, engine.Capabilities, null);
+            return new PipelineView(name, isDefault, chain, CapabilityNames.Of(engine.Capabilities), null);
         }
         catch (StorageException e)
         {
@@ -58,5 +58,5 @@ internal static class PipelinesCommand
 
     private sealed record StageView(string Stage, string Type);
 
-    private sealed record PipelineView(string Name, bool IsDefault, IReadOnlyList<StageView> Chain, StorageCapabilities? Capabilities, string? Problem);
+    private sealed record PipelineView(string Name, bool IsDefault, IReadOnlyList<StageView> Chain, IReadOnlyList<string>? Capabilities, string? Problem);
 }
