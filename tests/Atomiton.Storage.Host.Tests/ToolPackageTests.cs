@@ -11,28 +11,51 @@ public sealed class ToolPackageTests : IDisposable
     [Fact]
     public async Task Packed_tool_installs_and_runs_the_demo_with_its_bundled_plugins_and_configuration()
     {
-        string project = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(BuildPaths.HostAssembly)!, "../../../Atomiton.Storage.Host.csproj"));
-        string packages = Path.Combine(_folder, "packages");
-        string tools = Path.Combine(_folder, "tools");
-        string home = Path.Combine(_folder, "home");
-        Directory.CreateDirectory(home);
-        string configuration = new DirectoryInfo(Path.GetDirectoryName(BuildPaths.HostAssembly)!).Parent!.Name;
+        var (tool, home) = await InstallAsync();
 
-        var pack = await RunAsync("dotnet", _folder, "pack", project, "--no-build", "-c", configuration, "-o", packages);
-        // A private package folder, so an older package of the same version cached elsewhere is never installed instead.
-        var install = await RunAsync("dotnet", _folder, "tool", "install", "--tool-path", tools, "--add-source", packages, "Atomiton.Storage.Host");
-        string tool = Path.Combine(tools, OperatingSystem.IsWindows() ? "atomiton-storage.exe" : "atomiton-storage");
         var help = await RunAsync(tool, home, "--help");
         var demo = await RunAsync(tool, home, "demo");
 
-        Assert.True(pack.ExitCode == 0, pack.Output);
-        Assert.True(install.ExitCode == 0, install.Output);
         Assert.True(help.ExitCode == 0, help.Output);
         Assert.Contains("migrate", help.Output, StringComparison.Ordinal);
         Assert.True(demo.ExitCode == 0, demo.Output);
         Assert.Contains("identical to what was saved", demo.Output, StringComparison.Ordinal);
         Assert.Contains("filesystem", demo.Output, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(home, ".config", "atomiton-storage", "plugins.json")));
+    }
+
+    [Fact]
+    public async Task Updated_tool_repoints_the_generated_user_configuration_at_its_own_plugins()
+    {
+        var (tool, home) = await InstallAsync();
+        string user = Path.Combine(home, ".config", "atomiton-storage", "plugins.json");
+        Assert.Equal(0, (await RunAsync(tool, home, "pipelines")).ExitCode);
+        string current = File.ReadAllText(user + ".bundled-plugins");
+        string old = Path.Combine(_folder, "old-install", "plugins");
+        File.WriteAllText(user, File.ReadAllText(user).Replace(System.Text.Json.JsonSerializer.Serialize(current)[1..^1], old.Replace("\\", "\\\\", StringComparison.Ordinal), StringComparison.Ordinal));
+        File.WriteAllText(user + ".bundled-plugins", old);
+
+        var plugins = await RunAsync(tool, home, "plugins");
+
+        Assert.Equal(0, plugins.ExitCode);
+        Assert.Contains("pluginDirectories now points at this version of the tool", plugins.Output, StringComparison.Ordinal);
+        Assert.Contains("filesystem ", plugins.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(old, File.ReadAllText(user), StringComparison.Ordinal);
+    }
+
+    private async Task<(string Tool, string Home)> InstallAsync()
+    {
+        string project = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(BuildPaths.HostAssembly)!, "../../../Atomiton.Storage.Host.csproj"));
+        string packages = Path.Combine(_folder, "packages");
+        string tools = Path.Combine(_folder, "tools");
+        string home = Path.Combine(_folder, "home");
+        Directory.CreateDirectory(home);
+        string configuration = new DirectoryInfo(Path.GetDirectoryName(BuildPaths.HostAssembly)!).Parent!.Name;
+        var pack = await RunAsync("dotnet", _folder, "pack", project, "--no-build", "-c", configuration, "-o", packages);
+        Assert.True(pack.ExitCode == 0, pack.Output);
+        var install = await RunAsync("dotnet", _folder, "tool", "install", "--tool-path", tools, "--add-source", packages, "Atomiton.Storage.Host");
+        Assert.True(install.ExitCode == 0, install.Output);
+        return (Path.Combine(tools, OperatingSystem.IsWindows() ? "atomiton-storage.exe" : "atomiton-storage"), home);
     }
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string fileName, string workingDirectory, params string[] arguments)
