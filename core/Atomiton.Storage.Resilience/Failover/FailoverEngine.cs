@@ -18,6 +18,9 @@ namespace Atomiton.Storage.Resilience.Failover;
 /// returns, calls go back to it, and until the sync stage reconciles them those objects exist only
 /// on the secondary (reads of them from the primary find the older version, or nothing). The
 /// stage reports itself Degraded while any remain.</para>
+/// <para>A secondary's answer that a key is absent (NotFound, or <c>false</c> from exists) is not
+/// trusted while the primary could not be asked: it is reported as a transient failure, since the
+/// primary may hold the object.</para>
 /// <para>Conditional writes carry ETags of the member that issued them; on another member they
 /// fail with Conflict, which is the safe outcome. Saves from a stream that cannot seek and moves
 /// are never redirected once attempted.</para>
@@ -255,20 +258,45 @@ public sealed class FailoverEngine : DelegatingStorageEngine
                 throw last;
             }
 
+            T result;
             try
             {
-                var result = await AttemptAsync(member, action, cancellationToken);
-                Succeeded(i, member, operation, key);
-                return result;
+                result = await AttemptAsync(member, action, cancellationToken);
             }
             catch (Exception e) when (AsFailure(e, member, cancellationToken) is { } failure)
             {
                 Failed(member, failure);
                 last = failure;
+                continue;
             }
+            catch (StorageException e) when (i > 0 && e.Code == StorageErrorCode.NotFound && operation is StorageOperation.Load or StorageOperation.Stat)
+            {
+                throw NotAuthoritative(operation, key!, member, last, e);
+            }
+
+            Succeeded(i, member, operation, key);
+            if (i > 0 && operation == StorageOperation.Exists && result is false)
+            {
+                throw NotAuthoritative(operation, key!, member, last, null);
+            }
+
+            return result;
         }
 
         throw Exhausted(operation, key, last);
+    }
+
+    /// <summary>
+    /// A secondary's "not there" while the primary could not be asked: the primary may hold the
+    /// object, so absence is reported as a transient failure rather than NotFound (a caller that
+    /// trusted NotFound might create the key again and diverge).
+    /// </summary>
+    private StorageException NotAuthoritative(string operation, string key, FailoverMember member, StorageException? primaryFailure, StorageException? notFound)
+    {
+        var why = primaryFailure is null ? "is out of rotation" : $"failed with {primaryFailure.Code}";
+        return new StorageException(primaryFailure?.Code ?? StorageErrorCode.NetworkError,
+            $"Key '{key}' is not on secondary '{member.Name}', and the primary '{_members[0].Name}' {why}, so its absence is not certain. Retry when the primary is back.", notFound ?? primaryFailure)
+        { IsTransient = true, Provider = TypeName, Operation = operation, Key = key, RetryAfter = primaryFailure?.RetryAfter };
     }
 
     private async ValueTask<T> AttemptAsync<T>(FailoverMember member, Func<IStorageEngine, CancellationToken, ValueTask<T>> action, CancellationToken cancellationToken)

@@ -56,7 +56,7 @@ public sealed class FailoverEngineTests
         var outage = primary.Faults.FailAll(StorageErrorCode.NetworkError);
         await engine.SaveAsync("during/outage", new byte[] { 1 });
         outage.Dispose();
-        await engine.ExistsAsync("x");
+        Assert.True(await engine.ExistsAsync("during/outage"));
         Assert.Equal("backup", engine.ActiveMember);
         var degraded = await engine.GetInfoAsync();
 
@@ -84,11 +84,12 @@ public sealed class FailoverEngineTests
         var primary = new MockEngine(null, time);
         var secondary = new MockEngine(null, time);
         await using var engine = new FailoverEngine(primary, [new("backup", secondary)], new FailoverOptions { RecoveryProbeMilliseconds = 1_000 }, time);
+        await secondary.SaveAsync("a", new byte[] { 1 });
         using var outage = primary.Faults.FailAll(StorageErrorCode.NetworkError);
 
-        await engine.ExistsAsync("a");
+        Assert.True(await engine.ExistsAsync("a"));
         time.Advance(TimeSpan.FromSeconds(1));
-        await engine.ExistsAsync("a");
+        Assert.True(await engine.ExistsAsync("a"));
 
         Assert.Equal(1, primary.Calls[MockOperation.GetInfo]);
         Assert.Equal(1, primary.Calls[MockOperation.Exists]);
@@ -108,6 +109,32 @@ public sealed class FailoverEngineTests
 
         Assert.Equal(StorageErrorCode.NotFound, error.Code);
         Assert.Equal(0, secondary.Calls[MockOperation.Stat]);
+    }
+
+    [Theory]
+    [InlineData("load")]
+    [InlineData("stat")]
+    [InlineData("exists")]
+    public async Task Absence_on_a_secondary_is_not_trusted_while_the_primary_cannot_be_asked(string operation)
+    {
+        var primary = new MockEngine();
+        var secondary = new MockEngine();
+        await primary.SaveAsync("only/on/primary", new byte[] { 1 });
+        await using var engine = new FailoverEngine(primary, [new("backup", secondary)]);
+        using var outage = primary.Faults.FailAll(StorageErrorCode.NetworkError);
+
+        var error = await Assert.ThrowsAsync<StorageException>(() => operation switch
+        {
+            "load" => engine.LoadBytesAsync("only/on/primary").AsTask(),
+            "stat" => engine.StatAsync("only/on/primary").AsTask(),
+            _ => engine.ExistsAsync("only/on/primary").AsTask(),
+        });
+        var whileOut = await Assert.ThrowsAsync<StorageException>(() => engine.StatAsync("only/on/primary").AsTask());
+
+        Assert.Equal(StorageErrorCode.NetworkError, error.Code);
+        Assert.True(error.IsTransient);
+        Assert.Contains("not on secondary 'backup', and the primary 'primary' failed with NetworkError", error.Message, StringComparison.Ordinal);
+        Assert.Contains("is out of rotation", whileOut.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -6,25 +6,26 @@ using Xunit.Abstractions;
 namespace Atomiton.Storage.Resilience.Tests.Failover;
 
 /// <summary>
-/// Measures the time from the primary failing to the first call served by the secondary, with
-/// mocks on the real clock (1–2 ms latency each), over repeated trials. The figures go to the test
-/// output and docs/benchmarks-resilience.md; the test fails above the 250 ms target.
+/// Over repeated trials with mocks on the real clock, the first call after the primary fails is
+/// served by the secondary. The switch time is written to the test output for information only:
+/// the figure of record comes from the benchmark project (`failover` benchmark), never from a
+/// timed assertion here.
 /// </summary>
+[Collection(TimingSensitive.Name)]
 public sealed class FailoverSwitchBenchmark(ITestOutputHelper output)
 {
     private const int Trials = 20;
 
     [Fact]
-    public async Task Switch_after_a_primary_that_errors_is_under_250_ms()
+    public async Task First_call_after_the_primary_errors_is_served_by_the_secondary()
     {
         var times = await MeasureAsync(primary => primary.Faults.FailAll(StorageErrorCode.NetworkError), attemptTimeout: null);
 
         Report("primary errors (NetworkError)", times);
-        Assert.True(times.Max() < TimeSpan.FromMilliseconds(250), $"slowest switch took {times.Max().TotalMilliseconds} ms");
     }
 
     [Fact]
-    public async Task Switch_after_a_primary_that_hangs_is_under_250_ms_with_a_100_ms_attempt_budget()
+    public async Task First_call_after_the_primary_hangs_is_served_by_the_secondary()
     {
         var times = await MeasureAsync(
             primary => primary.Faults.FailWhen((_, _) => true, new MockFault(StorageErrorCode.NetworkError)),
@@ -32,7 +33,6 @@ public sealed class FailoverSwitchBenchmark(ITestOutputHelper output)
             hang: true);
 
         Report("primary hangs (AttemptTimeoutMilliseconds = 100)", times);
-        Assert.True(times.Max() < TimeSpan.FromMilliseconds(250), $"slowest switch took {times.Max().TotalMilliseconds} ms");
     }
 
     private async Task<List<TimeSpan>> MeasureAsync(Func<MockEngine, IDisposable> fail, int? attemptTimeout, bool hang = false)

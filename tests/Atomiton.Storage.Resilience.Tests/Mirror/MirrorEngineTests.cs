@@ -208,6 +208,59 @@ public sealed class MirrorEngineTests
         Assert.Equal(StorageErrorCode.NetworkError, info.Code);
     }
 
+    [Fact]
+    public async Task A_listing_that_breaks_on_one_member_continues_on_the_next()
+    {
+        var a = new MemoryEngine();
+        var b = new MemoryEngine();
+        await using var engine = new MirrorEngine(new FailingListEngine(a, failAfter: 2), [new("b", b)], new MirrorOptions { WriteQuorum = 2 });
+        for (int i = 0; i < 5; i++)
+        {
+            await engine.SaveAsync($"k{i}", new byte[] { 1 });
+        }
+
+        var keys = new List<string>();
+        await foreach (var entry in engine.ListAsync())
+        {
+            keys.Add(entry.Key);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"k{i}"), keys);
+    }
+
+    [Fact]
+    public async Task A_listing_no_member_can_serve_names_the_members()
+    {
+        var (engine, a, b, c) = Three();
+        await using var _ = engine;
+        using var downA = a.Faults.FailAll(StorageErrorCode.NetworkError);
+        using var downB = b.Faults.FailAll(StorageErrorCode.NetworkError);
+        using var downC = c.Faults.FailAll(StorageErrorCode.NetworkError);
+
+        var error = await Assert.ThrowsAsync<StorageException>(async () =>
+        {
+            await foreach (var entry in engine.ListAsync())
+            {
+                Assert.NotNull(entry);
+            }
+        });
+
+        Assert.Equal("list", error.Operation);
+    }
+
+    [Fact]
+    public async Task A_conditional_save_the_primary_cannot_read_back_leaves_the_others_lagging()
+    {
+        var (engine, a, _, _) = Three();
+        await using var __ = engine;
+        a.Faults.Enqueue(MockOperation.Load, StorageErrorCode.NetworkError);
+
+        await Assert.ThrowsAsync<StorageException>(() => engine.SaveAsync("k", new byte[] { 1 }, new SaveOptions { Condition = WriteCondition.IfNotExists }).AsTask());
+
+        Assert.True(await a.ExistsAsync("k"));
+        Assert.Equal(["b", "c"], engine.Members.Where(m => m.IsLagging).Select(m => m.Name));
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(4)]

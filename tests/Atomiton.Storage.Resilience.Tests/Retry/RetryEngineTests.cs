@@ -1,5 +1,6 @@
 using Atomiton.Storage.Memory;
 using Atomiton.Storage.Mock;
+using Atomiton.Storage.Providers;
 using Atomiton.Storage.Resilience.Retry;
 using Microsoft.Extensions.Time.Testing;
 
@@ -275,6 +276,66 @@ public sealed class RetryEngineTests
         Assert.Equal(2, mock.Calls[MockOperation.Copy]);
         Assert.Equal(2, mock.Calls[MockOperation.Delete]);
         Assert.True(await mock.ExistsAsync("b"));
+    }
+
+    [Fact]
+    public async Task Jittered_back_off_is_reproducible_with_a_seed()
+    {
+        var first = await FirstRetryDelayAsync(seed: 42);
+        var again = await FirstRetryDelayAsync(seed: 42);
+
+        Assert.Equal(first, again);
+        Assert.InRange(first, 1, 2_000);
+    }
+
+    [Fact]
+    public async Task Each_retry_is_logged_with_the_operation_key_and_code()
+    {
+        var logger = new RecordingLogger();
+        var mock = new MockEngine();
+        await using var engine = new RetryEngine(mock, new RetryOptions { BaseDelayMilliseconds = 0 }, null, logger);
+        mock.Faults.Enqueue(MockOperation.Stat, StorageErrorCode.Timeout);
+        await mock.SaveAsync("k", new byte[] { 1 });
+
+        await engine.StatAsync("k");
+
+        var message = Assert.Single(logger.Messages);
+        Assert.Equal(StorageLogLevel.Warning, message.Level);
+        Assert.Contains("Retrying stat of key 'k' after Timeout (attempt 2 of 4", message.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Retry_provider_builds_the_stage_over_the_inner_engine()
+    {
+        var provider = new RetryProvider();
+        var context = new StorageProviderContext { PipelineName = "main", StageName = "retry", Inner = new MemoryEngine() };
+
+        await using var engine = await provider.CreateAsync(new RetryOptions(), context);
+
+        Assert.Equal("retry", engine.EngineType);
+        Assert.Equal(StorageProviderKind.Wrapper, provider.Kind);
+        Assert.False(string.IsNullOrWhiteSpace(provider.Description));
+    }
+
+    private static async Task<int> FirstRetryDelayAsync(int seed)
+    {
+        var time = new FakeTimeProvider();
+        var mock = new MockEngine(null, time);
+        await using var engine = new RetryEngine(mock, new RetryOptions { BaseDelayMilliseconds = 100, UseJitter = true, Seed = seed }, time);
+        mock.Faults.Enqueue(MockOperation.Exists, StorageErrorCode.NetworkError);
+        return await Task.Run(async () =>
+        {
+            var exists = engine.ExistsAsync("k").AsTask();
+            int waited = 0;
+            while (mock.Calls[MockOperation.Exists] < 2 && waited < 10_000)
+            {
+                time.Advance(TimeSpan.FromMilliseconds(1));
+                waited++;
+            }
+
+            await exists;
+            return waited;
+        });
     }
 
     private sealed class ForwardOnlyStream(byte[] content) : MemoryStream(content)
