@@ -18,6 +18,10 @@ switch (mode)
         await CrashLoopAsync(engine, int.Parse(args[3], CultureInfo.InvariantCulture));
         break;
     case "create":
+        // Warm up (JIT, lock files) before the start signal, so both racers really start together.
+        string warmUp = $"warm-up/{Environment.ProcessId}";
+        await engine.SaveAsync(warmUp, new byte[] { 0 }, new SaveOptions { Condition = WriteCondition.IfNotExists });
+        await engine.DeleteAsync(warmUp);
         Console.WriteLine("ready");
         _ = Console.ReadLine();
         for (int i = 0; i < int.Parse(args[2], CultureInfo.InvariantCulture); i++)

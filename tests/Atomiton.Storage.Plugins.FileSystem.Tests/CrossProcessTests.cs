@@ -10,7 +10,7 @@ public sealed class CrossProcessTests : IDisposable
     [Fact]
     public async Task Two_processes_racing_create_only_saves_win_each_key_exactly_once()
     {
-        const int keys = 300;
+        const int keys = 1000;
         using var first = new WorkerProcess("create", _folder.Path, keys.ToString(CultureInfo.InvariantCulture));
         using var second = new WorkerProcess("create", _folder.Path, keys.ToString(CultureInfo.InvariantCulture));
         await first.ReadUntilAsync("ready");
