@@ -1,7 +1,7 @@
 namespace Atomiton.Storage.Template.Tests;
 
 /// <summary>The exit code and interleaved output of a finished child process.</summary>
-internal sealed record ProcessResult(int ExitCode, string Output)
+public sealed record ProcessResult(int ExitCode, string Output)
 {
     public ProcessResult EnsureSuccess(string what) =>
         ExitCode == 0 ? this : throw new Xunit.Sdk.XunitException($"{what} failed with exit code {ExitCode}:\n{Output}");

@@ -60,6 +60,7 @@ public sealed class TemplateEndToEndTests(TemplateFeedFixture feed) : IClassFixt
         var solution = await feed.GenerateAsync("Contoso9.Storage.2Drive", "-k", "drive2", "--include-tests", "false");
         var project = Path.Combine(solution, "Contoso9.Storage.2Drive");
         Assert.True(File.Exists(Path.Combine(project, "P2DriveEngine.cs")), "a class name cannot start with a digit");
+        Assert.Contains("namespace Contoso9.Storage.P2Drive;", await File.ReadAllTextAsync(Path.Combine(project, "P2DriveEngine.cs")), StringComparison.Ordinal);
 
         var build = (await feed.DotnetAsync(solution, "build", "Contoso9.Storage.2Drive/Contoso9.Storage.2Drive.csproj", "-nologo", "-clp:Summary"))
             .EnsureSuccess("dotnet build of a dotted, digit-bearing name");

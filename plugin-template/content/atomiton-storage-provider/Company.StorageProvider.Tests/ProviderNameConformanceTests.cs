@@ -2,7 +2,7 @@ using Atomiton.Storage;
 using Atomiton.Storage.Providers;
 using Atomiton.Storage.Testing;
 
-namespace Company.StorageProvider.Tests;
+namespace CompanyNamespacePlaceholder.Tests;
 
 /// <summary>Runs the whole Atomiton conformance kit against the engine, built through its descriptor as the host builds it.</summary>
 public sealed class ProviderNameConformanceTests : StorageConformanceTests

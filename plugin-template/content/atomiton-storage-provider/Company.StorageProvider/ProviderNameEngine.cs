@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Atomiton.Storage;
 
-namespace Company.StorageProvider;
+namespace CompanyNamespacePlaceholder;
 
 /// <summary>
 /// The ProviderName engine. This starting point keeps objects in memory so that it passes the

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Company.StorageProvider;
+namespace CompanyNamespacePlaceholder;
 
 /// <summary>
 /// Options of the <c>provider-key-placeholder</c> provider, bound from the stage's <c>options</c> in

@@ -1,7 +1,7 @@
 using Atomiton.Storage;
 using Atomiton.Storage.Providers;
 
-namespace Company.StorageProvider;
+namespace CompanyNamespacePlaceholder;
 
 /// <summary>
 /// Describes the <c>provider-key-placeholder</c> engine to the host: the host finds this public type in
