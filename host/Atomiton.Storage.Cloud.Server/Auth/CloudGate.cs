@@ -101,7 +101,7 @@ internal sealed class CloudGate : IEndpointFilter, IDisposable
         var values = request.Headers.Authorization;
         if (values.Count != 1 || values[0] is not { } header || !header.StartsWith("Bearer ", StringComparison.Ordinal))
         {
-            return Results.Empty;
+            return null;
         }
 
         return header["Bearer ".Length..].Trim();
