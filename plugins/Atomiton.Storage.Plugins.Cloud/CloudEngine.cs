@@ -39,7 +39,11 @@ public sealed class CloudEngine : StorageEngine
 
     /// <summary>Connects to the server named in <paramref name="options"/>: one info request that also checks the key.</summary>
     /// <exception cref="StorageException">InvalidConfiguration, AuthenticationFailed, AccessDenied or NetworkError, naming the stage.</exception>
-    public static async ValueTask<CloudEngine> ConnectAsync(CloudOptions options, StorageProviderContext context, CancellationToken cancellationToken = default)
+    public static ValueTask<CloudEngine> ConnectAsync(CloudOptions options, StorageProviderContext context, CancellationToken cancellationToken = default) =>
+        ConnectAsync(options, context, handler: null, cancellationToken);
+
+    /// <summary>Connects through a given HTTP handler (tests use it to cut connections at chosen moments).</summary>
+    internal static async ValueTask<CloudEngine> ConnectAsync(CloudOptions options, StorageProviderContext context, HttpMessageHandler? handler, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(context);
@@ -57,7 +61,7 @@ public sealed class CloudEngine : StorageEngine
             { Provider = CloudProvider.TypeName, Operation = "create" };
         }
 
-        var transport = new CloudTransport(options, context);
+        var transport = new CloudTransport(options, context, handler);
         try
         {
             var info = await transport.SendJsonAsync<WireInfo>(() => new HttpRequestMessage(HttpMethod.Get, "v1/info"), null, cancellationToken);

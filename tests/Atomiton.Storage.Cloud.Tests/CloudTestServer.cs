@@ -60,6 +60,15 @@ public sealed class CloudTestServer : IAsyncDisposable
         return await new CloudProvider().CreateAsync(options, new StorageProviderContext { PipelineName = "tests", StageName = "cloud" });
     }
 
+    /// <summary>Connects the plugin's engine through <paramref name="handler"/> (to cut connections) and <paramref name="logger"/>.</summary>
+    public async ValueTask<CloudEngine> ConnectThroughAsync(string apiKey, HttpMessageHandler? handler, IStorageLogger? logger = null, Action<CloudOptions>? configure = null)
+    {
+        var options = new CloudOptions { Endpoint = Endpoint.ToString(), ApiKey = apiKey, ChunkSize = 256 * 1024, RetryDelay = TimeSpan.FromMilliseconds(50) };
+        configure?.Invoke(options);
+        var context = new StorageProviderContext { PipelineName = "tests", StageName = "cloud", Logger = logger ?? NullStorageLogger.Instance };
+        return await CloudEngine.ConnectAsync(options, context, handler, CancellationToken.None);
+    }
+
     /// <summary>A plain HTTP client for the server, optionally with a bearer key.</summary>
     public HttpClient RawClient(string? apiKey = null)
     {
