@@ -17,6 +17,9 @@ public sealed class RunningCloudServer : IAsyncDisposable
     /// <summary>The addresses the server listens on, with real ports.</summary>
     public IReadOnlyList<Uri> Addresses { get; }
 
+    /// <summary>The application's services (tests read the endpoint list from them).</summary>
+    internal IServiceProvider Services => _app.Services;
+
     /// <summary>The first address, for clients (such as the <c>cloud</c> plugin's <c>endpoint</c>).</summary>
     public Uri Endpoint => Addresses[0];
 
