@@ -41,6 +41,9 @@ public static class CloudServer
         }
 
         builder.WebHost.UseUrls([.. options.Urls]);
+        // The slim builder leaves HTTPS out; this brings back https:// URLs and certificates from the
+        // Kestrel configuration section (for example Kestrel__Certificates__Default__Path).
+        builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
