@@ -1,13 +1,32 @@
 namespace Atomiton.Storage.Plugins.Cloud;
 
 /// <summary>
-/// Reads a source stream in chunks of a fixed size into one reused buffer, looking one byte ahead
-/// so it knows whether a chunk is the last — a source of unknown length is sent without guessing.
+/// Reads a source stream in chunks of at most a fixed size into one reused buffer, looking one
+/// byte ahead so it knows whether a chunk is the last — a source of unknown length is sent
+/// without guessing. The buffer starts small and grows only while the source keeps yielding, so
+/// a small object never costs a whole chunk of memory.
 /// </summary>
-internal sealed class ChunkReader(Stream source, int chunkSize)
+internal sealed class ChunkReader
 {
-    private readonly byte[] _buffer = new byte[chunkSize];
+    private const int InitialBufferSize = 64 * 1024;
+
+    private readonly Stream _source;
+    private readonly int _chunkSize;
+    private byte[] _buffer;
     private int _pending = -1;
+
+    /// <summary>Prepares to read <paramref name="source"/> in chunks of <paramref name="chunkSize"/> bytes.</summary>
+    /// <param name="source">The content.</param>
+    /// <param name="chunkSize">The largest chunk.</param>
+    /// <param name="lengthHint">The content's length when known, to size the buffer exactly.</param>
+    public ChunkReader(Stream source, int chunkSize, long? lengthHint)
+    {
+        _source = source;
+        _chunkSize = chunkSize;
+        // One byte more than a known length, so a source that runs long is noticed in the first read.
+        long initial = lengthHint is { } hint ? hint + 1 : InitialBufferSize;
+        _buffer = new byte[(int)Math.Clamp(initial, 1, chunkSize)];
+    }
 
     /// <summary>The current chunk's bytes (valid until the next read).</summary>
     public ReadOnlyMemory<byte> Chunk { get; private set; }
@@ -27,9 +46,19 @@ internal sealed class ChunkReader(Stream source, int chunkSize)
             _pending = -1;
         }
 
-        while (filled < _buffer.Length)
+        while (true)
         {
-            int read = await source.ReadAsync(_buffer.AsMemory(filled), cancellationToken);
+            if (filled == _buffer.Length)
+            {
+                if (_buffer.Length >= _chunkSize)
+                {
+                    break;
+                }
+
+                Array.Resize(ref _buffer, (int)Math.Min((long)_buffer.Length * 2, _chunkSize));
+            }
+
+            int read = await _source.ReadAsync(_buffer.AsMemory(filled), cancellationToken);
             if (read == 0)
             {
                 break;
@@ -45,7 +74,7 @@ internal sealed class ChunkReader(Stream source, int chunkSize)
         else
         {
             var peek = new byte[1];
-            IsLast = await source.ReadAsync(peek, cancellationToken) == 0;
+            IsLast = await _source.ReadAsync(peek, cancellationToken) == 0;
             if (!IsLast)
             {
                 _pending = peek[0];

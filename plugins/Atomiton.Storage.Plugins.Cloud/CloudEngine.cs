@@ -87,8 +87,9 @@ public sealed class CloudEngine : StorageEngine
     /// <inheritdoc />
     protected override async ValueTask<StorageItem> SaveCoreAsync(string key, Stream content, SaveOptions options, CancellationToken cancellationToken)
     {
-        int chunkSize = options.ExpectedLength is { } known && known < _options.ChunkSize ? (int)known + 1 : _options.ChunkSize;
-        var reader = new ChunkReader(content, Math.Max(1, Math.Min(chunkSize, _options.ChunkSize)));
+        long? lengthHint = options.ExpectedLength
+            ?? (content.CanSeek ? Math.Max(0, content.Length - content.Position) : null);
+        var reader = new ChunkReader(content, _options.ChunkSize, lengthHint);
         await reader.ReadNextAsync(cancellationToken);
         CloudUploader.CheckLength(key, reader, options);
         if (!reader.IsLast || reader.Chunk.Length >= _options.ChunkSize)
