@@ -9,6 +9,8 @@ internal static class CloudJson
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // Headers carry this JSON base64-encoded, so raw UTF-8 is safe and keeps metadata headers small.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     /// <summary>Base64url (no padding) of the UTF-8 JSON of <paramref name="value"/>, for a header.</summary>
