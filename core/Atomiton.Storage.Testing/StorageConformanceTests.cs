@@ -45,6 +45,9 @@ public abstract partial class StorageConformanceTests : IAsyncLifetime
     /// </summary>
     protected virtual TimeSpan ConsistencyBound => TimeSpan.Zero;
 
+    /// <summary>Whether <see cref="StorageItem.Created"/> survives an overwrite (default true); false for backends that cannot keep it.</summary>
+    protected virtual bool KeepsCreatedAcrossOverwrites => true;
+
     /// <summary>How many random operation sequences the model check runs (default 100).</summary>
     protected virtual int ModelCheckRuns => 100;
 

@@ -1,0 +1,8 @@
+namespace Atomiton.Storage.Hosting.Discovery;
+
+/// <summary>A plugin folder whose main assembly was loaded into its own load context.</summary>
+/// <param name="Name">The plugin's name: its folder name, which is also its main assembly's name.</param>
+/// <param name="Directory">The plugin folder.</param>
+/// <param name="AssemblyPath">The main assembly.</param>
+/// <param name="ProviderNames">The provider types it registered in the catalogue (duplicates excluded).</param>
+public sealed record LoadedPlugin(string Name, string Directory, string AssemblyPath, IReadOnlyList<string> ProviderNames);

@@ -1,0 +1,14 @@
+namespace Atomiton.Storage.Hosting.Discovery;
+
+/// <summary>
+/// A plugin folder, or one provider type in it, that the host could not use. The host keeps
+/// running without it; a pipeline that needs it fails when it is built, listing these failures.
+/// </summary>
+/// <param name="Plugin">The plugin's name (its folder name), or the plugin directory when the directory itself is the problem.</param>
+/// <param name="Path">The folder or file involved.</param>
+/// <param name="Reason">What went wrong and what to do about it.</param>
+public sealed record PluginLoadFailure(string Plugin, string Path, string Reason)
+{
+    /// <summary>The failure as one line: plugin, path and reason.</summary>
+    public override string ToString() => $"plugin '{Plugin}' at '{Path}': {Reason}";
+}

@@ -1,0 +1,27 @@
+using Atomiton.Storage.Hosting.Catalogue;
+using Atomiton.Storage.Hosting.Configuration;
+using Microsoft.Extensions.Configuration;
+
+namespace Atomiton.Storage.Hosting.Options;
+
+/// <summary>Everything needed to bind and validate one stage's options, and to locate a problem with them.</summary>
+/// <param name="File">The configuration file's name.</param>
+/// <param name="Pipeline">The pipeline being planned.</param>
+/// <param name="Stage">The stage's name (for a chain element naming a type directly, that type).</param>
+/// <param name="Options">The stage's <c>options</c> section.</param>
+/// <param name="OptionsPath">The configuration path problems are located under (the options section, or the chain element naming a type directly).</param>
+/// <param name="Registration">The provider whose options type is bound.</param>
+/// <param name="BaseDirectory">The folder relative paths resolve against.</param>
+internal sealed record StageBinding(string File, string Pipeline, string Stage, IConfigurationSection Options, string OptionsPath, ProviderRegistration Registration, string BaseDirectory)
+{
+    public ConfigurationProblem Problem(string option, string configurationKey, string message, bool isMissingSecret = false) => new()
+    {
+        File = File,
+        JsonPath = configurationKey.Length == 0 ? JsonPath.FromConfigurationPath(OptionsPath) : JsonPath.Combine(OptionsPath, configurationKey),
+        Pipeline = Pipeline,
+        Stage = Stage,
+        Option = option,
+        Message = message,
+        IsMissingSecret = isMissingSecret,
+    };
+}

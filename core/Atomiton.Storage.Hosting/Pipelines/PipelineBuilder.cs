@@ -1,0 +1,87 @@
+using System.Collections.Immutable;
+using Atomiton.Storage.Hosting.Catalogue;
+using Atomiton.Storage.Hosting.Logging;
+using Atomiton.Storage.Providers;
+using Microsoft.Extensions.Logging;
+
+namespace Atomiton.Storage.Hosting.Pipelines;
+
+/// <summary>
+/// Builds a checked pipeline bottom-up: the backend first, then each wrapper around the engine
+/// beneath it. When a stage fails, the engines already built are disposed and the error names
+/// the pipeline, stage, provider and where the provider came from.
+/// </summary>
+internal sealed class PipelineBuilder(StorageHost host, StorageHostOptions options)
+{
+    public async ValueTask<IStorageEngine> BuildAsync(PipelinePlan plan, ImmutableList<string> building, CancellationToken cancellationToken)
+    {
+        var path = building.Add(plan.Name);
+        IStorageEngine? inner = null;
+        try
+        {
+            for (int index = plan.Stages.Count - 1; index >= 0; index--)
+            {
+                var stage = plan.Stages[index];
+                var context = new StorageProviderContext
+                {
+                    PipelineName = plan.Name,
+                    StageName = stage.StageName,
+                    Inner = inner,
+                    TimeProvider = options.TimeProvider,
+                    Logger = new StorageLoggerAdapter(options.LoggerFactory.CreateLogger("Atomiton.Storage." + stage.Registration.Name)),
+                    BaseDirectory = host.Configuration.BaseDirectory,
+                    ResolvePipeline = (name, token) => host.BuildPipelineAsync(name, path, token),
+                    Services = options.Services,
+                };
+                inner = await CreateAsync(plan, stage, context, cancellationToken);
+            }
+
+            return inner!;
+        }
+        catch
+        {
+            if (inner is not null)
+            {
+                await inner.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    private async ValueTask<IStorageEngine> CreateAsync(PipelinePlan plan, PlannedStage stage, StorageProviderContext context, CancellationToken cancellationToken)
+    {
+        string where = $"{host.Configuration.File}: {stage.JsonPath} (pipeline '{plan.Name}', stage '{stage.StageName}')";
+        string source = ProviderCatalogueBuilder.Describe(stage.Registration);
+        IStorageEngine? engine;
+        try
+        {
+            engine = await stage.Registration.Provider.CreateAsync(stage.Options, context, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (StorageException e) when (e.Message.StartsWith(host.Configuration.File + ":", StringComparison.Ordinal))
+        {
+            throw; // a nested pipeline's error, already located
+        }
+        catch (StorageException e)
+        {
+            throw new StorageException(e.Code, $"{where}: provider '{stage.Registration.Name}' ({source}) could not build the engine: {e.Message}", e)
+            { IsTransient = e.IsTransient, Provider = stage.Registration.Name, Operation = "create" };
+        }
+#pragma warning disable CA1031 // Any failure of third-party code becomes a located configuration error.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            throw new StorageException(StorageErrorCode.InvalidConfiguration,
+                $"{where}: provider '{stage.Registration.Name}' ({source}) threw {e.GetType().Name} while building the engine: {e.Message}", e)
+            { Provider = stage.Registration.Name, Operation = "create" };
+        }
+
+        return engine ?? throw new StorageException(StorageErrorCode.InvalidConfiguration,
+            $"{where}: provider '{stage.Registration.Name}' ({source}) returned no engine. This is a bug in the provider.")
+        { Provider = stage.Registration.Name, Operation = "create" };
+    }
+}

@@ -1,0 +1,157 @@
+using System.Collections.Immutable;
+using Atomiton.Storage.Hosting.Catalogue;
+using Atomiton.Storage.Hosting.Configuration;
+using Atomiton.Storage.Hosting.Logging;
+using Atomiton.Storage.Hosting.Pipelines;
+using McMaster.NETCore.Plugins;
+using Microsoft.Extensions.Logging;
+
+namespace Atomiton.Storage.Hosting;
+
+/// <summary>
+/// The plugin host: it discovers providers (built-in and from plugin folders, each plugin in its
+/// own load context), reads the pipelines of <c>plugins.json</c>, checks them, and builds them.
+/// A broken plugin never stops the host: it is listed in <see cref="ProviderCatalogue.Failures"/>
+/// and a pipeline that needs it fails, with that reason, when it is built. Thread-safe.
+/// </summary>
+public sealed class StorageHost : IDisposable
+{
+    private readonly IReadOnlyList<PluginLoader> _loaders;
+    private readonly PipelinePlanner _planner;
+    private readonly PipelineBuilder _builder;
+
+    internal StorageHost(StorageHostOptions options, StorageConfiguration configuration, ProviderCatalogue catalogue, IReadOnlyList<PluginLoader> loaders)
+    {
+        Configuration = configuration;
+        Catalogue = catalogue;
+        _loaders = loaders;
+        _planner = new PipelinePlanner(configuration, catalogue);
+        _builder = new PipelineBuilder(this, options);
+    }
+
+    /// <summary>The declared plugin directories, stages and pipelines.</summary>
+    public StorageConfiguration Configuration { get; }
+
+    /// <summary>Every provider, loaded plugin and plugin failure.</summary>
+    public ProviderCatalogue Catalogue { get; }
+
+    /// <summary>The declared pipelines' names, sorted.</summary>
+    public IReadOnlyList<string> PipelineNames => [.. Configuration.Pipelines.Keys.Order(StringComparer.Ordinal)];
+
+    /// <summary>The default pipeline's name, or null when the configuration declares none.</summary>
+    public string? DefaultPipeline => Configuration.DefaultPipeline;
+
+    /// <summary>Creates a host: reads the configuration and loads every plugin. Bad plugins are reported, not thrown.</summary>
+    /// <exception cref="StorageException">InvalidConfiguration when no configuration was given and the file is missing or not JSON.</exception>
+    public static StorageHost Create(StorageHostOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var source = options.Configuration ?? StorageConfigurationFile.Load(options.ConfigurationFile);
+        string baseDirectory = options.BaseDirectory
+            ?? Path.GetDirectoryName(Path.GetFullPath(options.ConfigurationFile))
+            ?? Environment.CurrentDirectory;
+        var configuration = StorageConfigurationReader.Read(source, options.ConfigurationFile, baseDirectory);
+        var (catalogue, loaders) = ProviderCatalogueBuilder.Build(options.BuiltInAssemblies, configuration.PluginDirectories);
+        HostLog.Report(options.LoggerFactory.CreateLogger("Atomiton.Storage.Hosting"), catalogue.Providers.Count, catalogue.Failures);
+        return new StorageHost(options, configuration, catalogue, loaders);
+    }
+
+    /// <summary>Creates a host from the file at <paramref name="configurationFile"/> (with environment overrides).</summary>
+    /// <exception cref="StorageException">InvalidConfiguration when the file is missing or not JSON.</exception>
+    public static StorageHost Load(string configurationFile) => Create(new StorageHostOptions { ConfigurationFile = configurationFile });
+
+    /// <summary>
+    /// Checks every pipeline as if it were built, without building anything: chains, types,
+    /// options, and every secret reference (an unset variable or missing file is reported).
+    /// </summary>
+    /// <returns>Every problem found; empty when all pipelines can be built.</returns>
+    public IReadOnlyList<ConfigurationProblem> Validate()
+    {
+        var problems = new List<ConfigurationProblem>(Configuration.Problems);
+        foreach (string pipeline in PipelineNames)
+        {
+            _planner.Plan(pipeline, problems);
+        }
+
+        return problems;
+    }
+
+    /// <summary>Checks one pipeline as if it were built.</summary>
+    /// <returns>Every problem found; empty when it can be built.</returns>
+    public IReadOnlyList<ConfigurationProblem> Validate(string pipeline)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        var problems = new List<ConfigurationProblem>();
+        _planner.Plan(pipeline, problems);
+        return problems;
+    }
+
+    /// <summary>
+    /// The check run at application start: the default pipeline completely, and every other
+    /// pipeline except for secrets whose variable or file is absent (a pipeline that is not
+    /// built does not need its secrets).
+    /// </summary>
+    public IReadOnlyList<ConfigurationProblem> ValidateForStartup()
+    {
+        var problems = new List<ConfigurationProblem>(Configuration.Problems);
+        foreach (string pipeline in PipelineNames)
+        {
+            var found = new List<ConfigurationProblem>();
+            _planner.Plan(pipeline, found);
+            bool isDefault = string.Equals(pipeline, DefaultPipeline, StringComparison.OrdinalIgnoreCase);
+            problems.AddRange(isDefault ? found : found.Where(p => !p.IsMissingSecret));
+        }
+
+        return problems;
+    }
+
+    /// <summary>Builds a new engine for the pipeline named <paramref name="pipeline"/>; the caller owns (and disposes) it.</summary>
+    /// <exception cref="StorageException">InvalidConfiguration naming file, JSON path, pipeline, stage and option; or the error of a provider that failed.</exception>
+    public ValueTask<IStorageEngine> BuildPipelineAsync(string pipeline, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        return BuildPipelineAsync(pipeline, [], cancellationToken);
+    }
+
+    /// <summary>Builds a new engine for the default pipeline; the caller owns (and disposes) it.</summary>
+    /// <exception cref="StorageException">InvalidConfiguration when no default pipeline is declared, or as <see cref="BuildPipelineAsync(string, CancellationToken)"/>.</exception>
+    public ValueTask<IStorageEngine> BuildDefaultPipelineAsync(CancellationToken cancellationToken = default) =>
+        DefaultPipeline is { } name
+            ? BuildPipelineAsync(name, cancellationToken)
+            : throw new StorageException(StorageErrorCode.InvalidConfiguration,
+                $"{Configuration.File}: $.defaultPipeline: no default pipeline is declared. Set defaultPipeline to one of: {StorageConfigurationReader.List(Configuration.Pipelines.Keys)}.")
+            { Operation = "configure" };
+
+    /// <summary>Releases the plugin loaders. Engines already built stay usable until disposed.</summary>
+    public void Dispose()
+    {
+        foreach (var loader in _loaders)
+        {
+            loader.Dispose();
+        }
+    }
+
+    internal async ValueTask<IStorageEngine> BuildPipelineAsync(string pipeline, ImmutableList<string> building, CancellationToken cancellationToken)
+    {
+        if (building.Contains(pipeline, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new StorageException(StorageErrorCode.InvalidConfiguration,
+                $"{Configuration.File}: $.pipelines.{pipeline} (pipeline '{pipeline}'): pipelines refer to each other in a cycle: {string.Join(" → ", building.Add(pipeline))}. Break the cycle.")
+            { Operation = "configure" };
+        }
+
+        var problems = new List<ConfigurationProblem>(Configuration.Problems.Where(p => p.Pipeline is null));
+        var plan = _planner.Plan(pipeline, problems);
+        if (plan is null || problems.Count > 0)
+        {
+            throw new StorageException(StorageErrorCode.InvalidConfiguration, Describe(pipeline, problems)) { Operation = "configure" };
+        }
+
+        return await _builder.BuildAsync(plan, building, cancellationToken);
+    }
+
+    internal static string Describe(string pipeline, IReadOnlyList<ConfigurationProblem> problems) =>
+        problems.Count == 1
+            ? problems[0].ToString()
+            : $"Pipeline '{pipeline}' cannot be built ({problems.Count} problems):{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", problems)}";
+}

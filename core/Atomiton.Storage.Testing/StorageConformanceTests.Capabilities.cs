@@ -1,0 +1,154 @@
+namespace Atomiton.Storage.Testing;
+
+// Catalogue 49: honest capabilities, plus information, limits and disposal.
+public abstract partial class StorageConformanceTests
+{
+    /// <summary>Catalogue 49: the engine declares what the kit needs to set up and observe anything: read, write and list.</summary>
+    [Fact]
+    public void Engine_declares_read_write_and_list()
+    {
+        var needed = StorageCapabilities.Read | StorageCapabilities.Write | StorageCapabilities.List;
+        Assert.True(Supports(needed), $"The kit needs {needed}; the engine declares {Engine.Capabilities}.");
+        Assert.False(string.IsNullOrWhiteSpace(Engine.EngineType), "EngineType names the engine");
+    }
+
+    /// <summary>Catalogue 49: GetInfo reports the engine's type and the capabilities it declares, and that it is connected.</summary>
+    [Fact]
+    public async Task Info_reports_type_capabilities_and_connection()
+    {
+        var info = await Engine.GetInfoAsync();
+
+        Assert.Equal(Engine.EngineType, info.EngineType);
+        Assert.Equal(Engine.Capabilities, info.Capabilities);
+        Assert.True(info.IsConnected, "a freshly created engine is connected");
+        Assert.Contains(info.Platform, new[] { "browser", "desktop", "server", "cloud", "any" });
+        Assert.NotNull(info.Limits);
+    }
+
+    /// <summary>Catalogue 49: every optional operation the engine declares works; every one it does not declare throws UnsupportedOperation and changes nothing.</summary>
+    [Fact]
+    public async Task Declared_capabilities_work_and_undeclared_ones_throw_Unsupported()
+    {
+        var saved = await SaveAsync("probe", Content(16));
+        var probes = new (StorageCapabilities Capability, Func<Task> Operation)[]
+        {
+            (StorageCapabilities.RangeRead, async () => await LoadAsync("probe", new ReadOptions { Range = ByteRange.From(1, 2) })),
+            (StorageCapabilities.ConditionalRead, async () => await LoadAsync("probe", new ReadOptions { IfNoneMatch = "\"other\"" })),
+            (StorageCapabilities.ShallowList, () => ListAsync(new ListOptions { Recursive = false })),
+            (StorageCapabilities.ContentType, async () => await SaveAsync("probe-type", Content(1), new SaveOptions { ContentType = "text/plain" })),
+            (StorageCapabilities.UserMetadata, async () => await SaveAsync("probe-meta", Content(1), new SaveOptions { Metadata = new Dictionary<string, string> { ["a"] = "b" } })),
+            (StorageCapabilities.CreateOnly, async () => await SaveAsync("probe-new", Content(1), new SaveOptions { Condition = WriteCondition.IfNotExists })),
+            (StorageCapabilities.ConditionalWrite, async () => await SaveAsync("probe", Content(16), new SaveOptions { Condition = WriteCondition.IfMatch(saved.ETag) })),
+            (StorageCapabilities.Delete, async () => await Engine.DeleteAsync("probe-missing")),
+        };
+
+        var failures = new List<string>();
+        foreach (var (capability, operation) in probes)
+        {
+            var error = await Record.ExceptionAsync(operation);
+            bool declared = Supports(capability);
+            if (declared && error is not null)
+            {
+                failures.Add($"{capability} is declared but failed: {error.GetType().Name} {(error as StorageException)?.Code} {error.Message}");
+            }
+            else if (!declared && error is not StorageException { Code: StorageErrorCode.UnsupportedOperation })
+            {
+                failures.Add($"{capability} is not declared but {(error is null ? "worked" : $"threw {error.GetType().Name} {(error as StorageException)?.Code}")} instead of UnsupportedOperation");
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+
+    /// <summary>Catalogue 49: an engine that declares Quota reports usage and total, and usage grows with content.</summary>
+    [Fact]
+    public async Task Declared_quota_is_reported_and_tracks_usage()
+    {
+        var before = (await Engine.GetInfoAsync()).Limits;
+        if (!Supports(StorageCapabilities.Quota))
+        {
+            return; // Reporting usage without declaring Quota is allowed (memory reports it always).
+        }
+
+        Assert.NotNull(before.QuotaUsed);
+        Assert.NotNull(before.QuotaTotal);
+        await SaveAsync("quota/one", Content(1000));
+        var after = (await Engine.GetInfoAsync()).Limits;
+        Assert.True(after.QuotaUsed > before.QuotaUsed, $"QuotaUsed stayed at {before.QuotaUsed} after a 1000-byte save");
+    }
+
+    /// <summary>Bad input: an object larger than the declared MaxObjectSize fails with ObjectTooLarge (or QuotaExceeded) and leaves stored data untouched.</summary>
+    [Fact]
+    public async Task Object_over_the_declared_size_limit_is_refused_and_changes_nothing()
+    {
+        var limits = (await Engine.GetInfoAsync()).Limits;
+        long? limit = new[] { limits.MaxObjectSize, limits.QuotaTotal - limits.QuotaUsed }.Where(l => l is not null).Min();
+        if (limit is null || limit > 16 * 1024 * 1024)
+        {
+            return; // No small declared limit to exceed cheaply.
+        }
+
+        var original = Content(1);
+        await SaveAsync("limited", original);
+        int size = (int)limit.Value + 1;
+        var error = await Assert.ThrowsAsync<StorageException>(async () => await Engine.SaveAsync("limited", new SourceStream(size)));
+        Assert.Contains(error.Code, new[] { StorageErrorCode.ObjectTooLarge, StorageErrorCode.QuotaExceeded });
+        Assert.Equal("limited", error.Key);
+        await AssertFailsAsync(error.Code, async () => await Engine.SaveAsync("limited-new", new SourceStream(size), new SaveOptions { ExpectedLength = size }));
+
+        await AssertContentAsync("limited", original);
+        await AssertAbsentAsync("limited-new");
+    }
+
+    /// <summary>Bad input: once the declared item limit is reached, saving a new key fails with QuotaExceeded; overwriting an existing key still works.</summary>
+    [Fact]
+    public async Task Saving_past_the_declared_item_limit_fails_with_QuotaExceeded()
+    {
+        var limits = (await Engine.GetInfoAsync()).Limits;
+        if (limits.MaxItems is not { } maxItems || maxItems > 1000)
+        {
+            return; // No small declared item limit to reach cheaply.
+        }
+
+        for (int i = 0; i < maxItems; i++)
+        {
+            await SaveAsync($"items/{i:D4}", Content(1));
+        }
+
+        await AssertFailsAsync(StorageErrorCode.QuotaExceeded, async () => await SaveAsync("items/one-too-many", Content(1)));
+        await AssertAbsentAsync("items/one-too-many");
+        await SaveAsync("items/0000", Content(1, seed: 2));
+        Assert.Equal(maxItems, (await ListKeysAsync("items/")).Count);
+    }
+
+    /// <summary>Every operation on a disposed engine throws ObjectDisposedException; disposing twice is harmless.</summary>
+    [Fact]
+    public async Task Operations_on_a_disposed_engine_throw_ObjectDisposedException()
+    {
+        await SaveAsync("k", Content(1));
+        await Engine.DisposeAsync();
+        await Engine.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await SaveAsync("k", Content(1)));
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await Engine.OpenReadAsync("k"));
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await Engine.StatAsync("k"));
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await Engine.ExistsAsync("k"));
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await Engine.DeleteAsync("k"));
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await Engine.CopyAsync("k", "c"));
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await Engine.MoveAsync("k", "c"));
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await Engine.GetInfoAsync());
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => ListAsync());
+    }
+
+    /// <summary>Errors name the provider, the operation and the key, so a failure in a pipeline says where it happened.</summary>
+    [Fact]
+    public async Task Errors_name_the_provider_operation_and_key()
+    {
+        var error = await AssertFailsAsync(StorageErrorCode.NotFound, async () => await Engine.StatAsync("where/is/it"));
+
+        Assert.Equal("where/is/it", error.Key);
+        Assert.False(string.IsNullOrEmpty(error.Provider), "the error names the provider");
+        Assert.False(string.IsNullOrEmpty(error.Operation), "the error names the operation");
+        Assert.Contains("where/is/it", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,144 @@
+namespace Atomiton.Storage.Testing;
+
+// Catalogue 35–38: metadata. (38, checksums, does not apply: the contract declares no checksum capability.)
+public abstract partial class StorageConformanceTests
+{
+    /// <summary>Catalogue 35: user metadata round-trips and is replaced as a whole — saving {a, b} then {a} leaves only a.</summary>
+    [Fact]
+    public async Task User_metadata_round_trips_and_is_replaced_as_a_whole()
+    {
+        var both = new Dictionary<string, string> { ["a"] = "1", ["b"] = "two words, ünïcødé" };
+        if (!Supports(StorageCapabilities.UserMetadata))
+        {
+            await AssertUnsupportedAsync(async () => await SaveAsync("meta", Content(3), new SaveOptions { Metadata = both }), nameof(StorageCapabilities.UserMetadata));
+            await AssertAbsentAsync("meta");
+            return;
+        }
+
+        await SaveAsync("meta", Content(3), new SaveOptions { Metadata = both });
+        Assert.Equal(both, (await Engine.StatAsync("meta")).Metadata);
+
+        await SaveAsync("meta", Content(3), new SaveOptions { Metadata = new Dictionary<string, string> { ["a"] = "1" } });
+        Assert.Equal(new Dictionary<string, string> { ["a"] = "1" }, (await Engine.StatAsync("meta")).Metadata);
+
+        await SaveAsync("meta", Content(3));
+        Assert.Empty((await Engine.StatAsync("meta")).Metadata);
+    }
+
+    /// <summary>Catalogue 35: metadata is returned by load and listing as by stat.</summary>
+    [Fact]
+    public async Task User_metadata_is_returned_by_load_and_listing()
+    {
+        if (!Supports(StorageCapabilities.UserMetadata))
+        {
+            return; // Checked by User_metadata_round_trips_and_is_replaced_as_a_whole.
+        }
+
+        var metadata = new Dictionary<string, string> { ["owner"] = "grace", ["rev.no"] = "7", ["empty-value"] = "" };
+        await SaveAsync("meta/doc", Content(3), new SaveOptions { Metadata = metadata });
+
+        await using (var result = await Engine.OpenReadAsync("meta/doc"))
+        {
+            Assert.Equal(metadata, result.Item.Metadata);
+        }
+
+        Assert.Equal(metadata, (await ListAsync(new ListOptions { Prefix = "meta/" })).Single().Item!.Metadata);
+    }
+
+    /// <summary>Bad input: metadata breaking the rules (name case or characters, control characters, lengths) is refused with InvalidArgument naming the entry, and nothing is written.</summary>
+    [Theory]
+    [InlineData("Upper", "v")]
+    [InlineData("with space", "v")]
+    [InlineData("", "v")]
+    [InlineData("ok", "line\nbreak")]
+    [InlineData("ok", null)]
+    public async Task Invalid_metadata_is_refused_with_InvalidArgument_and_writes_nothing(string name, string? value)
+    {
+        var original = Content(4);
+        await SaveAsync("meta/existing", original);
+        var metadata = new Dictionary<string, string> { [name] = value! };
+
+        if (!Supports(StorageCapabilities.UserMetadata))
+        {
+            await AssertUnsupportedAsync(async () => await SaveAsync("meta/new", Content(1), new SaveOptions { Metadata = metadata }), nameof(StorageCapabilities.UserMetadata));
+            return;
+        }
+
+        var error = await AssertFailsAsync(StorageErrorCode.InvalidArgument, async () => await SaveAsync("meta/new", Content(1), new SaveOptions { Metadata = metadata }));
+        Assert.Contains("meta/new", error.Message, StringComparison.Ordinal);
+        await AssertFailsAsync(StorageErrorCode.InvalidArgument, async () => await SaveAsync("meta/existing", Content(1), new SaveOptions { Metadata = metadata }));
+
+        await AssertAbsentAsync("meta/new");
+        await AssertContentAsync("meta/existing", original);
+    }
+
+    /// <summary>Bad input: metadata over the length limits is refused with InvalidArgument.</summary>
+    [Fact]
+    public async Task Oversized_metadata_is_refused_with_InvalidArgument()
+    {
+        if (!Supports(StorageCapabilities.UserMetadata))
+        {
+            return; // Checked by User_metadata_round_trips_and_is_replaced_as_a_whole.
+        }
+
+        var longName = new Dictionary<string, string> { [new string('n', StorageMetadata.MaxNameLength + 1)] = "v" };
+        var longValue = new Dictionary<string, string> { ["v"] = new string('v', StorageMetadata.MaxValueLength + 1) };
+        var tooMuch = Enumerable.Range(0, 10).ToDictionary(i => $"k{i}", _ => new string('v', StorageMetadata.MaxValueLength - 2));
+        var atLimits = new Dictionary<string, string> { [new string('n', StorageMetadata.MaxNameLength)] = new string('v', StorageMetadata.MaxValueLength) };
+
+        foreach (var metadata in new[] { longName, longValue, tooMuch })
+        {
+            await AssertFailsAsync(StorageErrorCode.InvalidArgument, async () => await SaveAsync("meta/big", Content(1), new SaveOptions { Metadata = metadata }));
+        }
+
+        await AssertAbsentAsync("meta/big");
+        await SaveAsync("meta/at-limits", Content(1), new SaveOptions { Metadata = atLimits });
+        Assert.Equal(atLimits, (await Engine.StatAsync("meta/at-limits")).Metadata);
+    }
+
+    /// <summary>Catalogue 36: the content type round-trips and is replaced (or cleared) by the next save.</summary>
+    [Fact]
+    public async Task Content_type_round_trips_and_is_replaced_by_the_next_save()
+    {
+        if (!Supports(StorageCapabilities.ContentType))
+        {
+            await AssertUnsupportedAsync(async () => await SaveAsync("typed", Content(2), new SaveOptions { ContentType = "text/plain" }), nameof(StorageCapabilities.ContentType));
+            Assert.Null((await SaveAsync("typed", Content(2))).ContentType);
+            return;
+        }
+
+        await SaveAsync("typed", Content(2), new SaveOptions { ContentType = "application/json; charset=utf-8" });
+        Assert.Equal("application/json; charset=utf-8", (await Engine.StatAsync("typed")).ContentType);
+
+        await SaveAsync("typed", Content(2), new SaveOptions { ContentType = "text/csv" });
+        Assert.Equal("text/csv", (await Engine.StatAsync("typed")).ContentType);
+
+        await SaveAsync("typed", Content(2));
+        Assert.Null((await Engine.StatAsync("typed")).ContentType);
+    }
+
+    /// <summary>Catalogue 37: times are sane (near now), Created is kept across overwrites and Updated never goes back.</summary>
+    [Fact]
+    public async Task Times_are_sane_created_is_kept_and_updated_is_monotonic()
+    {
+        var before = DateTimeOffset.UtcNow;
+        var first = await SaveAsync("timed", Content(1));
+
+        var tolerance = TimeSpan.FromMinutes(5);
+        Assert.InRange(first.Updated, before - tolerance, DateTimeOffset.UtcNow + tolerance);
+        Assert.True(first.Created <= first.Updated, "Created is never after Updated");
+
+        var previous = first;
+        for (int i = 0; i < 5; i++)
+        {
+            var next = await SaveAsync("timed", Content(1, seed: i));
+            Assert.True(next.Updated >= previous.Updated, $"Updated went back from {previous.Updated:O} to {next.Updated:O}");
+            if (KeepsCreatedAcrossOverwrites)
+            {
+                Assert.Equal(first.Created, next.Created);
+            }
+
+            previous = next;
+        }
+    }
+}

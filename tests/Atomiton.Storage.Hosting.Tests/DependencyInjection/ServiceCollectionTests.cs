@@ -1,0 +1,112 @@
+using Atomiton.Storage.Hosting.DependencyInjection;
+using Atomiton.Storage.Hosting.Tests.Providers;
+using Atomiton.Storage.Hosting.Tests.Support;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Atomiton.Storage.Hosting.Tests.DependencyInjection;
+
+public sealed class ServiceCollectionTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+    private readonly string _variable = "ATOMITON_TEST_KEY_" + Guid.NewGuid().ToString("N");
+
+    public void Dispose()
+    {
+        Environment.SetEnvironmentVariable(_variable, null);
+        _temp.Dispose();
+    }
+
+    [Fact]
+    public async Task Two_pipelines_resolve_by_name_and_the_default_as_the_plain_engine()
+    {
+        Environment.SetEnvironmentVariable(_variable, "k");
+        await using var services = Build(Json());
+
+        var consumer = ActivatorUtilities.CreateInstance<PipelineConsumer>(services);
+        var local = Assert.IsType<ProbeEngine>(consumer.Local);
+        var secure = Assert.IsType<ProbeWrapperEngine>(consumer.Secure);
+
+        Assert.Equal("local", local.Context.PipelineName);
+        Assert.Equal("k", Assert.IsType<ProbeEngine>(secure.Inner).Options.ApiKey);
+        Assert.Same(local, services.GetRequiredService<IStorageEngine>());
+        Assert.Same(secure, services.GetRequiredService<IStoragePipelineFactory>().GetPipeline("secure"));
+        Assert.Equal(["local", "secure"], services.GetRequiredService<IStoragePipelineFactory>().PipelineNames);
+    }
+
+    [Fact]
+    public async Task Engines_are_disposed_with_the_container_and_created_ones_belong_to_the_caller()
+    {
+        var services = Build(Json());
+        var shared = Assert.IsType<ProbeEngine>(services.GetRequiredService<IStorageEngine>());
+        await using var own = (ProbeEngine)await services.GetRequiredService<IStoragePipelineFactory>().CreatePipelineAsync("local");
+
+        await services.DisposeAsync();
+
+        Assert.NotSame(shared, own);
+        Assert.True(shared.Disposed);
+        Assert.False(own.Disposed);
+    }
+
+    [Fact]
+    public async Task Configuration_errors_surface_at_start_up_naming_file_path_pipeline_stage_and_option()
+    {
+        await using var services = Build(Json().Replace("\"size\": 5", "\"size\": 500", StringComparison.Ordinal));
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Equal(
+            $"{_temp.Combine("plugins.json")}: $.stages.disk.options.size (pipeline 'local', stage 'disk', option 'size'): The field Size must be between 1 and 100.",
+            Assert.Single(error.Failures));
+    }
+
+    [Fact]
+    public async Task Start_up_does_not_need_the_secrets_of_pipelines_other_than_the_default()
+    {
+        await using var services = Build(Json());
+
+        services.GetRequiredService<IStartupValidator>().Validate();
+        Assert.IsType<ProbeEngine>(services.GetRequiredService<IStorageEngine>());
+        var error = Assert.Throws<StorageException>(() => services.GetRequiredKeyedService<IStorageEngine>("secure"));
+        Assert.Contains($"the environment variable '{_variable}' is not set.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unknown_pipeline_name_lists_the_declared_ones()
+    {
+        await using var services = Build(Json());
+
+        var error = Assert.Throws<StorageException>(() => services.GetRequiredService<IStoragePipelineFactory>().GetPipeline("cloud"));
+
+        Assert.Equal($"{_temp.Combine("plugins.json")}: $.pipelines (pipeline 'cloud'): pipeline 'cloud' is not declared. Declared pipelines: local, secure.", error.Message);
+    }
+
+    private string Json() => $$"""
+        {
+          "defaultPipeline": "local",
+          "stages": {
+            "disk": { "type": "probe", "options": { "size": 5 } },
+            "keyed": { "type": "probe", "options": { "apiKey": "env:{{_variable}}" } }
+          },
+          "pipelines": {
+            "local": { "chain": ["disk"] },
+            "secure": { "chain": ["probe-wrapper", "keyed"] }
+          }
+        }
+        """;
+
+    private ServiceProvider Build(string json)
+    {
+        string file = _temp.Combine("plugins.json");
+        File.WriteAllText(file, json);
+        var configuration = new ConfigurationBuilder().AddJsonFile(file).Build();
+        var services = new ServiceCollection();
+        services.AddAtomitonStorage(configuration, options =>
+        {
+            options.BuiltInAssemblies.Clear();
+            options.BuiltInAssemblies.Add(TestHosts.TestAssembly);
+        });
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+    }
+}

@@ -1,0 +1,7 @@
+namespace Atomiton.Storage.Hosting.Tests.Providers;
+
+public enum ProbeMode
+{
+    Relaxed,
+    Strict,
+}

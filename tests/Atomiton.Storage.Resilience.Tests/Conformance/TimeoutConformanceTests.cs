@@ -1,0 +1,12 @@
+using Atomiton.Storage.Memory;
+using Atomiton.Storage.Testing;
+
+namespace Atomiton.Storage.Resilience.Tests.Conformance;
+
+/// <summary>The whole conformance kit through the timeout stage over memory.</summary>
+public sealed class TimeoutConformanceTests : StorageConformanceTests
+{
+    protected override bool HoldsContentInMemory => true;
+
+    protected override ValueTask<IStorageEngine> CreateEngineAsync() => ValueTask.FromResult<IStorageEngine>(new Atomiton.Storage.Resilience.Timeout.TimeoutEngine(new MemoryEngine()));
+}

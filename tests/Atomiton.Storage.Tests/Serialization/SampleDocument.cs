@@ -1,0 +1,3 @@
+namespace Atomiton.Storage.Tests.Serialization;
+
+public sealed record SampleDocument(string Name, int Count, IReadOnlyList<string> Tags);
