@@ -63,7 +63,8 @@ internal static class CloudErrors
         }
 
         var retryAfter = RetryAfterOf(response);
-        var message = $"The Atomiton Cloud server answered {(int)status} {response.ReasonPhrase}: {detail ?? DefaultAdvice(code)}";
+        var subject = key is null || (detail?.Contains(key, StringComparison.Ordinal) ?? false) ? "" : $" for key '{key}'";
+        var message = $"The Atomiton Cloud server answered {(int)status} {response.ReasonPhrase}{subject}: {detail ?? DefaultAdvice(code)}";
         return new StorageException(code, message)
         {
             Key = key,

@@ -106,7 +106,7 @@ internal sealed class ObjectHandlers(IStorageEngine engine, CloudServerOptions o
         }
 
         response.ContentLength = length;
-        await result.Content.CopyToAsync(response.Body, cancellationToken);
+        await BoundedCopy.CopyAsync(result.Content, response.Body, cancellationToken);
         return Results.Empty;
     }
 
