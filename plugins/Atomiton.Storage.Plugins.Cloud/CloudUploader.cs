@@ -48,7 +48,7 @@ internal sealed class CloudUploader(CloudTransport transport)
 
             var item = await transport.SendJsonAsync<WireItem>(
                 () => new HttpRequestMessage(HttpMethod.Post, $"v1/uploads/{session.Id}/commit"), key, cancellationToken);
-            return item.ToItem();
+            return item.Size == reader.TotalRead ? item.ToItem() : throw OutOfStep(session.Id, key, item.Size, reader.TotalRead);
         }
         catch
         {
@@ -98,7 +98,7 @@ internal sealed class CloudUploader(CloudTransport transport)
             {
                 using var response = await transport.SendOnceAsync(request, key, token);
                 var state = await response.Content.ReadFromJsonOrThrowAsync<WireUploadSession>(token);
-                return state.Offset;
+                return state.Offset == chunkEnd ? chunkEnd : throw OutOfStep(sessionId, key, state.Offset, chunkEnd);
             }
             catch (StorageException e) when (e.Data[CloudErrors.OffsetDataKey] is long)
             {
@@ -111,6 +111,10 @@ internal sealed class CloudUploader(CloudTransport transport)
             }
         }, cancellationToken);
     }
+
+    private static StorageException OutOfStep(string sessionId, string key, long serverBytes, long sentBytes) =>
+        new(StorageErrorCode.Integrity, $"Upload session {sessionId} holds {serverBytes} bytes where {sentBytes} were sent; the upload was abandoned. Save again.")
+        { Key = key, Provider = CloudProvider.TypeName };
 
     private async ValueTask<long> ServerOffsetAsync(string sessionId, string key, CancellationToken cancellationToken)
     {
