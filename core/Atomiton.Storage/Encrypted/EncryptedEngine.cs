@@ -1,0 +1,419 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Atomiton.Storage.Providers;
+
+namespace Atomiton.Storage.Encrypted;
+
+/// <summary>
+/// The <c>encrypted</c> wrapper: every object is stored as segmented AES-256-GCM (format in
+/// <c>docs/encryption-format.md</c>), bound to its key, so any altered, truncated, extended,
+/// reordered or swapped object fails with <see cref="StorageErrorCode.Integrity"/> instead of
+/// returning wrong bytes. Sizes and ranges are in plaintext terms; a range decrypts only the
+/// segments it covers. ETags, times, content types and user metadata pass through unencrypted.
+/// Optionally key names are encrypted too (<see cref="KeyNameCipher"/>). Thread-safe.
+/// </summary>
+public sealed class EncryptedEngine : DelegatingStorageEngine
+{
+    /// <summary>The engine type name, <c>encrypted</c>.</summary>
+    public const string TypeName = "encrypted";
+
+    private const int MaxRangeAttempts = 3;
+
+    private readonly EncryptionKeyRing _keys;
+    private readonly KeyNameCipher? _names;
+    private readonly IStorageLogger _logger;
+
+    /// <summary>Wraps <paramref name="inner"/>.</summary>
+    /// <param name="inner">Where the encrypted objects are stored.</param>
+    /// <param name="keys">The key ring; its active key encrypts new writes.</param>
+    /// <param name="names">Encrypts key names before they reach <paramref name="inner"/>; null to store names as they are. Owned: disposed with this engine.</param>
+    /// <param name="logger">Where to log (never content or keys); null for none.</param>
+    /// <param name="ownsInner">Whether disposing this engine disposes <paramref name="inner"/>.</param>
+    public EncryptedEngine(IStorageEngine inner, EncryptionKeyRing keys, KeyNameCipher? names = null, IStorageLogger? logger = null, bool ownsInner = true)
+        : base(inner, ownsInner)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        _ = keys.Active;
+        _keys = keys;
+        _names = names;
+        _logger = logger ?? NullStorageLogger.Instance;
+    }
+
+    /// <inheritdoc />
+    public override string EngineType => TypeName;
+
+    /// <summary>The inner engine's capabilities without native copy and move (content is re-encrypted for its new key); ranges always work.</summary>
+    public override StorageCapabilities Capabilities =>
+        (Inner.Capabilities & ~(StorageCapabilities.NativeCopy | StorageCapabilities.NativeMove))
+        | (Inner.Capabilities.HasFlag(StorageCapabilities.Read) ? StorageCapabilities.RangeRead : StorageCapabilities.None);
+
+    /// <inheritdoc />
+    protected override async ValueTask<StorageItem> SaveCoreAsync(string key, Stream content, SaveOptions options, CancellationToken cancellationToken)
+    {
+        string innerKey = ToInnerKey(key, "save");
+        var cipher = ObjectCipher.ForWrite(_keys.Active, key);
+        await using var sealedContent = new EncryptingStream(content, cipher, options.ExpectedLength, key);
+        var innerOptions = options with { ExpectedLength = options.ExpectedLength is { } n ? EncryptedFormat.CiphertextLength(n) : null };
+        try
+        {
+            var stored = await Inner.SaveAsync(innerKey, sealedContent, innerOptions, cancellationToken);
+            return ToPlainItem(stored, key);
+        }
+        catch (StorageException e) when (NamesInnerKey(e, innerKey))
+        {
+            throw WithPlainKey(e, innerKey, key);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override async ValueTask<StorageReadResult> OpenReadCoreAsync(string key, ReadOptions options, CancellationToken cancellationToken)
+    {
+        string innerKey = ToInnerKey(key, "load");
+        try
+        {
+            return await OpenDecryptingAsync(key, innerKey, options, cancellationToken);
+        }
+        catch (StorageException e) when (NamesInnerKey(e, innerKey))
+        {
+            throw WithPlainKey(e, innerKey, key);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override async ValueTask<StorageItem> StatCoreAsync(string key, CancellationToken cancellationToken)
+    {
+        string innerKey = ToInnerKey(key, "stat");
+        try
+        {
+            return ToPlainItem(await Inner.StatAsync(innerKey, cancellationToken), key);
+        }
+        catch (StorageException e) when (NamesInnerKey(e, innerKey))
+        {
+            throw WithPlainKey(e, innerKey, key);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override async ValueTask<bool> ExistsCoreAsync(string key, CancellationToken cancellationToken)
+    {
+        string innerKey = ToInnerKey(key, "exists");
+        try
+        {
+            return await Inner.ExistsAsync(innerKey, cancellationToken);
+        }
+        catch (StorageException e) when (NamesInnerKey(e, innerKey))
+        {
+            throw WithPlainKey(e, innerKey, key);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override async ValueTask<bool> DeleteCoreAsync(string key, DeleteOptions options, CancellationToken cancellationToken)
+    {
+        string innerKey = ToInnerKey(key, "delete");
+        try
+        {
+            return await Inner.DeleteAsync(innerKey, options, cancellationToken);
+        }
+        catch (StorageException e) when (NamesInnerKey(e, innerKey))
+        {
+            throw WithPlainKey(e, innerKey, key);
+        }
+    }
+
+    private async ValueTask<StorageReadResult> OpenDecryptingAsync(string key, string innerKey, ReadOptions options, CancellationToken cancellationToken)
+    {
+        if (options.Range is { } range && Inner.Capabilities.HasFlag(StorageCapabilities.RangeRead))
+        {
+            return await OpenRangeAsync(key, innerKey, range, options.IfNoneMatch, cancellationToken);
+        }
+
+        var result = await Inner.OpenReadAsync(innerKey, new ReadOptions { IfNoneMatch = options.IfNoneMatch }, cancellationToken);
+        try
+        {
+            var item = ToPlainItem(result.Item, key);
+            if (result.NotModified)
+            {
+                return StorageReadResult.ForNotModified(item);
+            }
+
+            var header = await ReadHeaderAsync(result.Content, key, cancellationToken);
+            var cipher = OpenCipher(header, key);
+            var (start, length) = options.Range?.Resolve(item.Size) ?? (0, item.Size);
+            var stream = new DecryptingStream(result.Content, cipher, item.Size, 0, 0, start + length, key, verifyToEnd: options.Range is null);
+            return new StorageReadResult(item, options.Range is null ? stream : new SkippingStream(stream, start));
+        }
+        catch
+        {
+            await result.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    protected override IAsyncEnumerable<StorageEntry> ListCoreAsync(ListOptions options, CancellationToken cancellationToken) =>
+        _names is null ? ListPlainNamesAsync(options, cancellationToken) : ListEncryptedNamesAsync(options, cancellationToken);
+
+    /// <summary>The inner information, with the active key id, the ids in the ring and the format in <see cref="StorageInfo.Details"/>.</summary>
+    protected override async ValueTask<StorageInfo> GetInfoCoreAsync(CancellationToken cancellationToken)
+    {
+        var info = await base.GetInfoCoreAsync(cancellationToken);
+        return info with
+        {
+            Details = new Dictionary<string, string>
+            {
+                ["format"] = "ATSE v1 (AES-256-GCM, 64 KiB segments)",
+                ["activeKeyId"] = _keys.ActiveKeyId,
+                ["keyIds"] = string.Join(",", _keys.KeyIds.Order(StringComparer.Ordinal)),
+                ["encryptKeys"] = (_names is not null).ToString(CultureInfo.InvariantCulture).ToLowerInvariant(),
+            },
+        };
+    }
+
+    /// <summary>
+    /// Re-encrypts every object not yet under the active key, one object at a time, each replaced
+    /// atomically and only if unchanged since it was read (if-match), so an interruption loses
+    /// nothing and running it again resumes: objects already under the active key are skipped.
+    /// </summary>
+    /// <param name="progress">Receives the running totals after each object; null for none.</param>
+    /// <param name="cancellationToken">Stops after the object in hand; run again to continue.</param>
+    /// <returns>How many objects were examined, re-encrypted, already current, or skipped because they changed meanwhile.</returns>
+    /// <exception cref="StorageException">An object cannot be read with any key in the ring, or a backend error.</exception>
+    public async Task<KeyRotationResult> RotateAsync(IProgress<KeyRotationResult>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        var totals = new KeyRotationResult();
+        await foreach (var entry in Inner.ListAsync(ListOptions.Default, cancellationToken))
+        {
+            if (entry.Item is null || entry.Key == PassphraseSaltRecord.ReservedKey)
+            {
+                continue;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            var outcome = await RotateOneAsync(entry.Key, entry.Item, cancellationToken);
+            totals = totals.Add(outcome);
+            progress?.Report(totals);
+        }
+
+        _logger.Log(StorageLogLevel.Information, $"Key rotation to '{_keys.ActiveKeyId}' finished: {totals}.");
+        return totals;
+    }
+
+    /// <inheritdoc />
+    protected override async ValueTask DisposeCoreAsync()
+    {
+        _names?.Dispose();
+        await base.DisposeCoreAsync();
+    }
+
+    private async ValueTask<KeyRotationOutcome> RotateOneAsync(string innerKey, StorageItem innerItem, CancellationToken cancellationToken)
+    {
+        string key = FromInnerKey(innerKey);
+        byte[] header;
+        var headerRange = Inner.Capabilities.HasFlag(StorageCapabilities.RangeRead) ? new ReadOptions { Range = ByteRange.From(0, EncryptedFormat.HeaderSize) } : ReadOptions.Default;
+        try
+        {
+            await using var read = await Inner.OpenReadAsync(innerKey, headerRange, cancellationToken);
+            header = await ReadHeaderAsync(read.Content, key, cancellationToken);
+            if (read.Item.ETag != innerItem.ETag)
+            {
+                innerItem = read.Item;
+            }
+        }
+        catch (StorageException e) when (e.Code == StorageErrorCode.NotFound)
+        {
+            return KeyRotationOutcome.Skipped;
+        }
+
+        if (EncryptedFormat.TryReadKeyId(header, out _) == _keys.ActiveKeyId)
+        {
+            return KeyRotationOutcome.AlreadyCurrent;
+        }
+
+        try
+        {
+            await using var source = await OpenReadCoreAsync(key, ReadOptions.Default, cancellationToken);
+            if (source.Item.ETag != innerItem.ETag)
+            {
+                return KeyRotationOutcome.Skipped;
+            }
+
+            var condition = Inner.Capabilities.HasFlag(StorageCapabilities.ConditionalWrite) ? WriteCondition.IfMatch(innerItem.ETag) : WriteCondition.None;
+            var options = new SaveOptions
+            {
+                Condition = condition,
+                ContentType = source.Item.ContentType,
+                Metadata = source.Item.Metadata.Count == 0 ? null : source.Item.Metadata,
+                ExpectedLength = source.Item.Size,
+            };
+            await SaveCoreAsync(key, source.Content, options, cancellationToken);
+            return KeyRotationOutcome.Rotated;
+        }
+        catch (StorageException e) when (e.Code is StorageErrorCode.Conflict or StorageErrorCode.NotFound)
+        {
+            return KeyRotationOutcome.Skipped;
+        }
+    }
+
+    private async ValueTask<StorageReadResult> OpenRangeAsync(string key, string innerKey, ByteRange range, string? ifNoneMatch, CancellationToken cancellationToken)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            byte[] header;
+            StorageItem innerItem;
+            await using (var head = await Inner.OpenReadAsync(innerKey, new ReadOptions { Range = ByteRange.From(0, EncryptedFormat.HeaderSize), IfNoneMatch = ifNoneMatch }, cancellationToken))
+            {
+                if (head.NotModified)
+                {
+                    return StorageReadResult.ForNotModified(ToPlainItem(head.Item, key));
+                }
+
+                innerItem = head.Item;
+                header = await ReadHeaderAsync(head.Content, key, cancellationToken);
+            }
+
+            var item = ToPlainItem(innerItem, key);
+            var (start, length) = range.Resolve(item.Size);
+            var cipher = OpenCipher(header, key);
+            if (length == 0)
+            {
+                cipher.Dispose();
+                return new StorageReadResult(item, Stream.Null);
+            }
+
+            long first = start / EncryptedFormat.SegmentSize;
+            long last = (start + length - 1) / EncryptedFormat.SegmentSize;
+            long innerStart = EncryptedFormat.SegmentOffset(first);
+            long innerEnd = EncryptedFormat.SegmentOffset(last) + EncryptedFormat.SegmentPlaintextLength(last, item.Size) + EncryptedFormat.TagSize;
+            var body = await Inner.OpenReadAsync(innerKey, new ReadOptions { Range = ByteRange.From(innerStart, innerEnd - innerStart) }, cancellationToken);
+            if (body.Item.ETag != innerItem.ETag)
+            {
+                // The object was replaced between the two reads: start again with its new header.
+                cipher.Dispose();
+                await body.DisposeAsync();
+                if (attempt == MaxRangeAttempts)
+                {
+                    throw new StorageException(StorageErrorCode.Conflict, $"Key '{key}' kept changing while a range of it was read; retry the read.") { Key = key, IsTransient = true };
+                }
+
+                continue;
+            }
+
+            int skip = (int)(start - (first * EncryptedFormat.SegmentSize));
+            return new StorageReadResult(item, new DecryptingStream(body.Content, cipher, item.Size, first, skip, length, key, verifyToEnd: false));
+        }
+    }
+
+    private async IAsyncEnumerable<StorageEntry> ListPlainNamesAsync(ListOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var entry in Inner.ListAsync(options, cancellationToken))
+        {
+            if (entry.Key == PassphraseSaltRecord.ReservedKey)
+            {
+                continue;
+            }
+
+            yield return entry.Item is null ? entry : StorageEntry.ForItem(ToPlainItem(entry.Item, entry.Key));
+        }
+    }
+
+    private async IAsyncEnumerable<StorageEntry> ListEncryptedNamesAsync(ListOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Encrypted names do not sort like their plaintext: collect the matching entries, then sort.
+        var (innerPrefix, plainFilter) = _names!.EncryptPrefix(options.Prefix);
+        var matches = new List<StorageEntry>();
+        await foreach (var entry in Inner.ListAsync(options with { Prefix = innerPrefix, StartAfter = null }, cancellationToken))
+        {
+            if (entry.Key == PassphraseSaltRecord.ReservedKey)
+            {
+                continue;
+            }
+
+            string plain = entry.IsPrefix ? _names.DecryptPrefix(entry.Key) : FromInnerKey(entry.Key);
+            if (!plain.StartsWith(plainFilter, StringComparison.Ordinal)
+                || (options.StartAfter is not null && string.CompareOrdinal(plain, options.StartAfter) <= 0))
+            {
+                continue;
+            }
+
+            matches.Add(entry.Item is null ? StorageEntry.ForPrefix(plain) : StorageEntry.ForItem(ToPlainItem(entry.Item, plain)));
+        }
+
+        matches.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+        foreach (var entry in matches)
+        {
+            yield return entry;
+        }
+    }
+
+    private string ToInnerKey(string key, string operation)
+    {
+        if (_names is not null)
+        {
+            return _names.EncryptKey(key);
+        }
+
+        if (key == PassphraseSaltRecord.ReservedKey)
+        {
+            throw new StorageException(StorageErrorCode.InvalidKey, $"Key '{key}' is reserved by the encrypted engine for its passphrase salt record; choose another key.")
+            { Key = key, Provider = TypeName, Operation = operation };
+        }
+
+        return key;
+    }
+
+    private bool NamesInnerKey(StorageException e, string innerKey) => _names is not null && e.Key == innerKey;
+
+    /// <summary>The inner engine's error about an encrypted name, restated for the caller's plaintext key.</summary>
+    private static StorageException WithPlainKey(StorageException e, string innerKey, string key) =>
+        new(e.Code, e.Message.Replace(innerKey, key, StringComparison.Ordinal), e.InnerException)
+        {
+            IsTransient = e.IsTransient,
+            Provider = e.Provider,
+            Operation = e.Operation,
+            Key = key,
+            RetryAfter = e.RetryAfter,
+        };
+
+    private string FromInnerKey(string innerKey) => _names is null ? innerKey : _names.DecryptKey(innerKey);
+
+    private ObjectCipher OpenCipher(byte[] header, string key)
+    {
+        string? keyId = EncryptedFormat.TryReadKeyId(header, out var problem);
+        if (keyId is null)
+        {
+            throw EncryptedErrors.Tampered(key, problem!);
+        }
+
+        if (!_keys.TryGet(keyId, out var ringKey))
+        {
+            throw EncryptedErrors.UnknownKeyId(key, keyId);
+        }
+
+        if (!header.AsSpan(EncryptedFormat.KeyCheckOffset, EncryptedFormat.KeyCheckSize).SequenceEqual(ringKey.KeyCheck))
+        {
+            throw EncryptedErrors.WrongKey(key, keyId);
+        }
+
+        return ObjectCipher.ForRead(header, ringKey, key);
+    }
+
+    private static async ValueTask<byte[]> ReadHeaderAsync(Stream content, string key, CancellationToken cancellationToken)
+    {
+        var header = new byte[EncryptedFormat.HeaderSize];
+        int read = await content.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, cancellationToken);
+        return read == header.Length ? header : throw EncryptedErrors.Tampered(key, "it is shorter than the encrypted-object header");
+    }
+
+    private static StorageItem ToPlainItem(StorageItem stored, string key)
+    {
+        long size = EncryptedFormat.PlaintextLength(stored.Size);
+        if (size < 0)
+        {
+            throw EncryptedErrors.Tampered(key, $"its stored size ({stored.Size} bytes) is not the size of any encrypted object (truncated or extended)");
+        }
+
+        return stored with { Key = key, Size = size };
+    }
+}

@@ -1,0 +1,70 @@
+using System.CommandLine;
+using Atomiton.Storage.Host.Cli;
+using Atomiton.Storage.Host.Progress;
+
+namespace Atomiton.Storage.Host.Commands;
+
+/// <summary><c>get &lt;key&gt; [file|-]</c>: writes an object to a file (atomically) or to standard output.</summary>
+internal static class GetCommand
+{
+    public static Command Create(CommandRunner runner)
+    {
+        var key = new Argument<string>("key") { Description = "The key of the object to read." };
+        var file = new Argument<string?>("file") { Description = "Where to write it, or '-' (the default) for standard output.", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("get", "Write an object to a file or standard output.") { key, file };
+        runner.SetAction(command, async (invocation, cancellationToken) =>
+        {
+            string objectKey = invocation.ParseResult.GetValue(key)!;
+            StorageKey.Validate(objectKey, operation: "get");
+            string? path = invocation.ParseResult.GetValue(file);
+            await using var engine = await invocation.OpenPipelineAsync(cancellationToken);
+            await using var result = await engine.OpenReadAsync(objectKey, null, cancellationToken);
+            if (path is null or "-")
+            {
+                await using var stdout = Console.OpenStandardOutput();
+                await result.Content.CopyToAsync(stdout, cancellationToken);
+                await stdout.FlushAsync(cancellationToken);
+                return ExitCodes.Success;
+            }
+
+            string target = Path.GetFullPath(path);
+            string temporary = target + ".atomiton-partial";
+            try
+            {
+                await using (var output = File.Create(temporary))
+                {
+                    if (result.Item.Size >= PutCommand.ProgressThreshold)
+                    {
+                        await ProgressDisplay.For(invocation.Json, invocation.Error).RunAsync($"get {objectKey}", result.Item.Size, ProgressUnit.Bytes, async reporter =>
+                        {
+                            await new ProgressStream(result.Content, reporter).CopyToAsync(output, cancellationToken);
+                            return true;
+                        });
+                    }
+                    else
+                    {
+                        await result.Content.CopyToAsync(output, cancellationToken);
+                    }
+                }
+
+                File.Move(temporary, target, overwrite: true);
+            }
+            finally
+            {
+                File.Delete(temporary);
+            }
+
+            if (invocation.Json)
+            {
+                invocation.WriteJson(new { file = target, item = ItemView.Of(result.Item) });
+            }
+            else
+            {
+                invocation.Out.WriteLine($"get {objectKey}: {ByteSize.Format(result.Item.Size)} written to {path}");
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

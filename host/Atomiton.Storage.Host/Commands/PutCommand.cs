@@ -1,0 +1,68 @@
+using System.CommandLine;
+using Atomiton.Storage.Host.Cli;
+using Atomiton.Storage.Host.Progress;
+
+namespace Atomiton.Storage.Host.Commands;
+
+/// <summary><c>put &lt;key&gt; [file|-]</c>: stores a file (or standard input) under a key.</summary>
+internal static class PutCommand
+{
+    /// <summary>Inputs at least this large show progress.</summary>
+    internal const long ProgressThreshold = 8L << 20;
+
+    public static Command Create(CommandRunner runner)
+    {
+        var key = new Argument<string>("key") { Description = "The key to store the object under, such as flows/hello.json." };
+        var file = new Argument<string?>("file") { Description = "The file to store, or '-' (the default) for standard input.", Arity = ArgumentArity.ZeroOrOne };
+        var contentType = new Option<string?>("--content-type") { Description = "The object's content type (default: guessed from the file extension)." };
+        var metadata = new Option<string[]>("--metadata", "-m") { Description = "User metadata as name=value; repeat for several.", Arity = ArgumentArity.ZeroOrMore };
+        var ifNotExists = new Option<bool>("--if-not-exists") { Description = "Fail with a conflict (exit 4) instead of replacing an existing object." };
+        var ifMatch = new Option<string?>("--if-match") { Description = "Replace only if the object's current ETag is this one (exit 4 otherwise)." };
+        var command = new Command("put", "Store a file or standard input under a key.") { key, file, contentType, metadata, ifNotExists, ifMatch };
+        runner.SetAction(command, async (invocation, cancellationToken) =>
+        {
+            var parse = invocation.ParseResult;
+            string objectKey = parse.GetValue(key)!;
+            StorageKey.Validate(objectKey, operation: "put");
+            string? path = parse.GetValue(file);
+            bool fromStdin = path is null or "-";
+            if (!fromStdin && !File.Exists(path))
+            {
+                throw new CommandLineException(ExitCodes.NotFound, $"Input file '{path}' does not exist; name an existing file, or '-' to read standard input.");
+            }
+
+            var options = new SaveOptions
+            {
+                ContentType = parse.GetValue(contentType) ?? (fromStdin ? null : ContentTypes.Guess(path!)),
+                Metadata = MetadataParser.Parse(parse.GetValue(metadata)),
+                Condition = Conditions.From(parse.GetValue(ifNotExists), parse.GetValue(ifMatch)),
+            };
+            string pipeline = invocation.Source.ResolveName(invocation.Pipeline);
+            await using var engine = await invocation.OpenPipelineAsync(cancellationToken);
+            await using Stream input = fromStdin ? Console.OpenStandardInput() : File.OpenRead(path!);
+            StorageItem item;
+            if (!fromStdin && input.Length >= ProgressThreshold)
+            {
+                options = options with { ExpectedLength = input.Length };
+                item = await ProgressDisplay.For(invocation.Json, invocation.Error).RunAsync($"put {objectKey}", input.Length, ProgressUnit.Bytes,
+                    reporter => engine.SaveAsync(objectKey, new ProgressStream(input, reporter), options, cancellationToken).AsTask());
+            }
+            else
+            {
+                item = await engine.SaveAsync(objectKey, input, fromStdin ? options : options with { ExpectedLength = input.Length }, cancellationToken);
+            }
+
+            if (invocation.Json)
+            {
+                invocation.WriteJson(new { pipeline, item = ItemView.Of(item) });
+            }
+            else
+            {
+                invocation.Out.WriteLine($"put {item.Key}: {ByteSize.Format(item.Size)}, etag {item.ETag} (pipeline '{pipeline}')");
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,17 @@
+using Atomiton.Storage.Host.Cli;
+
+var root = RootCommandFactory.Create();
+var parseResult = root.Parse(args);
+if (parseResult.Errors.Count > 0)
+{
+    foreach (var error in parseResult.Errors)
+    {
+        Console.Error.WriteLine($"error: {error.Message}");
+    }
+
+    string command = parseResult.CommandResult.Command == root ? "" : " " + parseResult.CommandResult.Command.Name;
+    Console.Error.WriteLine($"Run 'atomiton-storage{command} --help' for usage.");
+    return ExitCodes.Usage;
+}
+
+return await parseResult.InvokeAsync();

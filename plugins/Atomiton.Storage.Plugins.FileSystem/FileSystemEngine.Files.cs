@@ -1,0 +1,175 @@
+using Atomiton.Storage.Providers;
+
+namespace Atomiton.Storage.Plugins.FileSystem;
+
+// File-level steps shared by the operations: opening, reading headers, renaming, tidying folders.
+public sealed partial class FileSystemEngine
+{
+    private static string OpenBaseDirectory(FileSystemOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.BaseDir))
+        {
+            throw Misconfigured("baseDir is required: set it to the folder the filesystem engine stores objects in.");
+        }
+
+        string full;
+        try
+        {
+            full = Path.GetFullPath(options.BaseDir);
+            if (File.Exists(full))
+            {
+                throw Misconfigured($"baseDir '{full}' is a file, not a folder. Point it at a folder.");
+            }
+
+            if (!Directory.Exists(full))
+            {
+                if (!options.CreateIfMissing)
+                {
+                    throw Misconfigured($"baseDir '{full}' does not exist and createIfMissing is false. Create the folder or set createIfMissing to true.");
+                }
+
+                Directory.CreateDirectory(full);
+            }
+
+            // Links in the configured path itself are the operator's choice: resolve them once, so
+            // the only links refused later are those planted inside the base folder.
+            full = ResolveLinks(full);
+        }
+        catch (Exception e) when (IOErrors.IsTranslatable(e) || e is ArgumentException or NotSupportedException)
+        {
+            throw Misconfigured($"baseDir '{options.BaseDir}' cannot be used: {e.Message}", e);
+        }
+
+        return Path.TrimEndingDirectorySeparator(full);
+    }
+
+    private static string ResolveLinks(string path)
+    {
+        string? parent = Path.GetDirectoryName(path);
+        string resolvedParent = parent is null ? path : ResolveLinks(parent);
+        string current = parent is null ? path : Path.Combine(resolvedParent, Path.GetFileName(path));
+        for (int hops = 0; hops < 40; hops++)
+        {
+            var info = new DirectoryInfo(current);
+            if (info.LinkTarget is not { } target)
+            {
+                return current;
+            }
+
+            current = Path.GetFullPath(target, Path.GetDirectoryName(current) ?? current);
+        }
+
+        throw Misconfigured($"baseDir '{path}' goes through too many symbolic links.");
+    }
+
+    private static FileStream OpenObject(string path, string key)
+    {
+        try
+        {
+            return new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.Open,
+                Access = FileAccess.Read,
+                Share = FileShare.ReadWrite | FileShare.Delete,
+                BufferSize = 0,
+                Options = FileOptions.SequentialScan,
+            });
+        }
+        catch (Exception e) when (IsMissing(e, path))
+        {
+            throw StorageException.NotFound(key);
+        }
+    }
+
+    /// <summary>The header of the object at <paramref name="path"/>, or null when there is none.</summary>
+    private static ObjectHeader? ReadHeader(string path, string key)
+    {
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return ObjectHeader.Read(handle, key);
+        }
+        catch (Exception e) when (IsMissing(e, path))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The current object's ETag and times, for a write's condition. A corrupt object counts as
+    /// present with an unknown ETag: create-only and if-match writes fail, plain writes replace it.
+    /// </summary>
+    private (string? ETag, DateTimeOffset? Created, DateTimeOffset? Updated) TryReadCurrent(string path, string key)
+    {
+        try
+        {
+            var header = ReadHeader(path, key);
+            return (header?.ETag, header?.Created, header?.Updated);
+        }
+        catch (StorageException e) when (e.Code == StorageErrorCode.Integrity)
+        {
+            _logger.Log(StorageLogLevel.Warning, $"The file of key '{key}' is corrupt; a write replaces it. {e.Message}");
+            return ("corrupt", null, null);
+        }
+    }
+
+    // A folder removed by a concurrent delete between creating folders and renaming is recreated.
+    private void MoveIntoPlace(string key, string path, string temporary, ref List<string> createdFolders)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                File.Move(temporary, path, overwrite: true);
+                return;
+            }
+            catch (DirectoryNotFoundException) when (attempt < RenameAttempts)
+            {
+                createdFolders = _paths.CreateFolders(key);
+            }
+        }
+    }
+
+    // Empty folders would otherwise show as common prefixes; removing them is best effort
+    // (a concurrent save recreates what it needs, see MoveIntoPlace).
+    private void RemoveEmptyFolders(string folder)
+    {
+        while (folder.Length > _paths.BaseDirectory.Length && !KeyEncoder.IsLongName(Path.GetFileName(folder)))
+        {
+            try
+            {
+                Directory.Delete(folder);
+            }
+            catch (IOException)
+            {
+                return;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return;
+            }
+
+            if (_options.Durable)
+            {
+                NativeMethods.FlushDirectory(Path.GetDirectoryName(folder)!);
+            }
+
+            folder = Path.GetDirectoryName(folder)!;
+        }
+    }
+
+    private static bool IsMissing(Exception e, string path) =>
+        e is FileNotFoundException or DirectoryNotFoundException
+        || (e is UnauthorizedAccessException or IOException && Directory.Exists(path));
+
+    private static StorageException Misconfigured(string message, Exception? inner = null) =>
+        new(StorageErrorCode.InvalidConfiguration, message, inner) { Provider = TypeName, Operation = "create" };
+
+    private static StorageException TooLarge(string key, long size, long limit) =>
+        new(StorageErrorCode.ObjectTooLarge, $"The object for key '{key}' has at least {size} bytes; maxObjectSize is {limit}. Nothing was written.")
+        { Key = key };
+
+    private static StorageException LengthMismatch(string key, long expected, string actual) =>
+        new(StorageErrorCode.InvalidArgument, $"The content stream for key '{key}' yielded {actual} bytes but ExpectedLength is {expected}. Nothing was written.")
+        { Key = key };
+}

@@ -1,0 +1,353 @@
+using System.Buffers;
+using System.Globalization;
+using Atomiton.Storage.Providers;
+using Microsoft.Win32.SafeHandles;
+
+namespace Atomiton.Storage.Plugins.FileSystem;
+
+/// <summary>
+/// The <c>filesystem</c> engine: one file per object under a base folder, each file a small header
+/// (key, ETag, times, content type, metadata) followed by the content. A save writes a temporary
+/// file and renames it into place under a per-key lock shared with other processes, so readers see
+/// the old or the new object, never a part, and conditional writes hold across processes.
+/// Thread-safe. Format: <c>docs/filesystem-format.md</c>.
+/// </summary>
+public sealed partial class FileSystemEngine : StorageEngine
+{
+    /// <summary>The engine type name, as used in <c>plugins.json</c>.</summary>
+    public const string TypeName = "filesystem";
+
+    private const string TemporaryFolderName = KeyEncoder.InternalPrefix + "tmp";
+    private const string LockFolderName = KeyEncoder.InternalPrefix + "locks";
+    private const int CopyBufferSize = 128 * 1024;
+    private const int RenameAttempts = 16;
+
+    private readonly FileSystemOptions _options;
+    private readonly TimeProvider _time;
+    private readonly IStorageLogger _logger;
+    private readonly TemporaryArea _temporary;
+    private readonly KeyLocks _locks;
+    private readonly ObjectPaths _paths;
+
+    /// <summary>Opens (and, unless told otherwise, creates) the base folder, and removes temporary files left by crashed writers.</summary>
+    /// <param name="options">Validated options; <see cref="FileSystemOptions.BaseDir"/> should be absolute (the host resolves relative ones).</param>
+    /// <param name="timeProvider">The clock for created/updated times; the system clock when null.</param>
+    /// <param name="logger">Where to report cleaned leftovers and skipped files; nothing when null.</param>
+    /// <exception cref="StorageException">InvalidConfiguration naming the option when the base folder is unusable.</exception>
+    public FileSystemEngine(FileSystemOptions options, TimeProvider? timeProvider = null, IStorageLogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullStorageLogger.Instance;
+        string baseDirectory = OpenBaseDirectory(options);
+        try
+        {
+            _temporary = new TemporaryArea(Path.Combine(baseDirectory, TemporaryFolderName));
+            _temporary.RemoveOrphans();
+            _locks = new KeyLocks(Path.Combine(baseDirectory, LockFolderName), options.LockTimeout);
+        }
+        catch (Exception e) when (IOErrors.IsTranslatable(e))
+        {
+            _temporary?.Dispose();
+            throw Misconfigured($"baseDir '{baseDirectory}' is not writable ({e.Message}). Give this process write access or choose another folder.", e);
+        }
+
+        _paths = new ObjectPaths(baseDirectory, _temporary);
+        if (_temporary.Removed > 0 && _logger.IsEnabled(StorageLogLevel.Information))
+        {
+            _logger.Log(StorageLogLevel.Information, $"Removed {_temporary.Removed} temporary file(s) left by interrupted saves in '{baseDirectory}'.");
+        }
+
+        Capabilities = StorageCapabilities.Standard | StorageCapabilities.Persistent | (options.Durable ? StorageCapabilities.Durable : 0);
+    }
+
+    /// <inheritdoc />
+    public override string EngineType => TypeName;
+
+    /// <inheritdoc />
+    public override StorageCapabilities Capabilities { get; }
+
+    /// <summary>The canonical base folder every object lives under.</summary>
+    public string BaseDirectory => _paths.BaseDirectory;
+
+    /// <summary>How many temporary files of interrupted saves this instance removed when it started.</summary>
+    internal int RemovedTemporaryFiles => _temporary.Removed;
+
+    /// <inheritdoc />
+    protected override async ValueTask<StorageItem> SaveCoreAsync(string key, Stream content, SaveOptions options, CancellationToken cancellationToken)
+    {
+        long? max = _options.MaxObjectSize;
+        if (max is { } limit && options.ExpectedLength > limit)
+        {
+            throw TooLarge(key, options.ExpectedLength.Value, limit);
+        }
+
+        string path = _paths.ObjectPath(key);
+        try
+        {
+            _paths.EnsureNoLinks(path, key);
+            byte[] header = ObjectHeader.Prepare(key, options.ContentType, options.Metadata);
+            string temporary = _temporary.NextPath();
+            SafeFileHandle? handle = null;
+            bool committed = false;
+            try
+            {
+                // Allocating the blocks up front matters on ext4: a rename that replaces a file
+                // otherwise forces the new file's delayed allocation (auto_da_alloc), ~5x slower.
+                long? knownLength = options.ExpectedLength ?? RemainingLength(content);
+                long preallocated = knownLength is { } known && (max is null || known <= max) ? header.Length + known : 0;
+                handle = File.OpenHandle(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.None, preallocated);
+                RandomAccess.Write(handle, header, 0);
+                long size = await WriteContentAsync(key, handle, header.Length, content, options.ExpectedLength, cancellationToken);
+                if (preallocated != 0 && header.Length + size != preallocated)
+                {
+                    RandomAccess.SetLength(handle, header.Length + size); // the stream's length was a hint only
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                var item = await CommitAsync(key, path, temporary, handle, size, options, cancellationToken);
+                committed = true;
+                return item;
+            }
+            finally
+            {
+                handle?.Dispose();
+                if (!committed)
+                {
+                    TemporaryArea.Discard(temporary);
+                }
+            }
+        }
+        catch (Exception e) when (IOErrors.IsTranslatable(e))
+        {
+            throw IOErrors.Translate(e, key, "save");
+        }
+    }
+
+    /// <inheritdoc />
+    protected override ValueTask<StorageReadResult> OpenReadCoreAsync(string key, ReadOptions options, CancellationToken cancellationToken)
+    {
+        string path = _paths.ObjectPath(key);
+        FileStream? file = null;
+        try
+        {
+            _paths.EnsureNoLinks(path, key);
+            file = OpenObject(path, key);
+            var header = ObjectHeader.Read(file.SafeFileHandle, key);
+            var item = header.ToItem();
+            if (options.IfNoneMatch is { } etag && string.Equals(etag, header.ETag, StringComparison.Ordinal))
+            {
+                file.Dispose();
+                return ValueTask.FromResult(StorageReadResult.ForNotModified(item));
+            }
+
+            var (start, length) = options.Range is { } range ? range.Resolve(header.ContentLength) : (0, header.ContentLength);
+            file.Position = header.Length + start;
+            var result = new StorageReadResult(item, new ContentStream(file, length));
+            file = null;
+            return ValueTask.FromResult(result);
+        }
+        catch (Exception e) when (IOErrors.IsTranslatable(e))
+        {
+            throw IOErrors.Translate(e, key, "load");
+        }
+        finally
+        {
+            file?.Dispose();
+        }
+    }
+
+    /// <inheritdoc />
+    protected override ValueTask<StorageItem> StatCoreAsync(string key, CancellationToken cancellationToken)
+    {
+        string path = _paths.ObjectPath(key);
+        try
+        {
+            _paths.EnsureNoLinks(path, key);
+            return ValueTask.FromResult((ReadHeader(path, key) ?? throw StorageException.NotFound(key)).ToItem());
+        }
+        catch (Exception e) when (IOErrors.IsTranslatable(e))
+        {
+            throw IOErrors.Translate(e, key, "stat");
+        }
+    }
+
+    /// <inheritdoc />
+    protected override ValueTask<bool> ExistsCoreAsync(string key, CancellationToken cancellationToken)
+    {
+        string path = _paths.ObjectPath(key);
+        _paths.EnsureNoLinks(path, key);
+        return ValueTask.FromResult(File.Exists(path));
+    }
+
+    /// <inheritdoc />
+    protected override async ValueTask<bool> DeleteCoreAsync(string key, DeleteOptions options, CancellationToken cancellationToken)
+    {
+        string path = _paths.ObjectPath(key);
+        try
+        {
+            _paths.EnsureNoLinks(path, key);
+            using (await _locks.AcquireAsync(key, cancellationToken))
+            {
+                if (options.IfMatch is { } etag)
+                {
+                    var current = TryReadCurrent(path, key);
+                    if (current.ETag is null || !string.Equals(current.ETag, etag, StringComparison.Ordinal))
+                    {
+                        throw StorageException.ETagMismatch(key, etag);
+                    }
+                }
+
+                if (!File.Exists(path))
+                {
+                    return false;
+                }
+
+                File.Delete(path);
+                string folder = Path.GetDirectoryName(path)!;
+                if (_options.Durable)
+                {
+                    NativeMethods.FlushDirectory(folder);
+                }
+
+                RemoveEmptyFolders(folder);
+                return true;
+            }
+        }
+        catch (Exception e) when (IOErrors.IsTranslatable(e))
+        {
+            throw IOErrors.Translate(e, key, "delete");
+        }
+    }
+
+    /// <inheritdoc />
+    protected override ValueTask<StorageInfo> GetInfoCoreAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult(new StorageInfo
+        {
+            EngineType = EngineType,
+            Platform = "desktop",
+            IsConnected = Directory.Exists(_paths.BaseDirectory),
+            Capabilities = Capabilities,
+            Limits = new StorageLimits { MaxObjectSize = _options.MaxObjectSize },
+            Details = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["baseDir"] = _paths.BaseDirectory,
+                ["durable"] = _options.Durable ? "true" : "false",
+                ["format"] = "1",
+            },
+        });
+
+    /// <inheritdoc />
+    protected override async ValueTask DisposeCoreAsync()
+    {
+        _locks.Dispose();
+        _temporary.Dispose();
+        await base.DisposeCoreAsync();
+    }
+
+    private static long? RemainingLength(Stream content)
+    {
+        try
+        {
+            return content.CanSeek ? Math.Max(0, content.Length - content.Position) : null;
+        }
+        catch (NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    private async ValueTask<long> WriteContentAsync(string key, SafeFileHandle handle, long offset, Stream content, long? expected, CancellationToken cancellationToken)
+    {
+        long max = _options.MaxObjectSize ?? long.MaxValue;
+        int bufferSize = expected is { } e && e < CopyBufferSize ? (int)e + 1 : CopyBufferSize;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
+        try
+        {
+            long size = 0;
+            while (true)
+            {
+                int read = await content.ReadAsync(buffer.AsMemory(0, bufferSize), cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                size += read;
+                if (size > max)
+                {
+                    throw TooLarge(key, size, max);
+                }
+
+                if (size > expected)
+                {
+                    throw LengthMismatch(key, expected.Value, $"more than {expected.Value}");
+                }
+
+                RandomAccess.Write(handle, buffer.AsSpan(0, read), offset);
+                offset += read;
+            }
+
+            if (expected is { } exact && size != exact)
+            {
+                throw LengthMismatch(key, exact, size.ToString(CultureInfo.InvariantCulture));
+            }
+
+            return size;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    // Under the key's lock: check the condition against the current object, stamp the header with
+    // times and a fresh ETag, flush if durable, and rename over the old object in one step.
+    private async ValueTask<StorageItem> CommitAsync(string key, string path, string temporary, SafeFileHandle handle, long size, SaveOptions options, CancellationToken cancellationToken)
+    {
+        var createdFolders = _paths.CreateFolders(key);
+        using (await _locks.AcquireAsync(key, cancellationToken))
+        {
+            var current = TryReadCurrent(path, key);
+            if (!options.Condition.IsSatisfiedBy(current.ETag))
+            {
+                throw options.Condition.ToConflict(key, null, "save");
+            }
+
+            var now = _time.GetUtcNow().ToUniversalTime();
+            var updated = current.Updated is { } previous && previous > now ? previous : now;
+            var created = current.Created ?? updated;
+            byte[] etag = ObjectHeader.NewETag();
+            Span<byte> fields = stackalloc byte[ObjectHeader.FixedFieldsLength];
+            ObjectHeader.WriteFixedFields(fields, size, created, updated, etag);
+            RandomAccess.Write(handle, fields, ObjectHeader.FixedFieldsOffset);
+            if (_options.Durable)
+            {
+                RandomAccess.FlushToDisk(handle);
+            }
+
+            handle.Dispose();
+            MoveIntoPlace(key, path, temporary, ref createdFolders);
+            if (_options.Durable)
+            {
+                NativeMethods.FlushDirectory(Path.GetDirectoryName(path)!);
+                foreach (var folder in createdFolders)
+                {
+                    NativeMethods.FlushDirectory(folder);
+                }
+            }
+
+            return new StorageItem
+            {
+                Key = key,
+                Size = size,
+                Created = created,
+                Updated = updated,
+                ETag = ObjectHeader.FormatETag(etag),
+                ContentType = options.ContentType,
+                Metadata = StorageMetadata.Freeze(options.Metadata),
+            };
+        }
+    }
+}

@@ -1,0 +1,172 @@
+using System.Text;
+
+namespace Atomiton.Storage.Plugins.FileSystem;
+
+/// <summary>
+/// Turns keys and prefixes into paths under the base folder (see <see cref="KeyEncoder"/>), creates
+/// the folders a key needs, and refuses any path that would pass through a symbolic link or junction
+/// planted inside the base folder, so no key reaches outside it.
+/// </summary>
+internal sealed class ObjectPaths
+{
+    /// <summary>The file inside a shortened-name folder that holds the folder's full segment.</summary>
+    public const string SegmentFileName = KeyEncoder.InternalPrefix + "segment";
+
+    private readonly TemporaryArea _temporary;
+
+    public ObjectPaths(string baseDirectory, TemporaryArea temporary)
+    {
+        BaseDirectory = baseDirectory;
+        _temporary = temporary;
+    }
+
+    /// <summary>The canonical base folder (symbolic links in the configured path itself resolved).</summary>
+    public string BaseDirectory { get; }
+
+    /// <summary>The file path of the object stored under <paramref name="key"/> (a valid key).</summary>
+    public string ObjectPath(string key)
+    {
+        var builder = new StringBuilder(BaseDirectory, BaseDirectory.Length + key.Length * 2 + 16);
+        int start = 0;
+        while (true)
+        {
+            int slash = key.IndexOf('/', start);
+            builder.Append(Path.DirectorySeparatorChar);
+            if (slash < 0)
+            {
+                builder.Append(KeyEncoder.FileName(key[start..]));
+                return builder.ToString();
+            }
+
+            builder.Append(KeyEncoder.DirectoryName(key[start..slash]));
+            start = slash + 1;
+        }
+    }
+
+    /// <summary>The folder path of a "folder" prefix such as <c>a/b/</c> (empty for the base folder).</summary>
+    public string FolderPath(string folderPrefix)
+    {
+        var builder = new StringBuilder(BaseDirectory);
+        foreach (var segment in folderPrefix.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            builder.Append(Path.DirectorySeparatorChar).Append(KeyEncoder.DirectoryName(segment));
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>
+    /// Throws AccessDenied when an existing component of <paramref name="path"/> below the base
+    /// folder is a symbolic link or junction. Components that do not exist end the check (nothing
+    /// below them can exist either).
+    /// </summary>
+    public void EnsureNoLinks(string path, string key)
+    {
+        int index = BaseDirectory.Length;
+        while (index < path.Length)
+        {
+            int next = path.IndexOf(Path.DirectorySeparatorChar, index + 1);
+            string component = next < 0 ? path : path[..next];
+            var attributes = new FileInfo(component).Attributes;
+            if ((int)attributes == -1)
+            {
+                return;
+            }
+
+            if ((attributes & FileAttributes.ReparsePoint) != 0)
+            {
+                throw new StorageException(StorageErrorCode.AccessDenied,
+                    $"Key '{key}' resolves through '{component}', a symbolic link or junction inside the base folder; the filesystem engine never follows links, so no key can reach outside baseDir. Remove the link.")
+                { Key = key };
+            }
+
+            if (next < 0)
+            {
+                return;
+            }
+
+            index = next;
+        }
+    }
+
+    /// <summary>
+    /// Creates the folders <paramref name="key"/> needs; returns the parents of folders it created
+    /// (whose entries a durable save must flush), empty when they all existed.
+    /// </summary>
+    public List<string> CreateFolders(string key)
+    {
+        var created = new List<string>();
+        int lastSlash = key.LastIndexOf('/');
+        if (lastSlash < 0)
+        {
+            return created;
+        }
+
+        string parent = Path.GetDirectoryName(ObjectPath(key))!;
+        if (Directory.Exists(parent))
+        {
+            return created;
+        }
+
+        string current = BaseDirectory;
+        foreach (var segment in key[..lastSlash].Split('/'))
+        {
+            string name = KeyEncoder.Encode(segment, out bool isLong) + KeyEncoder.DirectorySuffix;
+            string next = Path.Combine(current, name);
+            if (!Directory.Exists(next))
+            {
+                if (isLong)
+                {
+                    CreateLongFolder(next, segment);
+                }
+                else
+                {
+                    Directory.CreateDirectory(next);
+                }
+
+                created.Add(current);
+            }
+
+            current = next;
+        }
+
+        return created;
+    }
+
+    /// <summary>The full segment of a folder whose name was shortened, from its segment file; null when unreadable.</summary>
+    public static string? ReadLongFolderSegment(string folderPath)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(folderPath, SegmentFileName), new UTF8Encoding(false, throwOnInvalidBytes: true));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    // A shortened folder appears with its segment file already inside: built in the temporary
+    // area, then renamed into place in one step.
+    private void CreateLongFolder(string path, string segment)
+    {
+        string staging = _temporary.NextPath();
+        Directory.CreateDirectory(staging);
+        try
+        {
+            File.WriteAllText(Path.Combine(staging, SegmentFileName), segment, new UTF8Encoding(false));
+            Directory.Move(staging, path);
+        }
+        catch (IOException) when (Directory.Exists(path))
+        {
+            // Another writer created it first.
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Atomiton.Storage.Benchmarks.FileSystemBenchmarks).Assembly).Run(args);

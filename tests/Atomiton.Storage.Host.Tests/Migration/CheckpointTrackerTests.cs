@@ -1,0 +1,91 @@
+using Atomiton.Storage.Host.Migration;
+
+namespace Atomiton.Storage.Host.Tests.Migration;
+
+public sealed class CheckpointTrackerTests : IDisposable
+{
+    private readonly string _path = Path.Combine(Path.GetTempPath(), "atomiton-cli-tests", Guid.NewGuid().ToString("N"), "m.checkpoint");
+
+    [Fact]
+    public void Watermark_advances_only_over_keys_with_nothing_unfinished_below()
+    {
+        var tracker = new CheckpointTracker(Fresh(), _path);
+        tracker.Started("a");
+        tracker.Started("b");
+        tracker.Started("c");
+
+        tracker.Finished("b", Copied("b"));
+        var afterB = Load();
+        tracker.Finished("a", Copied("a"));
+        var afterA = Load();
+        tracker.Finished("c", Copied("c"));
+        var afterC = Load();
+
+        Assert.Null(afterB.Watermark);
+        Assert.Equal(["b"], afterB.DoneAboveWatermark);
+        Assert.Equal("b", afterA.Watermark);
+        Assert.Empty(afterA.DoneAboveWatermark);
+        Assert.Equal("c", afterC.Watermark);
+        Assert.Equal(3, afterC.Verified);
+        Assert.Equal(3 * 10, afterC.Bytes);
+    }
+
+    [Fact]
+    public void Failed_keys_do_not_hold_back_the_watermark_and_are_kept_for_retry()
+    {
+        var tracker = new CheckpointTracker(Fresh(), _path);
+        tracker.Started("a");
+        tracker.Started("b");
+
+        tracker.Finished("a", new ObjectOutcome("a", ObjectOutcomeKind.Failed, 0, "boom"));
+        tracker.Finished("b", Copied("b"));
+
+        var saved = Load();
+        Assert.Equal("b", saved.Watermark);
+        Assert.Equal(["a"], saved.Failed);
+        Assert.Equal(1, saved.Verified);
+    }
+
+    [Fact]
+    public void A_resumed_tracker_knows_what_earlier_runs_did_and_clears_a_retried_failure()
+    {
+        var earlier = Fresh() with { Watermark = "m", DoneAboveWatermark = ["p"], Failed = ["c"], Verified = 12 };
+        var tracker = new CheckpointTracker(earlier, _path);
+
+        tracker.RetryFinished("c", Copied("c"));
+
+        Assert.True(tracker.IsDone("p"));
+        Assert.False(tracker.IsDone("q"));
+        Assert.Equal("m", tracker.Watermark);
+        Assert.Empty(tracker.Failed);
+        Assert.Equal(13, Load().Verified);
+    }
+
+    [Fact]
+    public void Save_replaces_the_file_whole_and_leaves_no_temporary_file()
+    {
+        Fresh().Save(_path);
+        (Fresh() with { Watermark = "z" }).Save(_path);
+
+        Assert.Equal("z", Load().Watermark);
+        Assert.Equal([Path.GetFileName(_path)], Directory.GetFiles(Path.GetDirectoryName(_path)!).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Load_refuses_a_checkpoint_of_another_migration()
+    {
+        Fresh().Save(_path);
+
+        var error = Assert.Throws<Cli.CommandLineException>(() => MigrationCheckpoint.Load(_path, "local", "other", ""));
+
+        Assert.Contains("belongs to another migration", error.Message, StringComparison.Ordinal);
+    }
+
+    private static MigrationCheckpoint Fresh() => new() { From = "local", To = "archive", Prefix = "" };
+
+    private static ObjectOutcome Copied(string key) => new(key, ObjectOutcomeKind.Copied, 10);
+
+    private MigrationCheckpoint Load() => MigrationCheckpoint.Load(_path, "local", "archive", "")!;
+
+    public void Dispose() => Directory.Delete(Path.GetDirectoryName(_path)!, recursive: true);
+}

@@ -1,0 +1,96 @@
+using System.Globalization;
+using Atomiton.Storage;
+using Atomiton.Storage.Plugins.FileSystem;
+using Atomiton.Storage.Plugins.FileSystem.TestWorker;
+
+// Modes (all print one line per step on stdout, which the tests read):
+//   crash <baseDir> <durable> <seed>       save/delete in a loop until killed; prints "saved N" after each step
+//   create <baseDir> <keys>                waits for "go" on stdin, then create-only saves race/0..keys-1; prints "won <key>"
+//   increment <baseDir> <key> <count>      if-match read-modify-write of a decimal counter, count times; prints "done"
+string mode = args[0];
+var options = new FileSystemOptions { BaseDir = args[1], Durable = mode == "crash" && bool.Parse(args[2]) };
+await using var engine = new FileSystemEngine(options);
+Console.Out.Flush();
+
+switch (mode)
+{
+    case "crash":
+        await CrashLoopAsync(engine, int.Parse(args[3], CultureInfo.InvariantCulture));
+        break;
+    case "create":
+        Console.WriteLine("ready");
+        _ = Console.ReadLine();
+        for (int i = 0; i < int.Parse(args[2], CultureInfo.InvariantCulture); i++)
+        {
+            try
+            {
+                await engine.SaveAsync($"race/{i}", new byte[] { 1 }, new SaveOptions { Condition = WriteCondition.IfNotExists });
+                Console.WriteLine($"won race/{i}");
+            }
+            catch (StorageException e) when (e.Code == StorageErrorCode.Conflict)
+            {
+            }
+        }
+
+        Console.WriteLine("done");
+        break;
+    case "increment":
+        Console.WriteLine("ready");
+        _ = Console.ReadLine();
+        for (int done = 0; done < int.Parse(args[3], CultureInfo.InvariantCulture);)
+        {
+            await using var current = await engine.OpenReadAsync(args[2]);
+            using var reader = new StreamReader(current.Content);
+            long value = long.Parse(await reader.ReadToEndAsync(), CultureInfo.InvariantCulture);
+            try
+            {
+                await engine.SaveAsync(args[2], System.Text.Encoding.UTF8.GetBytes((value + 1).ToString(CultureInfo.InvariantCulture)),
+                    new SaveOptions { Condition = WriteCondition.IfMatch(current.Item.ETag) });
+                done++;
+            }
+            catch (StorageException e) when (e.Code == StorageErrorCode.Conflict)
+            {
+            }
+        }
+
+        Console.WriteLine("done");
+        break;
+    default:
+        throw new ArgumentException($"Unknown mode '{mode}'.");
+}
+
+static async Task CrashLoopAsync(FileSystemEngine engine, int seed)
+{
+    var random = new Random(seed);
+    long version = (long)seed << 20;
+    for (int step = 1; ; step++)
+    {
+        string key = CrashKeys.Pick(random);
+        int roll = random.Next(100);
+        if (roll < 12)
+        {
+            await engine.DeleteAsync(key);
+        }
+        else
+        {
+            version++;
+            int size = random.Next(4) == 0 ? random.Next(64 * 1024, 1024 * 1024) : random.Next(0, 4096);
+            var content = CrashContent.Create(key, version, size);
+            var save = new SaveOptions
+            {
+                Condition = roll < 20 ? WriteCondition.IfNotExists : WriteCondition.None,
+                ContentType = "application/x-crash",
+                Metadata = new Dictionary<string, string> { ["version"] = version.ToString(CultureInfo.InvariantCulture) },
+            };
+            try
+            {
+                await engine.SaveAsync(key, content, save);
+            }
+            catch (StorageException e) when (e.Code == StorageErrorCode.Conflict)
+            {
+            }
+        }
+
+        Console.WriteLine($"saved {step}");
+    }
+}

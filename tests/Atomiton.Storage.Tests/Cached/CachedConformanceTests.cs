@@ -1,0 +1,30 @@
+using Atomiton.Storage.Cached;
+using Atomiton.Storage.Encrypted;
+using Atomiton.Storage.Memory;
+using Atomiton.Storage.Providers;
+using Atomiton.Storage.Testing;
+
+namespace Atomiton.Storage.Tests.Cached;
+
+/// <summary>The whole conformance kit against cached → memory, built through the descriptor.</summary>
+public sealed class CachedConformanceTests : StorageConformanceTests
+{
+    protected override bool HoldsContentInMemory => true;
+
+    protected override async ValueTask<IStorageEngine> CreateEngineAsync() =>
+        await new CachedProvider().CreateAsync(new CachedOptions(), new StorageProviderContext { PipelineName = "p", StageName = "cache", Inner = new MemoryEngine() });
+}
+
+/// <summary>The whole conformance kit against the chain cached → encrypted → memory, each stage built through its descriptor.</summary>
+public sealed class CachedEncryptedConformanceTests : StorageConformanceTests
+{
+    protected override bool HoldsContentInMemory => true;
+
+    protected override async ValueTask<IStorageEngine> CreateEngineAsync()
+    {
+        var encrypted = await new EncryptedProvider().CreateAsync(
+            new EncryptedOptions { Key = Encrypted.EncryptedTestEngines.KeyA },
+            new StorageProviderContext { PipelineName = "p", StageName = "crypt", Inner = new MemoryEngine() });
+        return await new CachedProvider().CreateAsync(new CachedOptions(), new StorageProviderContext { PipelineName = "p", StageName = "cache", Inner = encrypted });
+    }
+}
