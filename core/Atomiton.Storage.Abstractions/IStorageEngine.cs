@@ -60,11 +60,11 @@ public interface IStorageEngine : IAsyncDisposable
     /// <param name="destinationKey">Where to copy it; must differ from the source.</param>
     /// <param name="condition">A precondition on the destination (for example create-only).</param>
     /// <param name="cancellationToken">Cancels the copy; nothing partial is left.</param>
-    /// <exception cref="StorageException">NotFound (source), Conflict, InvalidKey (including source equal to destination).</exception>
+    /// <exception cref="StorageException">NotFound (source), Conflict, InvalidKey, InvalidArgument (source equal to destination).</exception>
     ValueTask<StorageItem> CopyAsync(string sourceKey, string destinationKey, WriteCondition condition = default, CancellationToken cancellationToken = default);
 
     /// <summary>Moves an object: a copy followed by deleting the source (atomic where <see cref="StorageCapabilities.NativeMove"/>).</summary>
-    /// <exception cref="StorageException">NotFound (source), Conflict, InvalidKey (including source equal to destination).</exception>
+    /// <exception cref="StorageException">NotFound (source), Conflict, InvalidKey, InvalidArgument (source equal to destination).</exception>
     ValueTask<StorageItem> MoveAsync(string sourceKey, string destinationKey, WriteCondition condition = default, CancellationToken cancellationToken = default);
 
     /// <summary>Type, platform, connection, capabilities and limits.</summary>

@@ -16,6 +16,11 @@ public static class StorageEngineExtensions
     {
         ArgumentNullException.ThrowIfNull(engine);
         await using var result = await engine.OpenReadAsync(key, options, cancellationToken);
+        if (options?.Range is null && !result.NotModified && result.Content is not MemoryStream && result.Item.Size <= Array.MaxLength)
+        {
+            return await ReadExactlyAsync(result, cancellationToken);
+        }
+
         return await ReadAllAsync(result, cancellationToken);
     }
 
@@ -78,6 +83,35 @@ public static class StorageEngineExtensions
         ArgumentNullException.ThrowIfNull(engine);
         return (engine.Capabilities & capabilities) == capabilities;
     }
+
+    /// <summary>Reads a whole object of known size straight into an array of that size (no intermediate buffer).</summary>
+    private static async ValueTask<byte[]> ReadExactlyAsync(StorageReadResult result, CancellationToken cancellationToken)
+    {
+        var content = new byte[result.Item.Size];
+        int filled = 0;
+        while (filled < content.Length)
+        {
+            int read = await result.Content.ReadAsync(content.AsMemory(filled), cancellationToken);
+            if (read == 0)
+            {
+                throw SizeMismatch(result.Item, $"ended after {filled} bytes");
+            }
+
+            filled += read;
+        }
+
+        var probe = new byte[1];
+        if (await result.Content.ReadAsync(probe, cancellationToken) != 0)
+        {
+            throw SizeMismatch(result.Item, "is longer");
+        }
+
+        return content;
+    }
+
+    private static StorageException SizeMismatch(StorageItem item, string what) =>
+        new(StorageErrorCode.Integrity, $"The content of key '{item.Key}' {what} (its stored size is {item.Size} bytes); the object is corrupt or was changed while being read. Load it again; if this persists, restore it.")
+        { Key = item.Key, Operation = "load" };
 
     private static async ValueTask<StorageItem> SaveBytesAsync(IStorageEngine engine, string key, ReadOnlyMemory<byte> content, SaveOptions? options, CancellationToken cancellationToken)
     {

@@ -35,4 +35,10 @@ public sealed class StorageHostOptions
 
     /// <summary>The application's services, handed to engines when the host runs inside dependency injection.</summary>
     public IServiceProvider? Services { get; set; }
+
+    /// <summary>
+    /// Where every stage's traces and metrics go (<c>Atomiton.Storage</c> source and meter). The host wraps
+    /// each stage it builds; set to null to build pipelines without instrumentation.
+    /// </summary>
+    public Resilience.Observability.StorageTelemetry? Telemetry { get; set; } = Resilience.Observability.StorageTelemetry.Shared;
 }

@@ -129,6 +129,25 @@ public abstract partial class StorageConformanceTests
         Assert.Equal(42, saved.Size);
     }
 
+    /// <summary>Catalogue 9: a key may also be the "folder" of other keys — <c>a</c> and <c>a/b</c> are independent objects.</summary>
+    [Fact]
+    public async Task A_key_and_keys_under_it_are_independent_objects()
+    {
+        await SaveAsync("a", Content(1, seed: 1));
+        await SaveAsync("a/b", Content(2, seed: 2));
+        await SaveAsync("a/b/c", Content(3, seed: 3));
+
+        await AssertContentAsync("a", Content(1, seed: 1));
+        await AssertContentAsync("a/b", Content(2, seed: 2));
+        Assert.Equal(["a", "a/b", "a/b/c"], await ListKeysAsync());
+        if (Supports(StorageCapabilities.Delete))
+        {
+            Assert.True(await Engine.DeleteAsync("a/b"));
+            await AssertContentAsync("a", Content(1, seed: 1));
+            await AssertContentAsync("a/b/c", Content(3, seed: 3));
+        }
+    }
+
     /// <summary>Catalogue 9: deleting a prefix recursively removes that subtree only, never a sibling such as <c>dir-other/</c>.</summary>
     [Fact]
     public async Task Deleting_a_prefix_removes_that_subtree_only()

@@ -9,7 +9,10 @@ public abstract partial class StorageConformanceTests
     /// Catalogue 15: an object of <see cref="LargeObjectSize"/> bytes from a non-seekable source
     /// round-trips exactly, and the save and the load each allocate at most a quarter of it (plus
     /// 16 MiB of slack): the engine streams rather than buffering whole objects. Engines that
-    /// <see cref="HoldsContentInMemory"/> are held to the bound on the load side only.
+    /// <see cref="HoldsContentInMemory"/> are held to the bound on the load side only. Allocations
+    /// are counted process-wide, so an over-budget attempt is repeated (up to three in all) and the
+    /// case fails only if every attempt is over: a test outside the kit allocating meanwhile cannot
+    /// fail it, a buffering engine always does.
     /// </summary>
     [Fact]
     public async Task Large_object_round_trips_in_bounded_memory()
@@ -17,29 +20,37 @@ public abstract partial class StorageConformanceTests
         long size = LargeObjectSize;
         Assert.True(size > 0, "LargeObjectSize must be positive.");
         long budget = (size / 4) + MeasurementSlack;
+        bool boundSave = !HoldsContentInMemory;
         using var alone = await MeasureAloneAsync();
 
-        long allocated = AllocatedBytes();
-        var saved = await Engine.SaveAsync("large/object.bin", new SourceStream(size, seed: 15, maxRead: 81920));
-        long saveAllocated = AllocatedBytes() - allocated;
-        Assert.Equal(size, saved.Size);
-
-        allocated = AllocatedBytes();
-        long verified = await VerifyStreamedContentAsync("large/object.bin", size, seed: 15);
-        long loadAllocated = AllocatedBytes() - allocated;
-
-        Assert.Equal(size, verified);
-        Assert.True(loadAllocated <= budget, $"Loading a {size}-byte object allocated {loadAllocated} bytes; the bound is {budget}. Stream the content instead of buffering it.");
-        if (!HoldsContentInMemory)
+        long fewestSaved = long.MaxValue;
+        long fewestLoaded = long.MaxValue;
+        for (int attempt = 0; attempt < 3 && (fewestLoaded > budget || (boundSave && fewestSaved > budget)); attempt++)
         {
-            Assert.True(saveAllocated <= budget, $"Saving a {size}-byte object allocated {saveAllocated} bytes; the bound is {budget}. Stream the content instead of buffering it.");
+            long allocated = AllocatedBytes();
+            var saved = await Engine.SaveAsync("large/object.bin", new SourceStream(size, seed: 15 + attempt, maxRead: 81920));
+            fewestSaved = Math.Min(fewestSaved, AllocatedBytes() - allocated);
+            Assert.Equal(size, saved.Size);
+
+            allocated = AllocatedBytes();
+            long verified = await VerifyStreamedContentAsync("large/object.bin", size, seed: 15 + attempt);
+            fewestLoaded = Math.Min(fewestLoaded, AllocatedBytes() - allocated);
+            Assert.Equal(size, verified);
+        }
+
+        Assert.True(fewestLoaded <= budget, $"Loading a {size}-byte object allocated {fewestLoaded} bytes; the bound is {budget}. Stream the content instead of buffering it.");
+        if (boundSave)
+        {
+            Assert.True(fewestSaved <= budget, $"Saving a {size}-byte object allocated {fewestSaved} bytes; the bound is {budget}. Stream the content instead of buffering it.");
         }
     }
 
     /// <summary>
     /// Catalogue 34: <see cref="ManyKeysCount"/> keys list exactly once each, in order, and the
-    /// listing is streamed: the memory it retains midway stays far below what collecting the
-    /// whole listing would take (16 bytes a key).
+    /// listing is streamed: the entries already yielded and dropped become collectable, and the
+    /// memory held midway (compared with the heap once the listing ends) stays below what collecting
+    /// the whole listing would take (16 bytes a key). Both must fail to call the listing collected,
+    /// so neither another test's garbage nor an engine that keeps its entries anyway fails the case.
     /// </summary>
     [Fact]
     public async Task Many_keys_list_exactly_once_in_order_in_constant_memory()
@@ -52,24 +63,44 @@ public abstract partial class StorageConformanceTests
 
         using var alone = await MeasureAloneAsync();
         await SettleAsync();
-        long baseline = RetainedBytes();
-        long leastGrowth = long.MaxValue;
+        var (listed, mostRetained, mostAlive, tracked) = await ListManyAsync(count);
+        Assert.Equal(count, listed);
+        await Task.Yield(); // Leave the listing's completion frames, which still root its enumerator.
+
+        // Compared with the heap once the listing has ended (and its enumerator is unreachable), what
+        // the listing held midway: other tests' garbage released meanwhile cannot hide a collected listing.
+        long mostGrowth = mostRetained - RetainedBytes();
+        long bound = Math.Max(16L * count, 1024 * 1024);
+        bool collected = mostAlive > tracked * 9 / 10 && mostGrowth > bound;
+        Assert.False(collected, $"Listing {count} keys kept {mostAlive} of the first {tracked} entries alive after they were dropped and retained {mostGrowth} bytes midway (a streamed listing stays under {bound}). Yield entries page by page instead of collecting the listing.");
+    }
+
+    private async Task<(int Listed, long MostRetained, int MostAlive, int Tracked)> ListManyAsync(int count)
+    {
+        var early = new List<WeakReference>();
+        int tracked = Math.Min(1000, count / 4);
+        int sampleEvery = Math.Max(1, count / 4);
+        long mostRetained = long.MinValue;
+        int mostAlive = 0;
         int listed = 0;
         string? previous = null;
         await foreach (var entry in Engine.ListAsync(new ListOptions { Prefix = "many/" }))
         {
             Assert.True(previous is null || string.CompareOrdinal(previous, entry.Key) < 0, $"'{entry.Key}' came after '{previous}'");
             previous = entry.Key;
-            listed++;
-            if (listed % Math.Max(1, count / 4) == 0 && listed < count)
+            if (listed++ < tracked)
             {
-                leastGrowth = Math.Min(leastGrowth, RetainedBytes() - baseline);
+                early.Add(new WeakReference(entry));
+            }
+
+            if (listed % sampleEvery == 0 && listed < count)
+            {
+                mostRetained = Math.Max(mostRetained, RetainedBytes());
+                mostAlive = Math.Max(mostAlive, early.Count(reference => reference.IsAlive));
             }
         }
 
-        Assert.Equal(count, listed);
-        long bound = Math.Max(16L * count, 1024 * 1024);
-        Assert.True(leastGrowth <= bound, $"Listing {count} keys retained at least {leastGrowth} bytes midway; a streamed listing stays under {bound}.");
+        return (listed, mostRetained, mostAlive, tracked);
     }
 
     private static long AllocatedBytes() => GC.GetTotalAllocatedBytes(precise: true);

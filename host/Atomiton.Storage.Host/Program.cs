@@ -1,7 +1,8 @@
 using Atomiton.Storage.Host.Cli;
 
 var root = RootCommandFactory.Create();
-var parseResult = root.Parse(args);
+// No arguments at all: show what the tool can do rather than a usage error.
+var parseResult = root.Parse(args.Length == 0 ? ["--help"] : args);
 if (parseResult.Errors.Count > 0)
 {
     foreach (var error in parseResult.Errors)

@@ -1,24 +1,28 @@
 namespace Atomiton.Storage.Plugins.FileSystem;
 
 /// <summary>
-/// A read-only, forward-only view of <c>length</c> bytes of an object file starting at the
-/// current position, so callers never see the header or bytes past the requested range. Owns the file.
+/// A read-only view of <c>length</c> bytes of an object file starting at offset <c>start</c>, so
+/// callers never see the header or bytes past the requested range. Seekable within the range (so
+/// callers can size buffers from <see cref="Length"/>). Owns the file.
 /// </summary>
 internal sealed class ContentStream : Stream
 {
     private readonly FileStream _file;
+    private readonly long _start;
     private readonly long _length;
     private long _position;
 
-    public ContentStream(FileStream file, long length)
+    public ContentStream(FileStream file, long start, long length)
     {
         _file = file;
+        _start = start;
         _length = length;
+        _file.Position = start;
     }
 
     public override bool CanRead => true;
 
-    public override bool CanSeek => false;
+    public override bool CanSeek => true;
 
     public override bool CanWrite => false;
 
@@ -27,7 +31,7 @@ internal sealed class ContentStream : Stream
     public override long Position
     {
         get => _position;
-        set => throw new NotSupportedException("This content stream reads forward only.");
+        set => Seek(value, SeekOrigin.Begin);
     }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
@@ -53,7 +57,20 @@ internal sealed class ContentStream : Stream
     {
     }
 
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException("This content stream reads forward only.");
+    public override long Seek(long offset, SeekOrigin origin)
+    {
+        long target = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => _position + offset,
+            SeekOrigin.End => _length + offset,
+            _ => throw new ArgumentOutOfRangeException(nameof(origin)),
+        };
+        ArgumentOutOfRangeException.ThrowIfNegative(target, nameof(offset));
+        _position = Math.Min(target, _length);
+        _file.Position = _start + _position;
+        return _position;
+    }
 
     public override void SetLength(long value) => throw new NotSupportedException("This content stream is read-only.");
 
@@ -75,5 +92,5 @@ internal sealed class ContentStream : Stream
         await base.DisposeAsync();
     }
 
-    private int Limit(int requested) => (int)Math.Min(requested, _length - _position);
+    private int Limit(int requested) => (int)Math.Max(0, Math.Min(requested, _length - _position));
 }

@@ -45,6 +45,11 @@ public sealed partial class FileSystemEngine
         {
             cancellationToken.ThrowIfCancellationRequested();
             string path = Path.Combine(folder, child.Name);
+            if (IsLink(path))
+            {
+                continue; // links planted inside baseDir are never followed
+            }
+
             if (child.IsFolder)
             {
                 string childPrefix = folderPrefix + child.Segment + "/";
@@ -167,9 +172,11 @@ public sealed partial class FileSystemEngine
 
     private IEnumerable<Child> ReadChildren(string folder, string namePrefix)
     {
-        var entries = new FileSystemEnumerable<(string Name, bool IsFolder, bool IsLink)>(
+        // No attribute lookups here (each would be an lstat on every pass): links are refused
+        // once per listed entry, in WalkAsync.
+        var entries = new FileSystemEnumerable<(string Name, bool IsFolder)>(
             folder,
-            (ref FileSystemEntry entry) => (entry.FileName.ToString(), entry.IsDirectory, (entry.Attributes & FileAttributes.ReparsePoint) != 0),
+            (ref FileSystemEntry entry) => (entry.FileName.ToString(), entry.IsDirectory),
             ChildrenOnly)
         {
             ShouldIncludePredicate = (ref FileSystemEntry entry) => !entry.FileName.StartsWith(KeyEncoder.InternalPrefix, StringComparison.Ordinal),
@@ -189,12 +196,7 @@ public sealed partial class FileSystemEngine
                 yield break; // removed while listing (its last object was deleted): nothing left
             }
 
-            var (name, isFolder, isLink) = enumerator.Current;
-            if (isLink)
-            {
-                continue; // links are never followed
-            }
-
+            var (name, isFolder) = enumerator.Current;
             string? segment = isFolder ? FolderSegment(name, folder) : FileSegment(name, folder);
             if (segment is not null && segment.StartsWith(namePrefix, StringComparison.Ordinal))
             {
@@ -251,6 +253,12 @@ public sealed partial class FileSystemEngine
         {
             throw IOErrors.Translate(e, key, "list");
         }
+    }
+
+    private static bool IsLink(string path)
+    {
+        var attributes = new FileInfo(path).Attributes;
+        return (int)attributes != -1 && (attributes & FileAttributes.ReparsePoint) != 0;
     }
 
     // A shallow listing shows a folder only when an object lives somewhere beneath it.

@@ -143,8 +143,7 @@ public sealed partial class FileSystemEngine : StorageEngine
             }
 
             var (start, length) = options.Range is { } range ? range.Resolve(header.ContentLength) : (0, header.ContentLength);
-            file.Position = header.Length + start;
-            var result = new StorageReadResult(item, new ContentStream(file, length));
+            var result = new StorageReadResult(item, new ContentStream(file, header.Length + start, length));
             file = null;
             return ValueTask.FromResult(result);
         }
@@ -268,7 +267,19 @@ public sealed partial class FileSystemEngine : StorageEngine
             long size = 0;
             while (true)
             {
-                int read = await content.ReadAsync(buffer.AsMemory(0, bufferSize), cancellationToken);
+                int read;
+                try
+                {
+                    read = await content.ReadAsync(buffer.AsMemory(0, bufferSize), cancellationToken);
+                }
+                catch (Exception failure) when (failure is not OperationCanceledException and not StorageException)
+                {
+                    // The caller's stream failed, not the disk: say so instead of reporting a file-system error.
+                    throw new StorageException(StorageErrorCode.InvalidArgument,
+                        $"Reading the content stream for key '{key}' failed ({failure.GetType().Name}: {failure.Message}). Nothing was written.", failure)
+                    { Key = key };
+                }
+
                 if (read == 0)
                 {
                     break;

@@ -37,6 +37,15 @@ public sealed class HelpTests : IDisposable
     }
 
     [Fact]
+    public async Task No_arguments_shows_the_help()
+    {
+        var result = await _sandbox.RunAsync();
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Commands:", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Unknown_command_is_a_usage_error_with_exit_code_2()
     {
         var result = await _sandbox.RunAsync("frobnicate");

@@ -5,7 +5,7 @@ using Atomiton.Storage.Plugins.FileSystem.TestWorker;
 
 // Modes (all print one line per step on stdout, which the tests read):
 //   crash <baseDir> <durable> <seed>       save/delete in a loop until killed; prints "saved N" after each step
-//   create <baseDir> <keys>                waits for "go" on stdin, then create-only saves race/0..keys-1; prints "won <key>"
+//   create <baseDir> <keys> <seed>         waits for "go" on stdin, then create-only saves race/0..keys-1 in a seeded order; prints "won <key>"
 //   increment <baseDir> <key> <count>      if-match read-modify-write of a decimal counter, count times; prints "done"
 string mode = args[0];
 var options = new FileSystemOptions { BaseDir = args[1], Durable = mode == "crash" && bool.Parse(args[2]) };
@@ -18,9 +18,17 @@ switch (mode)
         await CrashLoopAsync(engine, int.Parse(args[3], CultureInfo.InvariantCulture));
         break;
     case "create":
+        // Warm up (JIT, lock files) before the start signal, so both racers really start together.
+        string warmUp = $"warm-up/{Environment.ProcessId}";
+        await engine.SaveAsync(warmUp, new byte[] { 0 }, new SaveOptions { Condition = WriteCondition.IfNotExists });
+        await engine.DeleteAsync(warmUp);
         Console.WriteLine("ready");
         _ = Console.ReadLine();
-        for (int i = 0; i < int.Parse(args[2], CultureInfo.InvariantCulture); i++)
+        // Each racer takes the keys in its own seeded order, so they collide all over the range
+        // instead of the earlier starter winning every key.
+        int[] order = Enumerable.Range(0, int.Parse(args[2], CultureInfo.InvariantCulture)).ToArray();
+        new Random(int.Parse(args[3], CultureInfo.InvariantCulture)).Shuffle(order);
+        foreach (int i in order)
         {
             try
             {

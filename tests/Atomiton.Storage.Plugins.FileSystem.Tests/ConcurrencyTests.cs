@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 namespace Atomiton.Storage.Plugins.FileSystem.Tests;
 
 /// <summary>16 writers and readers on the same keys: readers only ever see complete values.</summary>
+[Collection(RunsAlone.Name)]
 public sealed class ConcurrencyTests : IDisposable
 {
     private readonly TemporaryFolder _folder = new("concurrency");

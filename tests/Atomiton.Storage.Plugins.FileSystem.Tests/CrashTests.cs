@@ -9,6 +9,7 @@ namespace Atomiton.Storage.Plugins.FileSystem.Tests;
 /// killed with SIGKILL at seeded random moments, at least 200 times. After every kill, every key
 /// holds a complete value with matching metadata, and no temporary file shows anywhere.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class CrashTests(ITestOutputHelper output) : IDisposable
 {
     private const int Kills = 200;

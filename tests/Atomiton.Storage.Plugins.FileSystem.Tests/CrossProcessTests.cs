@@ -3,6 +3,7 @@ using System.Globalization;
 namespace Atomiton.Storage.Plugins.FileSystem.Tests;
 
 /// <summary>Conditional writes hold across processes sharing one baseDir.</summary>
+[Collection(RunsAlone.Name)]
 public sealed class CrossProcessTests : IDisposable
 {
     private readonly TemporaryFolder _folder = new("cross-process");
@@ -10,9 +11,9 @@ public sealed class CrossProcessTests : IDisposable
     [Fact]
     public async Task Two_processes_racing_create_only_saves_win_each_key_exactly_once()
     {
-        const int keys = 300;
-        using var first = new WorkerProcess("create", _folder.Path, keys.ToString(CultureInfo.InvariantCulture));
-        using var second = new WorkerProcess("create", _folder.Path, keys.ToString(CultureInfo.InvariantCulture));
+        const int keys = 1000;
+        using var first = new WorkerProcess("create", _folder.Path, keys.ToString(CultureInfo.InvariantCulture), "1");
+        using var second = new WorkerProcess("create", _folder.Path, keys.ToString(CultureInfo.InvariantCulture), "2");
         await first.ReadUntilAsync("ready");
         await second.ReadUntilAsync("ready");
 

@@ -5,6 +5,7 @@ using Atomiton.Storage.Providers;
 namespace Atomiton.Storage.Plugins.FileSystem.Tests;
 
 /// <summary>Behaviour specific to the filesystem engine, beyond the conformance kit.</summary>
+[Collection(RunsAlone.Name)]
 public sealed class FileSystemEngineTests : IDisposable
 {
     private static readonly DateTimeOffset Noon = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);

@@ -4,6 +4,7 @@ namespace Atomiton.Storage.Plugins.FileSystem.Tests;
 /// Keys that try to reach outside baseDir: refused with InvalidKey by the grammar, or with
 /// AccessDenied when a link planted inside baseDir points outside, and nothing is ever written outside.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class HostileKeyTests : IAsyncLifetime, IDisposable
 {
     private readonly TemporaryFolder _root = new("hostile");

@@ -2,6 +2,7 @@ using System.Text;
 
 namespace Atomiton.Storage.Plugins.FileSystem.Tests;
 
+[Collection(RunsAlone.Name)]
 public sealed class KeyEncoderTests
 {
     private static readonly string[] Reserved = ["con", "prn", "aux", "nul", "com1", "com9", "lpt1", "lpt9", "conin$", "conout$"];

@@ -26,7 +26,9 @@ public sealed class TemplateFeedFixture : IAsyncLifetime
         Directory.CreateDirectory(Feed);
         foreach (var project in new[] { "core/Atomiton.Storage.Abstractions", "core/Atomiton.Storage.Testing", "plugin-template" })
         {
-            (await DotnetAsync(RepositoryRoot, "pack", Path.Combine(RepositoryRoot, project), "-o", Feed, "-p:Version=" + PackageVersion, "-nologo"))
+            // Build into this run's own folder: the repository's bin/obj stay untouched while other tests run.
+            (await DotnetAsync(RepositoryRoot, "pack", Path.Combine(RepositoryRoot, project), "-o", Feed, "-p:Version=" + PackageVersion,
+                "-p:UseArtifactsOutput=true", "-p:ArtifactsPath=" + Path.Combine(WorkRoot, "build"), "-nologo"))
                 .EnsureSuccess($"dotnet pack {project}");
         }
 

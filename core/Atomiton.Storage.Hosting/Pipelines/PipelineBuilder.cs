@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Atomiton.Storage.Hosting.Catalogue;
 using Atomiton.Storage.Hosting.Logging;
 using Atomiton.Storage.Providers;
+using Atomiton.Storage.Resilience.Observability;
 using Microsoft.Extensions.Logging;
 
 namespace Atomiton.Storage.Hosting.Pipelines;
@@ -33,7 +34,10 @@ internal sealed class PipelineBuilder(StorageHost host, StorageHostOptions optio
                     ResolvePipeline = (name, token) => host.BuildPipelineAsync(name, path, token),
                     Services = options.Services,
                 };
-                inner = await CreateAsync(plan, stage, context, cancellationToken);
+                var engine = await CreateAsync(plan, stage, context, cancellationToken);
+                inner = options.Telemetry is { } telemetry
+                    ? telemetry.Instrument(engine, plan.Name, stage.StageName, new TelemetryOptions { Logger = context.Logger }, options.TimeProvider)
+                    : engine;
             }
 
             return inner!;

@@ -26,7 +26,7 @@ public sealed class EnvironmentOverrideTests : IDisposable
                 { "stages": { "{{stage}}": { "type": "probe", "options": { "size": 5 } } }, "pipelines": { "p": { "chain": ["{{stage}}"] } } }
                 """);
 
-            await using var engine = (ProbeEngine)await host.BuildPipelineAsync("p");
+            await using var engine = (ProbeEngine)(await host.BuildPipelineAsync("p")).Bare();
 
             Assert.Equal(77, engine.Options.Size);
         }

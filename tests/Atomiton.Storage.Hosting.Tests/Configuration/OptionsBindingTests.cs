@@ -18,7 +18,7 @@ public sealed class OptionsBindingTests : IDisposable
               "pipelines": { "p": { "chain": ["s"] } } }
             """);
 
-        await using var engine = (ProbeEngine)await host.BuildPipelineAsync("p");
+        await using var engine = (ProbeEngine)(await host.BuildPipelineAsync("p")).Bare();
 
         Assert.Equal(42, engine.Options.Size);
         Assert.Equal(TimeSpan.FromSeconds(30), engine.Options.Ttl);
@@ -46,8 +46,8 @@ public sealed class OptionsBindingTests : IDisposable
                   "pipelines": { "env": { "chain": ["e"] }, "file": { "chain": ["f"] } } }
                 """);
 
-            await using var fromEnv = (ProbeEngine)await host.BuildPipelineAsync("env");
-            await using var fromFile = (ProbeEngine)await host.BuildPipelineAsync("file");
+            await using var fromEnv = (ProbeEngine)(await host.BuildPipelineAsync("env")).Bare();
+            await using var fromFile = (ProbeEngine)(await host.BuildPipelineAsync("file")).Bare();
 
             Assert.Equal("from-env", fromEnv.Options.ApiKey);
             Assert.Equal("from-file", fromFile.Options.ApiKey);
@@ -94,11 +94,11 @@ public sealed class OptionsBindingTests : IDisposable
               "pipelines": { "p": { "chain": ["w", "s"] }, "other": { "chain": ["probe"] } } }
             """);
 
-        await using var engine = (ProbeWrapperEngine)await host.BuildPipelineAsync("p");
+        await using var engine = (ProbeWrapperEngine)(await host.BuildPipelineAsync("p")).Bare();
 
-        var inner = Assert.IsType<ProbeEngine>(engine.Inner);
+        var inner = Assert.IsType<ProbeEngine>(engine.Inner.Bare());
         Assert.Equal(3, inner.Options.Size);
-        var other = Assert.IsType<ProbeEngine>(engine.Other);
+        var other = Assert.IsType<ProbeEngine>(engine.Other!.Bare());
         Assert.Equal("other", other.Context.PipelineName);
     }
 

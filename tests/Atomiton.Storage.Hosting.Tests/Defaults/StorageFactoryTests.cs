@@ -40,7 +40,7 @@ public sealed class StorageFactoryTests
         var catalogue = Catalogue("memory", "filesystem");
         var options = new StorageFactoryOptions { IsBrowser = false, DataDirectory = temp.Combine("app-data") };
 
-        await using var engine = (ProbeEngine)await StorageFactory.CreateFromCatalogueAsync(catalogue, [], options, default);
+        await using var engine = (ProbeEngine)(await StorageFactory.CreateFromCatalogueAsync(catalogue, [], options, default)).Bare();
 
         Assert.Equal("filesystem", engine.Options.ApiKey);
         Assert.Equal(temp.Combine("app-data"), engine.Options.Root);
@@ -50,8 +50,8 @@ public sealed class StorageFactoryTests
     [Fact]
     public async Task Browser_prefers_indexeddb_over_localstorage_and_memory()
     {
-        await using var engine = (ProbeEngine)await StorageFactory.CreateFromCatalogueAsync(
-            Catalogue("localstorage", "indexeddb", "filesystem"), [], new StorageFactoryOptions { IsBrowser = true }, default);
+        await using var engine = (ProbeEngine)(await StorageFactory.CreateFromCatalogueAsync(
+            Catalogue("localstorage", "indexeddb", "filesystem"), [], new StorageFactoryOptions { IsBrowser = true }, default)).Bare();
 
         Assert.Equal("indexeddb", engine.Options.ApiKey);
         Assert.Null(engine.Options.Root);

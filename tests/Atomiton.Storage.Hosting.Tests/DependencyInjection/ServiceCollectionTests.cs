@@ -25,13 +25,13 @@ public sealed class ServiceCollectionTests : IDisposable
         await using var services = Build(Json());
 
         var consumer = ActivatorUtilities.CreateInstance<PipelineConsumer>(services);
-        var local = Assert.IsType<ProbeEngine>(consumer.Local);
-        var secure = Assert.IsType<ProbeWrapperEngine>(consumer.Secure);
+        var local = Assert.IsType<ProbeEngine>(consumer.Local.Bare());
+        var secure = Assert.IsType<ProbeWrapperEngine>(consumer.Secure.Bare());
 
         Assert.Equal("local", local.Context.PipelineName);
-        Assert.Equal("k", Assert.IsType<ProbeEngine>(secure.Inner).Options.ApiKey);
-        Assert.Same(local, services.GetRequiredService<IStorageEngine>());
-        Assert.Same(secure, services.GetRequiredService<IStoragePipelineFactory>().GetPipeline("secure"));
+        Assert.Equal("k", Assert.IsType<ProbeEngine>(secure.Inner.Bare()).Options.ApiKey);
+        Assert.Same(local, services.GetRequiredService<IStorageEngine>().Bare());
+        Assert.Same(secure, services.GetRequiredService<IStoragePipelineFactory>().GetPipeline("secure").Bare());
         Assert.Equal(["local", "secure"], services.GetRequiredService<IStoragePipelineFactory>().PipelineNames);
     }
 
@@ -39,8 +39,8 @@ public sealed class ServiceCollectionTests : IDisposable
     public async Task Engines_are_disposed_with_the_container_and_created_ones_belong_to_the_caller()
     {
         var services = Build(Json());
-        var shared = Assert.IsType<ProbeEngine>(services.GetRequiredService<IStorageEngine>());
-        await using var own = (ProbeEngine)await services.GetRequiredService<IStoragePipelineFactory>().CreatePipelineAsync("local");
+        var shared = Assert.IsType<ProbeEngine>(services.GetRequiredService<IStorageEngine>().Bare());
+        await using var own = (ProbeEngine)(await services.GetRequiredService<IStoragePipelineFactory>().CreatePipelineAsync("local")).Bare();
 
         await services.DisposeAsync();
 
@@ -67,7 +67,7 @@ public sealed class ServiceCollectionTests : IDisposable
         await using var services = Build(Json());
 
         services.GetRequiredService<IStartupValidator>().Validate();
-        Assert.IsType<ProbeEngine>(services.GetRequiredService<IStorageEngine>());
+        Assert.IsType<ProbeEngine>(services.GetRequiredService<IStorageEngine>().Bare());
         var error = Assert.Throws<StorageException>(() => services.GetRequiredKeyedService<IStorageEngine>("secure"));
         Assert.Contains($"the environment variable '{_variable}' is not set.", error.Message, StringComparison.Ordinal);
     }

@@ -6,10 +6,10 @@ using Xunit.Abstractions;
 namespace Atomiton.Storage.Resilience.Tests.Failover;
 
 /// <summary>
-/// Measures the time from the primary failing to the first call served by the secondary, with
-/// mocks on the real clock (1–2 ms latency each), over repeated trials. The figures go to the test
-/// output and docs/benchmarks-resilience.md; the test fails when the median exceeds the 250 ms
-/// target (the median, so a busy CI machine's one slow trial does not fail the build).
+/// Over repeated trials with mocks on the real clock, the first call after the primary fails is
+/// served by the secondary. The switch time is written to the test output for information only:
+/// the figure of record comes from the benchmark project (`failover` benchmark), never from a
+/// timed assertion here.
 /// </summary>
 [Collection(TimingSensitive.Name)]
 public sealed class FailoverSwitchBenchmark(ITestOutputHelper output)
@@ -17,16 +17,15 @@ public sealed class FailoverSwitchBenchmark(ITestOutputHelper output)
     private const int Trials = 20;
 
     [Fact]
-    public async Task Switch_after_a_primary_that_errors_is_under_250_ms()
+    public async Task First_call_after_the_primary_errors_is_served_by_the_secondary()
     {
         var times = await MeasureAsync(primary => primary.Faults.FailAll(StorageErrorCode.NetworkError), attemptTimeout: null);
 
         Report("primary errors (NetworkError)", times);
-        Assert.True(Median(times) < TimeSpan.FromMilliseconds(250), $"median switch took {Median(times).TotalMilliseconds} ms");
     }
 
     [Fact]
-    public async Task Switch_after_a_primary_that_hangs_is_under_250_ms_with_a_100_ms_attempt_budget()
+    public async Task First_call_after_the_primary_hangs_is_served_by_the_secondary()
     {
         var times = await MeasureAsync(
             primary => primary.Faults.FailWhen((_, _) => true, new MockFault(StorageErrorCode.NetworkError)),
@@ -34,7 +33,6 @@ public sealed class FailoverSwitchBenchmark(ITestOutputHelper output)
             hang: true);
 
         Report("primary hangs (AttemptTimeoutMilliseconds = 100)", times);
-        Assert.True(Median(times) < TimeSpan.FromMilliseconds(250), $"median switch took {Median(times).TotalMilliseconds} ms");
     }
 
     private async Task<List<TimeSpan>> MeasureAsync(Func<MockEngine, IDisposable> fail, int? attemptTimeout, bool hang = false)
@@ -62,8 +60,6 @@ public sealed class FailoverSwitchBenchmark(ITestOutputHelper output)
 
         return times;
     }
-
-    private static TimeSpan Median(List<TimeSpan> times) => times.Order().ElementAt(times.Count / 2);
 
     private void Report(string scenario, List<TimeSpan> times)
     {

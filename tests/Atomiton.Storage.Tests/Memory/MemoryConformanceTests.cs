@@ -6,7 +6,5 @@ namespace Atomiton.Storage.Tests.Memory;
 /// <summary>The whole conformance kit against the memory engine without limits.</summary>
 public sealed class MemoryConformanceTests : StorageConformanceTests
 {
-    protected override bool HoldsContentInMemory => true;
-
     protected override ValueTask<IStorageEngine> CreateEngineAsync() => ValueTask.FromResult<IStorageEngine>(new MemoryEngine());
 }

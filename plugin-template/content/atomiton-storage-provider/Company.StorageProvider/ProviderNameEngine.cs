@@ -124,36 +124,27 @@ public sealed class ProviderNameEngine : StorageEngine
     /// <inheritdoc />
     protected override async IAsyncEnumerable<StorageEntry> ListCoreAsync(ListOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        List<StorageEntry> entries = [];
-        lock (_gate)
-        {
-            string? lastPrefix = null;
-            foreach (var (key, entry) in _objects)
-            {
-                if (!key.StartsWith(options.Prefix, StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                int slash = options.Recursive ? -1 : key.IndexOf('/', options.Prefix.Length);
-                var result = slash < 0 ? StorageEntry.ForItem(entry.Item) : StorageEntry.ForPrefix(key[..(slash + 1)]);
-                if (result.Key == lastPrefix || (options.StartAfter is not null && string.CompareOrdinal(result.Key, options.StartAfter) <= 0))
-                {
-                    continue;
-                }
-
-                lastPrefix = result.IsPrefix ? result.Key : lastPrefix;
-                entries.Add(result);
-            }
-        }
-
-        foreach (var entry in entries)
+        // Page by page, as a backend's continuation token would: the listing never sits in memory whole.
+        int pageSize = options.PageSize ?? 1000;
+        string? after = options.StartAfter;
+        while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            yield return entry;
-        }
+            var page = ReadPage(options, after, pageSize);
+            foreach (var entry in page)
+            {
+                yield return entry;
+            }
 
-        await Task.CompletedTask;
+            if (page.Count < pageSize)
+            {
+                yield break;
+            }
+
+            // After a common prefix, resume past every key under it.
+            after = page[^1].IsPrefix ? page[^1].Key + char.MaxValue : page[^1].Key;
+            await Task.Yield();
+        }
     }
 
     /// <inheritdoc />
@@ -170,6 +161,36 @@ public sealed class ProviderNameEngine : StorageEngine
                 Limits = new StorageLimits { QuotaUsed = _bytes, QuotaTotal = _options.MaxBytes },
             });
         }
+    }
+
+    private List<StorageEntry> ReadPage(ListOptions options, string? after, int pageSize)
+    {
+        var page = new List<StorageEntry>();
+        lock (_gate)
+        {
+            foreach (var (key, entry) in _objects)
+            {
+                if (!key.StartsWith(options.Prefix, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                int slash = options.Recursive ? -1 : key.IndexOf('/', options.Prefix.Length);
+                var result = slash < 0 ? StorageEntry.ForItem(entry.Item) : StorageEntry.ForPrefix(key[..(slash + 1)]);
+                if ((page.Count > 0 && result.Key == page[^1].Key) || (after is not null && string.CompareOrdinal(result.Key, after) <= 0))
+                {
+                    continue;
+                }
+
+                page.Add(result);
+                if (page.Count == pageSize)
+                {
+                    break;
+                }
+            }
+        }
+
+        return page;
     }
 
     private Entry Find(string key)
