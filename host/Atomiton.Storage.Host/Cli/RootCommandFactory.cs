@@ -26,6 +26,8 @@ internal static class RootCommandFactory
         root.Add(TransferCommand.Create(runner, move: true));
         root.Add(MigrateCommand.Create(runner));
         root.Add(RotateKeysCommand.Create(runner));
+        root.Add(ServeCommand.Create(runner));
+        root.Add(CloudKeysCommand.Create(runner));
         return root;
     }
 }

@@ -1,0 +1,122 @@
+using System.Threading.RateLimiting;
+using Atomiton.Storage.Cloud.Server.Http;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http;
+
+namespace Atomiton.Storage.Cloud.Server.Auth;
+
+/// <summary>
+/// The endpoint filter every API call passes: refuses dot segments in the raw path, authenticates
+/// the bearer key (401), applies the key's rate limit (429 with Retry-After), checks the endpoint's
+/// permission (403), and turns storage errors into problem details. Keys are never logged or echoed.
+/// </summary>
+internal sealed class CloudGate : IEndpointFilter, IDisposable
+{
+    private readonly ApiKeyStore _keys;
+    private readonly PartitionedRateLimiter<string>? _limiter;
+
+    public CloudGate(CloudServerOptions options)
+    {
+        _keys = options.Keys ?? throw new ArgumentException("CloudServerOptions.Keys is required: pass the API key store.", nameof(options));
+        if (options.RateLimitPermits is { } permits)
+        {
+            _limiter = PartitionedRateLimiter.Create<string, string>(keyId => RateLimitPartition.GetFixedWindowLimiter(keyId, _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = permits,
+                Window = options.RateLimitWindow,
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            }));
+        }
+    }
+
+    public static string CallerItem => "Atomiton.Cloud.Caller";
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var rawTarget = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? http.Request.Path.Value ?? "/";
+        if (ObjectKeyPath.HasDotSegment(rawTarget))
+        {
+            await CloudProblem.WriteAsync(http, StatusCodes.Status400BadRequest, StorageErrorCode.InvalidKey, "The request path has a '.' or '..' segment (literal or percent-encoded); keys never contain such segments.");
+            return Results.Empty;
+        }
+
+        var entry = _keys.Authenticate(ReadBearer(http.Request));
+        if (entry is null)
+        {
+            var detail = http.Request.Headers.Authorization.Count == 0
+                ? "No API key was sent. Send 'Authorization: Bearer <key>' with a key from 'atomiton-storage cloud keys create'."
+                : "The API key is malformed, unknown or revoked. Ask the operator for a valid key.";
+            await CloudProblem.WriteAsync(http, StatusCodes.Status401Unauthorized, StorageErrorCode.AuthenticationFailed, detail, transient: false);
+            return Results.Empty;
+        }
+
+        if (_limiter is not null)
+        {
+            using var lease = _limiter.AttemptAcquire(entry.Id);
+            if (!lease.IsAcquired)
+            {
+                var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan wait) ? wait : TimeSpan.FromSeconds(1);
+                await CloudProblem.WriteAsync(http, StatusCodes.Status429TooManyRequests, StorageErrorCode.RateLimited, $"API key {entry.Id} made too many requests; retry after the time in the Retry-After header.", retryAfter: retryAfter);
+                return Results.Empty;
+            }
+        }
+
+        var caller = new CloudCaller(entry.Id, entry.TenantPrefix, entry.Permissions);
+        var needed = http.GetEndpoint()?.Metadata.GetMetadata<RequiredPermission>()?.Permission ?? ApiKeyPermissions.Admin;
+        if (!caller.Has(needed))
+        {
+            await CloudProblem.WriteAsync(http, StatusCodes.Status403Forbidden, StorageErrorCode.AccessDenied, $"API key {entry.Id} lacks the '{needed}' permission this operation needs.", transient: false);
+            return Results.Empty;
+        }
+
+        http.Items[CallerItem] = caller;
+        try
+        {
+            return await next(context);
+        }
+        catch (StorageException e)
+        {
+            await CloudProblem.WriteAsync(http, e, caller.TenantPrefix);
+            return Results.Empty;
+        }
+        catch (Exception e) when (FindBadRequest(e) is { } bad)
+        {
+            var code = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? StorageErrorCode.ObjectTooLarge : StorageErrorCode.InvalidArgument;
+            await CloudProblem.WriteAsync(http, bad.StatusCode, code, $"The request body was refused: {bad.Message}");
+            return Results.Empty;
+        }
+        catch (Exception e) when (http.RequestAborted.IsCancellationRequested && e is OperationCanceledException or IOException or ConnectionResetException)
+        {
+            // The client went away; nothing to answer.
+            return Results.Empty;
+        }
+    }
+
+    public void Dispose() => _limiter?.Dispose();
+
+    private static string? ReadBearer(HttpRequest request)
+    {
+        var values = request.Headers.Authorization;
+        if (values.Count != 1 || values[0] is not { } header || !header.StartsWith("Bearer ", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        return header["Bearer ".Length..].Trim();
+    }
+
+    private static BadHttpRequestException? FindBadRequest(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is BadHttpRequestException bad)
+            {
+                return bad;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,44 @@
+using Atomiton.Storage.Cloud.Server.Auth;
+using Microsoft.Extensions.Logging;
+
+namespace Atomiton.Storage.Cloud.Server;
+
+/// <summary>How an Atomiton Cloud server listens, authenticates and limits its callers.</summary>
+public sealed class CloudServerOptions
+{
+    /// <summary>The URLs to listen on, such as <c>http://127.0.0.1:8080</c>; port 0 picks a free port. Use an <c>https://</c> URL with <see cref="ConfigureHttps"/> (or Kestrel certificate configuration) for TLS.</summary>
+    public IList<string> Urls { get; } = ["http://127.0.0.1:8080"];
+
+    /// <summary>The API keys; required.</summary>
+    public ApiKeyStore? Keys { get; set; }
+
+    /// <summary>The largest request body (a single-request save or one upload chunk), in bytes. Default 16 MiB.</summary>
+    public long MaxRequestBodySize { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>The largest object an upload session may assemble, in bytes. Default 5 GiB.</summary>
+    public long MaxObjectSize { get; set; } = 5L * 1024 * 1024 * 1024;
+
+    /// <summary>The most bytes of request headers; bounds options and metadata headers. Default 64 KiB.</summary>
+    public int MaxRequestHeadersTotalSize { get; set; } = 64 * 1024;
+
+    /// <summary>Requests each key may make per <see cref="RateLimitWindow"/>; null for no limit. Default 600.</summary>
+    public int? RateLimitPermits { get; set; } = 600;
+
+    /// <summary>The rate-limit window. Default one second.</summary>
+    public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Where upload sessions keep their bytes until committed; survives a restart of the server. Default: a folder under the temp directory.</summary>
+    public string UploadDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "atomiton-cloud-uploads");
+
+    /// <summary>How long an unfinished upload session is kept. Default 24 hours.</summary>
+    public TimeSpan UploadSessionLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>The clock (tests pass a fake one).</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Configures logging; by default warnings and errors go to the console. Request headers (and so keys) are never logged.</summary>
+    public Action<ILoggingBuilder>? ConfigureLogging { get; set; }
+
+    /// <summary>Configures TLS on every HTTPS endpoint (certificate, protocols); see <c>docs/cloud-api.md</c>.</summary>
+    public Action<Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions>? ConfigureHttps { get; set; }
+}

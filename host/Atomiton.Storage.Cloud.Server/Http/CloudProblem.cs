@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Atomiton.Storage.Cloud.Server.Http;
+
+/// <summary>
+/// Writes errors as RFC 9457 problem details (<c>application/problem+json</c>) that carry the
+/// contract's <see cref="StorageErrorCode"/> in <c>code</c>, so the client rebuilds the same error.
+/// </summary>
+internal static class CloudProblem
+{
+    /// <summary>The HTTP status for an error code.</summary>
+    public static int StatusOf(StorageErrorCode code) => code switch
+    {
+        StorageErrorCode.NotFound => StatusCodes.Status404NotFound,
+        StorageErrorCode.AccessDenied => StatusCodes.Status403Forbidden,
+        StorageErrorCode.Conflict => StatusCodes.Status412PreconditionFailed,
+        StorageErrorCode.InvalidKey or StorageErrorCode.InvalidArgument or StorageErrorCode.SerializationError => StatusCodes.Status400BadRequest,
+        StorageErrorCode.ObjectTooLarge => StatusCodes.Status413PayloadTooLarge,
+        StorageErrorCode.QuotaExceeded or StorageErrorCode.StorageFull => StatusCodes.Status507InsufficientStorage,
+        StorageErrorCode.RateLimited => StatusCodes.Status429TooManyRequests,
+        StorageErrorCode.UnsupportedOperation => StatusCodes.Status501NotImplemented,
+        StorageErrorCode.Timeout => StatusCodes.Status504GatewayTimeout,
+        StorageErrorCode.NetworkError => StatusCodes.Status503ServiceUnavailable,
+        // The pipeline's own credentials failing is the server's problem, not the caller's key.
+        StorageErrorCode.AuthenticationFailed => StatusCodes.Status502BadGateway,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
+    /// <summary>Writes a storage error, with tenant prefixes removed from its message and key.</summary>
+    public static Task WriteAsync(HttpContext context, StorageException error, string tenantPrefix)
+    {
+        var status = StatusOf(error.Code);
+        var detail = tenantPrefix.Length == 0 ? error.Message : error.Message.Replace(tenantPrefix, string.Empty, StringComparison.Ordinal);
+        var key = error.Key is { } k && k.StartsWith(tenantPrefix, StringComparison.Ordinal) ? k[tenantPrefix.Length..] : null;
+        if (error.Code == StorageErrorCode.AuthenticationFailed)
+        {
+            detail = $"The storage pipeline behind this server could not authenticate to its backend ({error.Provider ?? "unknown provider"}). Ask the operator to check the pipeline's credentials.";
+        }
+
+        return WriteAsync(context, status, error.Code, detail, key, error.IsTransient, error.RetryAfter);
+    }
+
+    /// <summary>Writes a problem with an explicit status and code.</summary>
+    public static async Task WriteAsync(HttpContext context, int status, StorageErrorCode code, string detail, string? key = null, bool? transient = null, TimeSpan? retryAfter = null, long? offset = null)
+    {
+        if (context.Response.HasStarted)
+        {
+            // Too late for a status: cut the connection so the client sees a broken body, never a silently short one.
+            context.Abort();
+            return;
+        }
+
+        context.Response.Clear();
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/problem+json";
+        if (retryAfter is { } wait)
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (status == StatusCodes.Status401Unauthorized)
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer realm=\"atomiton-cloud\"";
+        }
+
+        var body = new Dictionary<string, object?>
+        {
+            ["type"] = "urn:atomiton:storage:" + code.ToString(),
+            ["title"] = TitleOf(code),
+            ["status"] = status,
+            ["detail"] = detail,
+            ["code"] = code.ToString(),
+            ["transient"] = transient ?? StorageException.IsTransientByDefault(code),
+        };
+        if (key is not null)
+        {
+            body["key"] = key;
+        }
+
+        if (retryAfter is { } after)
+        {
+            body["retryAfterSeconds"] = after.TotalSeconds;
+        }
+
+        if (offset is not null)
+        {
+            body["offset"] = offset;
+        }
+
+        await JsonSerializer.SerializeAsync(context.Response.Body, body, CloudJson.Options, context.RequestAborted);
+    }
+
+    private static string TitleOf(StorageErrorCode code) => code switch
+    {
+        StorageErrorCode.NotFound => "Not found",
+        StorageErrorCode.AccessDenied => "Access denied",
+        StorageErrorCode.Conflict => "Precondition failed",
+        StorageErrorCode.AuthenticationFailed => "Authentication failed",
+        StorageErrorCode.RateLimited => "Too many requests",
+        StorageErrorCode.ObjectTooLarge => "Object too large",
+        StorageErrorCode.InvalidKey => "Invalid key",
+        StorageErrorCode.InvalidArgument => "Invalid request",
+        _ => code.ToString(),
+    };
+}

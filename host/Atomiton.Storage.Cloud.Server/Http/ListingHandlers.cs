@@ -1,0 +1,80 @@
+using System.Globalization;
+using Atomiton.Storage.Cloud.Server.Auth;
+using Microsoft.AspNetCore.Http;
+
+namespace Atomiton.Storage.Cloud.Server.Http;
+
+/// <summary><c>/v1/list</c> (paged listing inside the caller's tenant) and <c>/v1/info</c>.</summary>
+internal sealed class ListingHandlers(IStorageEngine engine, CloudServerOptions options)
+{
+    /// <summary>The largest page a listing returns.</summary>
+    public const int MaxPageSize = 1000;
+
+    private const StorageCapabilities Exposed = StorageCapabilities.Standard | StorageCapabilities.Persistent
+        | StorageCapabilities.Durable | StorageCapabilities.Quota | StorageCapabilities.CaseInsensitiveKeys;
+
+    public async Task<IResult> ListAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        var caller = CloudRequest.Caller(context);
+        var query = context.Request.Query;
+        var prefix = query["prefix"].ToString();
+        StorageKey.ValidatePrefix(prefix, "cloud", "list");
+        string? startAfter = query.ContainsKey("startAfter") ? query["startAfter"].ToString() : null;
+        int pageSize = MaxPageSize;
+        if (query.ContainsKey("pageSize") && (!int.TryParse(query["pageSize"], NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > MaxPageSize))
+        {
+            throw CloudRequest.InvalidArgument($"pageSize must be a whole number from 1 to {MaxPageSize}.");
+        }
+
+        bool recursive = true;
+        if (query.ContainsKey("recursive") && !bool.TryParse(query["recursive"], out recursive))
+        {
+            throw CloudRequest.InvalidArgument("recursive must be 'true' or 'false'.");
+        }
+
+        var listOptions = new ListOptions
+        {
+            Prefix = caller.TenantPrefix + prefix,
+            Recursive = recursive,
+            StartAfter = startAfter is null ? null : caller.TenantPrefix + startAfter,
+            PageSize = pageSize,
+        };
+        var entries = new List<WireEntry>(Math.Min(pageSize, 128));
+        await foreach (var entry in engine.ListAsync(listOptions, cancellationToken))
+        {
+            entries.Add(new WireEntry(entry.Key[caller.TenantPrefix.Length..], entry.Item is null ? null : WireItem.From(entry.Item, caller.TenantPrefix)));
+            if (entries.Count == pageSize)
+            {
+                break;
+            }
+        }
+
+        var next = entries.Count == pageSize ? entries[^1].Key : null;
+        return Results.Json(new WireListPage(entries, next), CloudJson.Options);
+    }
+
+    public async Task<IResult> InfoAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        var caller = CloudRequest.Caller(context);
+        var info = await engine.GetInfoAsync(cancellationToken);
+        bool admin = caller.Has(ApiKeyPermissions.Admin);
+        var capabilities = info.Capabilities & Exposed;
+        if (!admin)
+        {
+            capabilities &= ~StorageCapabilities.Quota;
+        }
+
+        return Results.Json(new WireInfo
+        {
+            EngineType = info.EngineType,
+            Platform = info.Platform,
+            IsConnected = info.IsConnected,
+            Capabilities = capabilities.ToString(),
+            MaxObjectSize = info.Limits.MaxObjectSize is { } max ? Math.Min(max, options.MaxObjectSize) : options.MaxObjectSize,
+            MaxItems = admin ? info.Limits.MaxItems : null,
+            QuotaUsed = admin ? info.Limits.QuotaUsed : null,
+            QuotaTotal = admin ? info.Limits.QuotaTotal : null,
+            ApiVersion = "1",
+        }, CloudJson.Options);
+    }
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text.Json;
+using Atomiton.Storage.Cloud.Server.Uploads;
+using Microsoft.AspNetCore.Http;
+
+namespace Atomiton.Storage.Cloud.Server.Http;
+
+/// <summary><c>/v1/uploads</c>: resumable upload sessions for objects larger than one request.</summary>
+internal sealed class UploadHandlers(IStorageEngine engine, UploadSessionStore sessions, CloudServerOptions options)
+{
+    public async Task<IResult> CreateAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        var caller = CloudRequest.Caller(context);
+        WireUploadRequest? request;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync<WireUploadRequest>(context.Request.Body, CloudJson.Options, cancellationToken);
+        }
+        catch (JsonException)
+        {
+            request = null;
+        }
+
+        if (request?.Key is null)
+        {
+            throw CloudRequest.InvalidArgument("The body must be JSON {\"key\": …, \"contentType\": …, \"metadata\": {…}, \"length\": …, \"ifMatch\": …, \"ifNotExists\": …} with at least a key.");
+        }
+
+        StorageKey.Validate(request.Key, "cloud", "upload");
+        var engineKey = CloudRequest.EngineKey(caller, request.Key);
+        StorageMetadata.Validate(request.Metadata, request.Key, "cloud");
+        if (request.Length is < 0)
+        {
+            throw CloudRequest.InvalidArgument("length must not be negative.");
+        }
+
+        if (request.Length > options.MaxObjectSize)
+        {
+            throw new StorageException(StorageErrorCode.ObjectTooLarge, $"An object of {request.Length} bytes is larger than this server's limit of {options.MaxObjectSize} bytes.") { Key = engineKey };
+        }
+
+        if (request.IfNotExists && request.IfMatch is not null)
+        {
+            throw CloudRequest.InvalidArgument("Send ifMatch or ifNotExists, not both.");
+        }
+
+        var session = sessions.Create(caller.TenantPrefix, request.Key, request);
+        return Results.Json(new WireUploadSession(session.Id, session.Key, 0, session.Length, null), CloudJson.Options, statusCode: StatusCodes.Status201Created);
+    }
+
+    public IResult Get(HttpContext context, string id)
+    {
+        var session = Find(context, id);
+        var committed = sessions.FindCommitted(id, session.TenantPrefix);
+        return Results.Json(new WireUploadSession(session.Id, session.Key, committed?.Size ?? sessions.OffsetOf(session), session.Length, committed), CloudJson.Options);
+    }
+
+    public async Task<IResult> AppendAsync(HttpContext context, string id, CancellationToken cancellationToken)
+    {
+        var session = Find(context, id);
+        if (!long.TryParse(context.Request.Query["offset"], NumberStyles.None, CultureInfo.InvariantCulture, out long offset))
+        {
+            throw CloudRequest.InvalidArgument("A chunk needs ?offset=<where it starts> (the session's current offset).");
+        }
+
+        if (context.Request.ContentLength is not { } length)
+        {
+            throw CloudRequest.InvalidArgument("A chunk needs a Content-Length header.");
+        }
+
+        try
+        {
+            long newOffset = await sessions.AppendAsync(session, offset, context.Request.Body, length, cancellationToken);
+            return Results.Json(new WireUploadSession(session.Id, session.Key, newOffset, session.Length, null), CloudJson.Options);
+        }
+        catch (UploadOffsetMismatchException mismatch)
+        {
+            await CloudProblem.WriteAsync(context, StatusCodes.Status409Conflict, StorageErrorCode.Conflict,
+                $"The chunk starts at {offset} but upload session {id} holds {mismatch.CurrentOffset} bytes; send the chunk from offset {mismatch.CurrentOffset}.",
+                session.Key, transient: false, offset: mismatch.CurrentOffset);
+            return Results.Empty;
+        }
+    }
+
+    public async Task<IResult> CommitAsync(HttpContext context, string id, CancellationToken cancellationToken)
+    {
+        var session = Find(context, id);
+        var item = await sessions.CommitAsync(session, engine, cancellationToken);
+        context.Response.Headers.ETag = EntityTagCodec.Encode(item.Etag);
+        return Results.Json(item, CloudJson.Options);
+    }
+
+    public IResult Abort(HttpContext context, string id)
+    {
+        sessions.Delete(Find(context, id));
+        return Results.NoContent();
+    }
+
+    private UploadSession Find(HttpContext context, string id) =>
+        sessions.Find(id, CloudRequest.Caller(context).TenantPrefix)
+        ?? throw new StorageException(StorageErrorCode.NotFound, $"No upload session '{id}' exists (it expired, was aborted, or belongs to no session you created). Start a new session.");
+}

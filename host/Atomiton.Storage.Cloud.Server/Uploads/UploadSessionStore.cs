@@ -1,0 +1,228 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Atomiton.Storage.Cloud.Server.Http;
+
+namespace Atomiton.Storage.Cloud.Server.Uploads;
+
+/// <summary>
+/// Resumable uploads: a session's bytes are appended to a file on disk, chunk by chunk at an exact
+/// offset, so a client whose connection dropped (or whose server restarted) asks for the offset
+/// and goes on. Nothing reaches the engine until the commit, which saves the whole file in one
+/// atomic engine save — a failed upload never leaves a partial object. A committed session keeps
+/// a marker with the result, so a commit retried after a lost response answers the same item.
+/// </summary>
+internal sealed class UploadSessionStore
+{
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
+    private readonly string _directory;
+    private readonly CloudServerOptions _options;
+
+    public UploadSessionStore(CloudServerOptions options)
+    {
+        _options = options;
+        _directory = Path.GetFullPath(options.UploadDirectory);
+        Directory.CreateDirectory(_directory);
+    }
+
+    public UploadSession Create(string tenantPrefix, string key, WireUploadRequest request)
+    {
+        SweepExpired();
+        var session = new UploadSession
+        {
+            Id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
+            TenantPrefix = tenantPrefix,
+            Key = key,
+            ContentType = request.ContentType,
+            Metadata = request.Metadata,
+            Length = request.Length,
+            IfMatch = request.IfMatch,
+            IfNotExists = request.IfNotExists,
+            Created = _options.TimeProvider.GetUtcNow(),
+        };
+        File.WriteAllBytes(PartPath(session.Id), []);
+        File.WriteAllBytes(SessionPath(session.Id), JsonSerializer.SerializeToUtf8Bytes(session, CloudJson.Options));
+        return session;
+    }
+
+    /// <summary>The session, or null when it does not exist for this tenant (never revealing another tenant's).</summary>
+    public UploadSession? Find(string id, string tenantPrefix)
+    {
+        if (!IsWellFormedId(id) || !File.Exists(SessionPath(id)))
+        {
+            return null;
+        }
+
+        var session = JsonSerializer.Deserialize<UploadSession>(File.ReadAllBytes(SessionPath(id)), CloudJson.Options);
+        return session is not null && string.Equals(session.TenantPrefix, tenantPrefix, StringComparison.Ordinal) ? session : null;
+    }
+
+    /// <summary>The committed item of a finished session, or null.</summary>
+    public WireItem? FindCommitted(string id, string tenantPrefix)
+    {
+        var session = Find(id, tenantPrefix);
+        return session is not null && File.Exists(DonePath(id))
+            ? JsonSerializer.Deserialize<WireItem>(File.ReadAllBytes(DonePath(id)), CloudJson.Options)
+            : null;
+    }
+
+    public long OffsetOf(UploadSession session) =>
+        File.Exists(PartPath(session.Id)) ? new FileInfo(PartPath(session.Id)).Length : 0;
+
+    /// <summary>Appends a chunk that must start at the session's current offset; a failed chunk is cut back off.</summary>
+    /// <returns>The new offset.</returns>
+    public async Task<long> AppendAsync(UploadSession session, long offset, Stream chunk, long chunkLength, CancellationToken cancellationToken)
+    {
+        var gate = _locks.GetOrAdd(session.Id, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (File.Exists(DonePath(session.Id)))
+            {
+                throw new StorageException(StorageErrorCode.Conflict, $"Upload session {session.Id} is already committed; start a new session to write '{session.Key}' again.") { Key = session.EngineKey };
+            }
+
+            long current = OffsetOf(session);
+            if (offset != current)
+            {
+                throw new UploadOffsetMismatchException(current);
+            }
+
+            if (current + chunkLength > _options.MaxObjectSize || (session.Length is { } declared && current + chunkLength > declared))
+            {
+                throw new StorageException(StorageErrorCode.ObjectTooLarge,
+                    $"Upload session {session.Id} would grow past {(session.Length ?? _options.MaxObjectSize)} bytes (the declared length or the server's maximum object size).")
+                { Key = session.EngineKey };
+            }
+
+            await using var file = new FileStream(PartPath(session.Id), FileMode.Open, FileAccess.Write, FileShare.Read, 1 << 16, useAsync: true);
+            file.Seek(current, SeekOrigin.Begin);
+            try
+            {
+                await CopyExactlyAsync(chunk, file, chunkLength, cancellationToken);
+                await file.FlushAsync(cancellationToken);
+            }
+            catch
+            {
+                file.SetLength(current);
+                throw;
+            }
+
+            return file.Length;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Saves the assembled bytes to the engine in one save, then marks the session committed.</summary>
+    public async Task<WireItem> CommitAsync(UploadSession session, IStorageEngine engine, CancellationToken cancellationToken)
+    {
+        var gate = _locks.GetOrAdd(session.Id, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (File.Exists(DonePath(session.Id)))
+            {
+                return JsonSerializer.Deserialize<WireItem>(File.ReadAllBytes(DonePath(session.Id)), CloudJson.Options)!;
+            }
+
+            long length = OffsetOf(session);
+            if (session.Length is { } declared && declared != length)
+            {
+                throw new StorageException(StorageErrorCode.InvalidArgument,
+                    $"Upload session {session.Id} holds {length} bytes but declared {declared}; upload the rest (from offset {length}) before committing.")
+                { Key = session.EngineKey };
+            }
+
+            var options = new SaveOptions
+            {
+                ContentType = session.ContentType,
+                Metadata = session.Metadata,
+                ExpectedLength = length,
+                Condition = session.IfNotExists ? WriteCondition.IfNotExists
+                    : session.IfMatch is { } etag ? WriteCondition.IfMatch(etag) : WriteCondition.None,
+            };
+            StorageItem item;
+            await using (var file = new FileStream(PartPath(session.Id), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true))
+            {
+                item = await engine.SaveAsync(session.EngineKey, file, options, cancellationToken);
+            }
+
+            var wire = WireItem.From(item, session.TenantPrefix);
+            File.WriteAllBytes(DonePath(session.Id), JsonSerializer.SerializeToUtf8Bytes(wire, CloudJson.Options));
+            File.Delete(PartPath(session.Id));
+            return wire;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public void Delete(UploadSession session)
+    {
+        File.Delete(PartPath(session.Id));
+        File.Delete(DonePath(session.Id));
+        File.Delete(SessionPath(session.Id));
+        _locks.TryRemove(session.Id, out _);
+    }
+
+    private static async Task CopyExactlyAsync(Stream source, Stream destination, long length, CancellationToken cancellationToken)
+    {
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 16);
+        try
+        {
+            long remaining = length;
+            while (true)
+            {
+                int read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, Math.Max(1, remaining))), cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                if (read > remaining)
+                {
+                    throw new StorageException(StorageErrorCode.InvalidArgument, $"The chunk is longer than its Content-Length of {length} bytes.");
+                }
+
+                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                remaining -= read;
+            }
+
+            if (remaining != 0)
+            {
+                throw new IOException($"The chunk ended {remaining} bytes before its Content-Length of {length}.");
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void SweepExpired()
+    {
+        var cutoff = _options.TimeProvider.GetUtcNow() - _options.UploadSessionLifetime;
+        foreach (var path in Directory.EnumerateFiles(_directory, "*.json"))
+        {
+            if (File.GetLastWriteTimeUtc(path) < cutoff.UtcDateTime)
+            {
+                var id = Path.GetFileName(path).Split('.')[0];
+                File.Delete(PartPath(id));
+                File.Delete(DonePath(id));
+                File.Delete(path);
+            }
+        }
+    }
+
+    private static bool IsWellFormedId(string id) => id.Length == 32 && id.All(char.IsAsciiHexDigitLower);
+
+    private string SessionPath(string id) => Path.Combine(_directory, id + ".json");
+
+    private string PartPath(string id) => Path.Combine(_directory, id + ".part");
+
+    private string DonePath(string id) => Path.Combine(_directory, id + ".done.json");
+}

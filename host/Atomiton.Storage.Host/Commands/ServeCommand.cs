@@ -1,0 +1,96 @@
+using System.CommandLine;
+using Atomiton.Storage.Cloud.Server;
+using Atomiton.Storage.Cloud.Server.Auth;
+using Atomiton.Storage.Host.Cli;
+using Microsoft.Extensions.Logging;
+
+namespace Atomiton.Storage.Host.Commands;
+
+/// <summary><c>serve</c>: serves a pipeline over the Atomiton Cloud REST API until Ctrl+C (see docs/cloud-api.md).</summary>
+internal static class ServeCommand
+{
+    public static Command Create(CommandRunner runner)
+    {
+        var urls = new Option<string[]>("--urls")
+        {
+            Description = "Where to listen, such as http://127.0.0.1:8080 (port 0 picks a free port; https:// needs a certificate, see docs/cloud-api.md). Repeat for several.",
+            DefaultValueFactory = _ => ["http://127.0.0.1:8080"],
+        };
+        var keys = CloudKeysFileOption.Create();
+        var uploads = new Option<string?>("--upload-dir") { Description = "Where unfinished upload sessions keep their bytes (survives restarts). Default: a folder under the temp directory." };
+        var rateLimit = new Option<int>("--rate-limit")
+        {
+            Description = "Requests per second each key may make; 0 for no limit. Default: 600.",
+            DefaultValueFactory = _ => 600,
+        };
+        var maxBody = new Option<long>("--max-request-body")
+        {
+            Description = "The largest single request body in bytes (bigger objects use upload sessions). Default: 16 MiB.",
+            DefaultValueFactory = _ => 16L * 1024 * 1024,
+        };
+        var command = new Command("serve", "Serve a pipeline (--pipeline) over the Atomiton Cloud REST API until Ctrl+C.") { urls, keys, uploads, rateLimit, maxBody };
+        runner.SetAction(command, async (invocation, cancellationToken) =>
+        {
+            var parse = invocation.ParseResult;
+            if (parse.GetValue(rateLimit) < 0 || parse.GetValue(maxBody) <= 0)
+            {
+                throw new CommandLineException(ExitCodes.Usage, "--rate-limit must be 0 or more and --max-request-body more than 0.");
+            }
+
+            var store = new ApiKeyStore(parse.GetValue(keys)!);
+            int active = store.List().Count(k => !k.IsRevoked);
+            if (active == 0)
+            {
+                invocation.Error.WriteLine($"warning: {store.FilePath} holds no valid key, so every request will be refused with 401. Create one with 'atomiton-storage cloud keys create --tenant <prefix>'.");
+            }
+
+            string pipeline = invocation.Source.ResolveName(invocation.Pipeline);
+            await using var engine = await invocation.OpenPipelineAsync(cancellationToken);
+            var options = new CloudServerOptions
+            {
+                Keys = store,
+                RateLimitPermits = parse.GetValue(rateLimit) is > 0 and var permits ? permits : null,
+                MaxRequestBodySize = parse.GetValue(maxBody),
+                ConfigureLogging = logging => logging
+                    .AddSimpleConsole(console => console.SingleLine = true)
+                    .AddFilter(level => level >= (invocation.Verbose ? LogLevel.Information : LogLevel.Warning)),
+            };
+            if (parse.GetValue(uploads) is { } uploadDirectory)
+            {
+                options.UploadDirectory = uploadDirectory;
+            }
+
+            options.Urls.Clear();
+            foreach (var url in parse.GetValue(urls)!)
+            {
+                options.Urls.Add(url);
+            }
+
+            await using var server = await CloudServer.StartAsync(engine, options, cancellationToken);
+            if (invocation.Json)
+            {
+                invocation.WriteJson(new { pipeline, urls = server.Addresses.Select(a => a.ToString()), keys = store.FilePath, validKeys = active });
+            }
+            else
+            {
+                invocation.Out.WriteLine($"Serving pipeline '{pipeline}' on {string.Join(", ", server.Addresses)} (keys: {store.FilePath}, {active} valid). Press Ctrl+C to stop.");
+            }
+
+            await invocation.Out.FlushAsync(CancellationToken.None);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Ctrl+C: stop accepting requests and let those in flight finish briefly.
+            }
+
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await server.StopAsync(grace.Token);
+            invocation.Note("Stopped.");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

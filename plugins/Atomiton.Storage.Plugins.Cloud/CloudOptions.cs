@@ -1,0 +1,41 @@
+using System.ComponentModel.DataAnnotations;
+using Atomiton.Storage.Providers;
+
+namespace Atomiton.Storage.Plugins.Cloud;
+
+/// <summary>Options of the <c>cloud</c> engine: where the server is, the API key, and transfer tuning.</summary>
+public sealed class CloudOptions
+{
+    /// <summary>The server's base URL, such as <c>https://storage.example.com/</c> (what <c>atomiton-storage serve --urls</c> listens on).</summary>
+    [Required]
+    [Url]
+    public string? Endpoint { get; set; }
+
+    /// <summary>The API key from <c>atomiton-storage cloud keys create</c>; a secret reference (<c>env:NAME</c> or <c>file:PATH</c>) in <c>plugins.json</c>.</summary>
+    [Required]
+    [StorageSecret]
+    public string? ApiKey { get; set; }
+
+    /// <summary>
+    /// Objects up to this size go in one request; larger ones (or of unknown length) go through an
+    /// upload session in chunks of this size, each held in memory until acknowledged. Default 8 MiB;
+    /// keep it at or below the server's request-body limit.
+    /// </summary>
+    [Range(64 * 1024, 256 * 1024 * 1024)]
+    public int ChunkSize { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>How many times a transient failure (connection error, 429, 502–504) is retried. Default 6; 0 disables retries.</summary>
+    [Range(0, 50)]
+    public int MaxRetries { get; set; } = 6;
+
+    /// <summary>The first retry's delay, doubled (with jitter) each time; a server's Retry-After wins. Default 200 ms.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How long one request may wait for the server's response headers. Default 100 seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>Names the endpoint only; the API key never appears.</summary>
+    public override string ToString() => $"cloud endpoint={Endpoint}";
+}

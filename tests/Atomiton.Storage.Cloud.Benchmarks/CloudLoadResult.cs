@@ -1,0 +1,32 @@
+using System.Globalization;
+using System.Text;
+
+namespace Atomiton.Storage.Cloud.Benchmarks;
+
+/// <summary>What a load run measured.</summary>
+public sealed record CloudLoadResult(int Clients, int OperationsPerClient, TimeSpan Elapsed, long Errors, long LostWrites, IReadOnlyDictionary<string, double[]> LatenciesByOperation)
+{
+    public long Operations => LatenciesByOperation.Values.Sum(l => (long)l.Length);
+
+    public double Throughput => Operations / Elapsed.TotalSeconds;
+
+    public static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    public string ToMarkdown()
+    {
+        var all = LatenciesByOperation.Values.SelectMany(l => l).Order().ToArray();
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"{Clients} clients × {OperationsPerClient} operations = {Operations} operations in {Elapsed.TotalSeconds:0.00} s: **{Throughput:0} ops/s**, errors {Errors}, lost writes {LostWrites}.");
+        text.AppendLine();
+        text.AppendLine("| operation | count | p50 (ms) | p99 (ms) | max (ms) |");
+        text.AppendLine("|---|---:|---:|---:|---:|");
+        foreach (var (name, latencies) in LatenciesByOperation.OrderBy(p => p.Key, StringComparer.Ordinal).Append(new("all", all)))
+        {
+            var sorted = latencies.Order().ToArray();
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {sorted.Length} | {Percentile(sorted, 50):0.000} | {Percentile(sorted, 99):0.000} | {(sorted.Length == 0 ? 0 : sorted[^1]):0.000} |");
+        }
+
+        return text.ToString();
+    }
+}
