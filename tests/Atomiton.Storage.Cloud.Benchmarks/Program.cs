@@ -21,7 +21,7 @@ var report = $"""
     whole stack, not of the server alone.
 
     Machine: {RuntimeInformation.OSDescription}, {Environment.ProcessorCount} logical cores, .NET {Environment.Version}.
-    Command: `dotnet run -c Release --project tests/Atomiton.Storage.Cloud.Benchmarks -- {clients} {operations} docs/benchmarks-cloud.md`
+    Command: `dotnet run -c Release --project tests/Atomiton.Storage.Cloud.Benchmarks -- {clients} {operations} cloud-benchmark.md` (then copy the table into docs/benchmarks.md)
 
     {result.ToMarkdown()}
     """;
