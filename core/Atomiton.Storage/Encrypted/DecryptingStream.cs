@@ -62,8 +62,10 @@ internal sealed class DecryptingStream : Stream
 
     public override int Read(Span<byte> buffer)
     {
+        // A synchronous fill completes at once, possibly faulted (an Integrity error): only a
+        // successful completion may skip GetResult, or the error is lost and the read ends early.
         var pending = FillAsync(buffer.Length, useAsync: false, CancellationToken.None);
-        if (!pending.IsCompleted)
+        if (!pending.IsCompletedSuccessfully)
         {
             pending.AsTask().GetAwaiter().GetResult();
         }
