@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Atomiton.Storage.IO;
 
 namespace Atomiton.Storage.Encrypted;
 
@@ -7,7 +8,7 @@ namespace Atomiton.Storage.Encrypted;
 /// of its bytes are returned, so a reader gets authentic bytes followed, at worst, by an Integrity
 /// error — never altered bytes. Reads only the segments a range needs.
 /// </summary>
-internal sealed class DecryptingStream : Stream
+internal sealed class DecryptingStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly ObjectCipher _cipher;
@@ -48,18 +49,6 @@ internal sealed class DecryptingStream : Stream
         _key = key;
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         // A synchronous fill completes at once, possibly faulted (an Integrity error): only a
@@ -72,9 +61,6 @@ internal sealed class DecryptingStream : Stream
 
         return Drain(buffer);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -93,16 +79,6 @@ internal sealed class DecryptingStream : Stream
         await FillAsync(buffer.Length, useAsync: true, cancellationToken);
         return Drain(buffer.Span);
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,3 +1,5 @@
+using Atomiton.Storage.IO;
+
 namespace Atomiton.Storage.Encrypted;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Atomiton.Storage.Encrypted;
 /// source, one segment at a time, so a save of any size runs in bounded memory. It fails, and so
 /// fails the save beneath it, when the source is shorter or longer than an expected length.
 /// </summary>
-internal sealed class EncryptingStream : Stream
+internal sealed class EncryptingStream : ReadOnlyStream
 {
     private readonly Stream _source;
     private readonly ObjectCipher _cipher;
@@ -37,27 +39,12 @@ internal sealed class EncryptingStream : Stream
         _sealedLength = EncryptedFormat.HeaderSize;
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         var pending = ReadCoreAsync(buffer.Length, useAsync: false, CancellationToken.None);
         int copied = pending.IsCompleted ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
         return Drain(buffer, copied);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -71,16 +58,6 @@ internal sealed class EncryptingStream : Stream
         int available = await ReadCoreAsync(buffer.Length, useAsync: true, cancellationToken);
         return Drain(buffer.Span, available);
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
