@@ -207,6 +207,7 @@ public sealed class PluginFailureTests
     [InlineData("{ \"runtimeTarget\": \"net\", \"targets\": { \"other\": {} } }", "$.targets has no object for the runtime target 'net'")]
     [InlineData("{ \"runtimeTarget\": { \"name\": \"net\" }, \"targets\": { \"net\": { \"Lib/1.0\": [] } } }", "$.targets['net']['Lib/1.0'] is an array, not an object")]
     [InlineData("{ \"runtimeTarget\": \"net\", \"targets\": { \"net\": { \"Lib/1.0\": { \"runtime\": \"Lib.dll\" } } } }", "$.targets['net']['Lib/1.0'].runtime is a string, not an object")]
+    [InlineData("{ \"runtimeTarget\": \"net\", \"targets\": { \"net\": { \"Lib/1.0\": { \"resources\": false } } } }", "$.targets['net']['Lib/1.0'].resources is a boolean, not an object")]
     [InlineData("{ \"runtimeTarget\": \"net\", \"targets\": { \"net\": { \"Lib/1.0\": { \"native\": { \"lib.so\": 1 } } } } }", "$.targets['net']['Lib/1.0'].native['lib.so'] is a number, not an object")]
     [InlineData("{ \"runtimeTarget\": \"net\", \"targets\": { \"net\": { \"Lib/1.0\": { \"runtimeTargets\": { \"Lib.dll\": null } } } } }", "$.targets['net']['Lib/1.0'].runtimeTargets['Lib.dll'] is null, not an object")]
     [InlineData("{ \"runtimeTarget\": \"net\", \"targets\": { \"net\": { \"Lib/1.0\": { \"runtimeTargets\": { \"Lib.dll\": { \"rid\": \"unix\" } } } } } }", "$.targets['net']['Lib/1.0'].runtimeTargets['Lib.dll'] lacks the string 'rid' or 'assetType'")]
