@@ -155,18 +155,4 @@ public sealed class OptionsBindingTests : IDisposable
 
         Assert.True(ProbeEngine.Built[tag].Disposed);
     }
-
-    [Fact]
-    public async Task Chain_written_as_a_single_string_is_a_one_stage_pipeline()
-    {
-        using var host = TestHosts.Create(_temp, """
-            { "stages": { "s": { "type": "probe", "options": { "size": 9 } } }, "pipelines": { "p": { "chain": "s" } } }
-            """);
-
-        Assert.Empty(host.Validate());
-        await using var engine = (ProbeEngine)(await host.BuildPipelineAsync("p")).Bare();
-
-        Assert.Equal(9, engine.Options.Size);
-        Assert.Equal("s", engine.Context.StageName);
-    }
 }
