@@ -9,10 +9,15 @@ namespace Atomiton.Storage.Cloud.Tests;
 public sealed class InterceptingHandler : DelegatingHandler
 {
     public InterceptingHandler(Func<HttpRequestMessage, Func<Task<HttpResponseMessage>>, Task<HttpResponseMessage>> onSend)
+        : this((request, forward, _) => onSend(request, forward))
+    {
+    }
+
+    public InterceptingHandler(Func<HttpRequestMessage, Func<Task<HttpResponseMessage>>, CancellationToken, Task<HttpResponseMessage>> onSend)
         : base(new SocketsHttpHandler()) => OnSend = onSend;
 
-    /// <summary>Called for every request with a function that forwards it to the server.</summary>
-    public Func<HttpRequestMessage, Func<Task<HttpResponseMessage>>, Task<HttpResponseMessage>> OnSend { get; set; }
+    /// <summary>Called for every request with a function that forwards it to the server, and the request's cancellation.</summary>
+    public Func<HttpRequestMessage, Func<Task<HttpResponseMessage>>, CancellationToken, Task<HttpResponseMessage>> OnSend { get; }
 
     public ConcurrentQueue<string> Requests { get; } = new();
 
@@ -23,6 +28,6 @@ public sealed class InterceptingHandler : DelegatingHandler
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         Requests.Enqueue($"{request.Method} {request.RequestUri!.PathAndQuery}");
-        return OnSend(request, () => base.SendAsync(request, cancellationToken));
+        return OnSend(request, () => base.SendAsync(request, cancellationToken), cancellationToken);
     }
 }
