@@ -25,6 +25,9 @@ public sealed class InterceptingHandler : DelegatingHandler
     public static bool Is(HttpRequestMessage request, HttpMethod method, string pathPrefix) =>
         request.Method == method && request.RequestUri!.AbsolutePath.StartsWith(pathPrefix, StringComparison.Ordinal);
 
+    /// <summary>Sends another request to the server, as a proxy retrying on its own would.</summary>
+    public Task<HttpResponseMessage> ForwardAsync(HttpRequestMessage request, CancellationToken cancellationToken) => base.SendAsync(request, cancellationToken);
+
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         Requests.Enqueue($"{request.Method} {request.RequestUri!.PathAndQuery}");
