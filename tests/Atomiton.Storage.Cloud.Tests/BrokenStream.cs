@@ -1,8 +1,13 @@
 namespace Atomiton.Storage.Cloud.Tests;
 
-/// <summary>A body that yields its first bytes, then fails as a dropped connection does.</summary>
-public sealed class BrokenStream(byte[] prefix, string reason) : Stream
+/// <summary>A body that yields its first bytes, then fails as a dropped connection (or a failing pipeline) does.</summary>
+public sealed class BrokenStream(byte[] prefix, Func<Exception> failure) : Stream
 {
+    public BrokenStream(byte[] prefix, string reason)
+        : this(prefix, () => new IOException(reason))
+    {
+    }
+
     private int _position;
 
     public override bool CanRead => true;
@@ -21,7 +26,7 @@ public sealed class BrokenStream(byte[] prefix, string reason) : Stream
     {
         if (_position == prefix.Length)
         {
-            throw new IOException(reason);
+            throw failure();
         }
 
         int count = Math.Min(buffer.Length, prefix.Length - _position);

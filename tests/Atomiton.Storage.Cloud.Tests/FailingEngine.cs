@@ -3,7 +3,7 @@ namespace Atomiton.Storage.Cloud.Tests;
 /// <summary>
 /// Served by the test server in front of its memory engine: operations on the key
 /// <see cref="FailingKey"/> fail with <see cref="Error"/>, and loads of <see cref="BrokenKey"/>
-/// return a body that breaks after a few bytes, as a backend losing its connection would.
+/// return a body that fails after a few bytes, as an encrypted stage finding tampered data would.
 /// </summary>
 public sealed class FailingEngine(IStorageEngine inner) : DelegatingStorageEngine(inner, ownsInner: false)
 {
@@ -33,6 +33,7 @@ public sealed class FailingEngine(IStorageEngine inner) : DelegatingStorageEngin
         }
 
         await result.DisposeAsync();
-        return new StorageReadResult(result.Item, new BrokenStream("0123"u8.ToArray(), "the backend dropped the connection"));
+        return new StorageReadResult(result.Item, new BrokenStream("0123"u8.ToArray(),
+            () => new StorageException(StorageErrorCode.Integrity, $"The content of '{key}' was tampered with.") { Key = key }));
     }
 }
