@@ -22,8 +22,7 @@ public sealed class StorageHostOptions
 
     /// <summary>
     /// The assemblies scanned for built-in providers, through the same mechanism as plugins.
-    /// Default: the core assemblies the application references (<c>Atomiton.Storage</c>,
-    /// <c>Atomiton.Storage.Resilience</c>), those that are present.
+    /// Default: the core assemblies (<c>Atomiton.Storage</c>, <c>Atomiton.Storage.Resilience</c>).
     /// </summary>
     public IList<Assembly> BuiltInAssemblies { get; } = [.. CoreAssemblies.Find()];
 

@@ -7,18 +7,20 @@ namespace Atomiton.Storage.Plugins.Cloud;
 
 /// <summary>
 /// Turns HTTP failures into <see cref="StorageException"/>s: the server's problem details carry
-/// the contract's code; without them the status decides (401 AuthenticationFailed, 403
-/// AccessDenied, 404 NotFound, 409/412 Conflict, 413 ObjectTooLarge, 429 RateLimited with
-/// Retry-After, 5xx NetworkError).
+/// the contract's code; without them (a proxy's answer, say) the status decides (400/416
+/// InvalidArgument, 401 AuthenticationFailed, 403 AccessDenied, 404 NotFound, 408/504 Timeout,
+/// 409/412 Conflict, 413 ObjectTooLarge, 429 RateLimited with Retry-After, 501 UnsupportedOperation,
+/// 507 QuotaExceeded, other 5xx NetworkError).
 /// </summary>
 internal static class CloudErrors
 {
     public static StorageErrorCode CodeOf(HttpStatusCode status) => (int)status switch
     {
-        400 => StorageErrorCode.InvalidArgument,
+        400 or 416 => StorageErrorCode.InvalidArgument,
         401 => StorageErrorCode.AuthenticationFailed,
         403 => StorageErrorCode.AccessDenied,
         404 => StorageErrorCode.NotFound,
+        408 => StorageErrorCode.Timeout,
         409 or 412 => StorageErrorCode.Conflict,
         413 => StorageErrorCode.ObjectTooLarge,
         429 => StorageErrorCode.RateLimited,

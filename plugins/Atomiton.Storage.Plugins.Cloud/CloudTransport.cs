@@ -18,6 +18,7 @@ internal sealed class CloudTransport : IDisposable
     private readonly ResiliencePipeline _retry;
     private readonly AuthenticationHeaderValue _authorization;
     private readonly TimeSpan _timeout;
+    private readonly TimeProvider _time;
 
     public CloudTransport(CloudOptions options, StorageProviderContext context, HttpMessageHandler? handler = null)
     {
@@ -25,6 +26,7 @@ internal sealed class CloudTransport : IDisposable
         BaseAddress = new Uri(endpoint, UriKind.Absolute);
         _authorization = new AuthenticationHeaderValue("Bearer", options.ApiKey);
         _timeout = options.RequestTimeout;
+        _time = context.TimeProvider;
         _client = new HttpClient(handler ?? new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
@@ -73,8 +75,9 @@ internal sealed class CloudTransport : IDisposable
     public async ValueTask<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, string? key, CancellationToken cancellationToken)
     {
         request.Headers.Authorization = _authorization;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_timeout);
+        // On the context's clock, like the retry delays.
+        using var timer = new CancellationTokenSource(_timeout, _time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         HttpResponseMessage response;
         try
         {

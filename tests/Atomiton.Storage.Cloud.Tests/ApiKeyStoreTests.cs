@@ -66,4 +66,20 @@ public sealed class ApiKeyStoreTests : IDisposable
         var error = Assert.Throws<InvalidDataException>(() => new ApiKeyStore(FilePath));
         Assert.Contains(FilePath, error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("not-hex")]
+    [InlineData("abcd")]
+    public void Key_whose_stored_hash_was_damaged_is_refused_and_the_others_still_work(string damagedHash)
+    {
+        var store = new ApiKeyStore(FilePath);
+        var damaged = store.Create("acme/", ApiKeyPermissions.Read);
+        var intact = store.Create("other/", ApiKeyPermissions.Read);
+        File.WriteAllText(FilePath, File.ReadAllText(FilePath).Replace(damaged.Entry.Hash, damagedHash, StringComparison.Ordinal));
+
+        var reopened = new ApiKeyStore(FilePath);
+
+        Assert.Null(reopened.Authenticate(damaged.Key));
+        Assert.Equal(intact.Entry.Id, reopened.Authenticate(intact.Key)!.Id);
+    }
 }

@@ -17,6 +17,7 @@ public sealed class CloudOptionsTests
         Assert.Equal("cloud", provider.Name);
         Assert.Equal(StorageProviderKind.Backend, provider.Kind);
         Assert.Equal(typeof(CloudOptions), provider.OptionsType);
+        Assert.StartsWith("Atomiton Cloud:", provider.Description, StringComparison.Ordinal);
         var apiKey = typeof(CloudOptions).GetProperty(nameof(CloudOptions.ApiKey))!;
         Assert.NotNull(apiKey.GetCustomAttribute<StorageSecretAttribute>());
         Assert.NotNull(apiKey.GetCustomAttribute<RequiredAttribute>());

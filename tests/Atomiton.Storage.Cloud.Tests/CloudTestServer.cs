@@ -12,11 +12,12 @@ public sealed class CloudTestServer : IAsyncDisposable
     private readonly string _directory;
     private int _tenantCounter;
 
-    private CloudTestServer(string directory, CloudServerOptions options, MemoryEngine engine, RunningCloudServer server)
+    private CloudTestServer(string directory, CloudServerOptions options, MemoryEngine engine, IStorageEngine served, RunningCloudServer server)
     {
         _directory = directory;
         Options = options;
         Engine = engine;
+        Served = served;
         Server = server;
     }
 
@@ -24,13 +25,16 @@ public sealed class CloudTestServer : IAsyncDisposable
 
     public MemoryEngine Engine { get; }
 
+    /// <summary>What the server serves: <see cref="Engine"/>, or the wrapper around it given to <see cref="StartAsync"/>.</summary>
+    public IStorageEngine Served { get; }
+
     public RunningCloudServer Server { get; private set; }
 
     public ApiKeyStore Keys => Options.Keys!;
 
     public Uri Endpoint => Server.Endpoint;
 
-    public static async Task<CloudTestServer> StartAsync(Action<CloudServerOptions>? configure = null, MemoryEngine? engine = null)
+    public static async Task<CloudTestServer> StartAsync(Action<CloudServerOptions>? configure = null, MemoryEngine? engine = null, Func<IStorageEngine, IStorageEngine>? serve = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "atomiton-cloud-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
@@ -44,8 +48,9 @@ public sealed class CloudTestServer : IAsyncDisposable
         options.Urls.Add("http://127.0.0.1:0");
         configure?.Invoke(options);
         engine ??= new MemoryEngine();
-        var server = await CloudServer.StartAsync(engine, options);
-        return new CloudTestServer(directory, options, engine, server);
+        var served = serve?.Invoke(engine) ?? engine;
+        var server = await CloudServer.StartAsync(served, options);
+        return new CloudTestServer(directory, options, engine, served, server);
     }
 
     /// <summary>A key for a fresh tenant of its own (<c>t&lt;n&gt;/</c>), so each caller starts with an empty store.</summary>
@@ -60,12 +65,12 @@ public sealed class CloudTestServer : IAsyncDisposable
         return await new CloudProvider().CreateAsync(options, new StorageProviderContext { PipelineName = "tests", StageName = "cloud" });
     }
 
-    /// <summary>Connects the plugin's engine through <paramref name="handler"/> (to cut connections) and <paramref name="logger"/>.</summary>
-    public async ValueTask<CloudEngine> ConnectThroughAsync(string apiKey, HttpMessageHandler? handler, IStorageLogger? logger = null, Action<CloudOptions>? configure = null)
+    /// <summary>Connects the plugin's engine through <paramref name="handler"/> (to cut connections) and <paramref name="logger"/>, on <paramref name="time"/>'s clock.</summary>
+    public async ValueTask<CloudEngine> ConnectThroughAsync(string apiKey, HttpMessageHandler? handler, IStorageLogger? logger = null, Action<CloudOptions>? configure = null, TimeProvider? time = null)
     {
         var options = new CloudOptions { Endpoint = Endpoint.ToString(), ApiKey = apiKey, ChunkSize = 256 * 1024, RetryDelay = TimeSpan.FromMilliseconds(50) };
         configure?.Invoke(options);
-        var context = new StorageProviderContext { PipelineName = "tests", StageName = "cloud", Logger = logger ?? NullStorageLogger.Instance };
+        var context = new StorageProviderContext { PipelineName = "tests", StageName = "cloud", Logger = logger ?? NullStorageLogger.Instance, TimeProvider = time ?? TimeProvider.System };
         return await CloudEngine.ConnectAsync(options, context, handler, CancellationToken.None);
     }
 
@@ -95,7 +100,7 @@ public sealed class CloudTestServer : IAsyncDisposable
     {
         Options.Urls.Clear();
         Options.Urls.Add(endpoint.GetLeftPart(UriPartial.Authority));
-        Server = await CloudServer.StartAsync(Engine, Options);
+        Server = await CloudServer.StartAsync(Served, Options);
     }
 
     public async ValueTask DisposeAsync()

@@ -41,11 +41,33 @@ public static class RawHttp
 
         await stream.WriteAsync(Encoding.ASCII.GetBytes(request.Append("\r\n").ToString()));
         await stream.WriteAsync(bytes);
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        var text = await reader.ReadToEndAsync();
-        int split = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-        var head = split < 0 ? text : text[..split];
+        using var received = new MemoryStream();
+        await stream.CopyToAsync(received);
+        var raw = received.ToArray();
+        int split = raw.AsSpan().IndexOf("\r\n\r\n"u8);
+        var head = Encoding.UTF8.GetString(split < 0 ? raw : raw[..split]);
         int status = int.Parse(head.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-        return new Response(status, head, split < 0 ? "" : text[(split + 4)..]);
+        var content = split < 0 ? [] : raw[(split + 4)..];
+        bool chunked = head.Contains("\r\nTransfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase);
+        return new Response(status, head, Encoding.UTF8.GetString(chunked ? Dechunk(content) : content));
+    }
+
+    /// <summary>The content of a chunked body.</summary>
+    private static byte[] Dechunk(byte[] body)
+    {
+        var content = new MemoryStream();
+        int position = 0;
+        while (true)
+        {
+            int lineEnd = position + body.AsSpan(position).IndexOf("\r\n"u8);
+            int size = int.Parse(Encoding.ASCII.GetString(body, position, lineEnd - position), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+            if (size == 0)
+            {
+                return content.ToArray();
+            }
+
+            content.Write(body, lineEnd + 2, size);
+            position = lineEnd + 2 + size + 2;
+        }
     }
 }

@@ -22,7 +22,7 @@ public sealed class StorageFactoryOptions
     /// <summary>Whether to choose as in a browser; default <see cref="OperatingSystem.IsBrowser"/>.</summary>
     public bool? IsBrowser { get; set; }
 
-    /// <summary>The assemblies scanned for built-in providers (default: the core assemblies present).</summary>
+    /// <summary>The assemblies scanned for built-in providers (default: the core assemblies).</summary>
     public IList<Assembly> BuiltInAssemblies { get; } = [.. CoreAssemblies.Find()];
 
     /// <summary>The clock handed to the engine.</summary>

@@ -52,13 +52,9 @@ internal static class ContractReferenceCheck
         {
             return NotAnAssembly(file);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return $"'{file}' could not be read ({e.Message}). Check the file's permissions.";
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return $"'{file}' could not be read (access denied). Check the file's permissions.";
+            return $"'{file}' could not be read ({e.Message}). Check that it is a regular file the host may read.";
         }
     }
 

@@ -38,14 +38,23 @@ internal static class PluginFolderLoader
             return new PluginFolderLoadResult(name, folder, assemblyPath, null, [], failures);
         }
 
-        var loader = PluginLoader.CreateFromAssemblyFile(
-            assemblyPath,
-            sharedTypes: [typeof(IStorageEngine)],
-            configure: config => config.PreferSharedTypes = false);
+        // Checked before the loader reads it: the runtime's resolver terminates the process on a malformed manifest.
+        var manifest = PluginDependencyManifest.Read(assemblyPath);
+        if (manifest.Problem is not null)
+        {
+            failures.Add(new PluginLoadFailure(name, assemblyPath, manifest.Problem));
+            return new PluginFolderLoadResult(name, folder, assemblyPath, null, [], failures);
+        }
+
+        PluginLoader? loader = null;
         try
         {
+            loader = PluginLoader.CreateFromAssemblyFile(
+                assemblyPath,
+                sharedTypes: [typeof(IStorageEngine)],
+                configure: config => config.PreferSharedTypes = false);
             var assembly = loader.LoadDefaultAssembly();
-            string? dependencyProblem = FindMissingDependency(loader, assembly, assemblyPath);
+            string? dependencyProblem = FindMissingDependency(loader, assembly, manifest);
             if (dependencyProblem is not null)
             {
                 failures.Add(new PluginLoadFailure(name, assemblyPath, dependencyProblem));
@@ -63,10 +72,11 @@ internal static class PluginFolderLoader
 
             return new PluginFolderLoadResult(name, folder, assemblyPath, loader, providers, failures);
         }
-        catch (Exception e) when (e is FileLoadException or BadImageFormatException or FileNotFoundException or ReflectionTypeLoadException or TypeLoadException)
+        catch (Exception e) when (e is FileLoadException or BadImageFormatException or FileNotFoundException or ReflectionTypeLoadException or TypeLoadException or InvalidOperationException)
         {
-            loader.Dispose();
-            failures.Add(new PluginLoadFailure(name, assemblyPath, $"'{name}.dll' could not be loaded: {e.GetType().Name}: {e.Message}"));
+            loader?.Dispose();
+            failures.Add(new PluginLoadFailure(name, assemblyPath,
+                $"'{name}.dll' could not be loaded: {OneLine(e)}. Rebuild the plugin and copy its whole build output (not a reference assembly from obj/) into the folder again."));
             return new PluginFolderLoadResult(name, folder, assemblyPath, null, [], failures);
         }
     }
@@ -76,22 +86,23 @@ internal static class PluginFolderLoader
     /// the first call. A dependency the plugin ships (per its deps.json) that resolved to the host's
     /// copy instead of its own is missing too: using the host's version would silently break isolation.
     /// </summary>
-    private static string? FindMissingDependency(PluginLoader loader, Assembly assembly, string assemblyPath)
+    private static string? FindMissingDependency(PluginLoader loader, Assembly assembly, PluginDependencyManifest manifest)
     {
-        var manifest = PluginDependencyManifest.Read(assemblyPath);
         foreach (var reference in assembly.GetReferencedAssemblies())
         {
             string? reason;
             try
             {
                 var loaded = loader.LoadAssembly(reference);
-                reason = AssemblyLoadContext.GetLoadContext(loaded) == loader.LoadContext || IsSharedWithHost(loaded, reference, manifest)
-                    ? null
-                    : "it is missing from the plugin folder";
+                reason = AssemblyLoadContext.GetLoadContext(loaded) != loader.LoadContext && !IsSharedWithHost(loaded, reference, manifest)
+                    ? "it is missing from the plugin folder"
+                    : loaded.GetName().Version < reference.Version
+                        ? $"the plugin folder holds version {loaded.GetName().Version}, older than the one the plugin was built against"
+                        : null;
             }
             catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException)
             {
-                reason = e is FileNotFoundException ? "it is missing from the plugin folder" : $"{e.GetType().Name}: {e.Message}";
+                reason = e is FileNotFoundException ? "it is missing from the plugin folder" : OneLine(e);
             }
 
             if (reason is not null)
@@ -102,6 +113,10 @@ internal static class PluginFolderLoader
 
         return null;
     }
+
+    /// <summary>The exception's type and message on one line without a final period, for a failure reason (the runtime's load errors can end with a line break).</summary>
+    private static string OneLine(Exception e) =>
+        $"{e.GetType().Name}: {string.Join(' ', e.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).TrimEnd('.')}";
 
     /// <summary>The contract and the framework come from the host by design; anything the plugin ships must not.</summary>
     private static bool IsSharedWithHost(Assembly loaded, AssemblyName reference, PluginDependencyManifest manifest)

@@ -62,7 +62,7 @@ internal static class ProviderTypeScanner
         }
         catch (TargetInvocationException e) when (e.InnerException is not null)
         {
-            return (null, $"provider type '{type.FullName}' threw {e.InnerException.GetType().Name} from its constructor: {e.InnerException.Message}");
+            return (null, $"provider type '{type.FullName}' threw {Threw(e.InnerException, "from its constructor")}");
         }
         catch (Exception e) when (e is MemberAccessException or TypeLoadException or FileNotFoundException or FileLoadException)
         {
@@ -74,16 +74,18 @@ internal static class ProviderTypeScanner
     {
         string name;
         Type optionsType;
+        StorageProviderKind kind;
         try
         {
             name = provider.Name;
             optionsType = provider.OptionsType;
+            kind = provider.Kind;
         }
 #pragma warning disable CA1031 // A descriptor that throws from its properties is reported, never allowed to stop the host.
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            return $"provider type '{type.FullName}' threw {e.GetType().Name} while describing itself: {e.Message}";
+            return $"provider type '{type.FullName}' threw {Threw(e, "while describing itself")}";
         }
 
         if (!ProviderName.IsValid(name))
@@ -91,9 +93,9 @@ internal static class ProviderTypeScanner
             return $"provider type '{type.FullName}' has the name '{name}'; a provider name is lowercase letters, digits and '-', starting with a letter or digit.";
         }
 
-        if (!Enum.IsDefined(provider.Kind))
+        if (!Enum.IsDefined(kind))
         {
-            return $"provider '{name}' ({type.FullName}) declares an unknown kind {(int)provider.Kind}; use Backend or Wrapper.";
+            return $"provider '{name}' ({type.FullName}) declares an unknown kind {(int)kind}; use Backend or Wrapper.";
         }
 
         if (optionsType is null || !optionsType.IsClass || optionsType.IsAbstract || optionsType.GetConstructor(Type.EmptyTypes) is null)
@@ -103,4 +105,10 @@ internal static class ProviderTypeScanner
 
         return null;
     }
+
+    /// <summary>What an exception from the provider's code says, looking through a failed static initializer to its cause.</summary>
+    private static string Threw(Exception e, string when) =>
+        e is TypeInitializationException { InnerException: { } cause }
+            ? $"{cause.GetType().Name} from its static initializer: {cause.Message}"
+            : $"{e.GetType().Name} {when}: {e.Message}";
 }

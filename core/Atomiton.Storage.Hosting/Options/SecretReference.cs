@@ -37,6 +37,11 @@ internal static class SecretReference
             }
 
             string fullPath = Path.GetFullPath(Path.Combine(baseDirectory, path));
+            if (Directory.Exists(fullPath))
+            {
+                return (null, $"the secret file '{path}' (resolved to '{fullPath}') is a folder. Reference the file inside it that holds the secret.", false);
+            }
+
             if (!File.Exists(fullPath))
             {
                 return (null, $"the secret file '{path}' (resolved to '{fullPath}') does not exist. Create it, or reference an environment variable with {EnvironmentScheme}NAME.", true);

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using Atomiton.Storage.Hosting.Configuration;
@@ -87,6 +88,13 @@ internal static class StageOptionsBinder
     private static void BindValue(StageBinding binding, IConfigurationSection child, PropertyInfo property, object options, List<ConfigurationProblem> problems)
     {
         string option = OptionName(property);
+        if (child.Value is null && child.GetChildren().Any() && TypeDescriptor.GetConverter(property.PropertyType).CanConvertFrom(typeof(string)))
+        {
+            // The binder would skip it silently and leave the default in place.
+            problems.Add(binding.Problem(option, child.Key, $"an object or array is not a valid {Describe(property.PropertyType)} for '{option}'; write a single value."));
+            return;
+        }
+
         try
         {
             object? value = child.Get(property.PropertyType);
@@ -95,11 +103,11 @@ internal static class StageOptionsBinder
                 property.SetValue(options, value);
             }
         }
-        catch (InvalidOperationException)
+        catch (InvalidOperationException e)
         {
-            string shown = child.Value is null ? "the given object" : $"'{child.Value}'";
-            problems.Add(binding.Problem(option, child.Key,
-                $"{shown} is not a valid {Describe(property.PropertyType)} for '{option}'."));
+            problems.Add(binding.Problem(option, child.Key, child.Value is null
+                ? $"the given object is not a valid {Describe(property.PropertyType)} for '{option}': {e.Message}"
+                : $"'{child.Value}' is not a valid {Describe(property.PropertyType)} for '{option}'."));
         }
     }
 
@@ -152,6 +160,7 @@ internal static class StageOptionsBinder
             _ when underlying == typeof(int) || underlying == typeof(long) || underlying == typeof(short) => "whole number",
             _ when underlying == typeof(double) || underlying == typeof(decimal) || underlying == typeof(float) => "number",
             _ when underlying == typeof(bool) => "boolean (true or false)",
+            _ when underlying == typeof(string) => "string",
             _ when underlying == typeof(TimeSpan) => "duration (hh:mm:ss)",
             _ when underlying.IsEnum => $"value (one of: {string.Join(", ", Enum.GetNames(underlying))})",
             _ => underlying.Name,

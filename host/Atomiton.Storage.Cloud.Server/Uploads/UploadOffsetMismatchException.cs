@@ -9,17 +9,5 @@ internal sealed class UploadOffsetMismatchException : Exception
         CurrentOffset = currentOffset;
     }
 
-    public UploadOffsetMismatchException()
-    {
-    }
-
-    public UploadOffsetMismatchException(string message) : base(message)
-    {
-    }
-
-    public UploadOffsetMismatchException(string message, Exception innerException) : base(message, innerException)
-    {
-    }
-
     public long CurrentOffset { get; }
 }

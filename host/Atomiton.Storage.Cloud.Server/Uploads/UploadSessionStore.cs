@@ -169,32 +169,18 @@ internal sealed class UploadSessionStore
         _locks.TryRemove(session.Id, out _);
     }
 
+    /// <summary>Copies exactly <paramref name="length"/> bytes; a body that ends early throws EndOfStreamException (Kestrel never yields more than Content-Length).</summary>
     private static async Task CopyExactlyAsync(Stream source, Stream destination, long length, CancellationToken cancellationToken)
     {
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 16);
         try
         {
-            long remaining = length;
-            while (true)
+            for (long remaining = length; remaining > 0;)
             {
-                int read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, Math.Max(1, remaining))), cancellationToken);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                if (read > remaining)
-                {
-                    throw new StorageException(StorageErrorCode.InvalidArgument, $"The chunk is longer than its Content-Length of {length} bytes.");
-                }
-
-                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                remaining -= read;
-            }
-
-            if (remaining != 0)
-            {
-                throw new IOException($"The chunk ended {remaining} bytes before its Content-Length of {length}.");
+                int count = (int)Math.Min(buffer.Length, remaining);
+                await source.ReadExactlyAsync(buffer.AsMemory(0, count), cancellationToken);
+                await destination.WriteAsync(buffer.AsMemory(0, count), cancellationToken);
+                remaining -= count;
             }
         }
         finally

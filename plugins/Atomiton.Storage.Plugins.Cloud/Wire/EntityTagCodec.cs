@@ -5,7 +5,7 @@ namespace Atomiton.Storage.Plugins.Cloud.Wire;
 /// <summary>
 /// Carries an engine's opaque ETag in HTTP's quoted entity-tag syntax: <c>"</c> + the ETag with
 /// <c>%</c>, <c>"</c> and every byte outside visible ASCII percent-encoded + <c>"</c>, exactly
-/// as the server encodes it.
+/// as the server encodes it. The client only sends entity-tags; it reads them from X-Atomiton-Item.
 /// </summary>
 internal static class EntityTagCodec
 {
@@ -26,31 +26,5 @@ internal static class EntityTagCodec
         }
 
         return builder.Append('"').ToString();
-    }
-
-    /// <summary>Decodes one quoted entity-tag; false for a weak tag, a list, or anything malformed.</summary>
-    public static bool TryDecode(string? value, out string etag)
-    {
-        etag = string.Empty;
-        if (value is null || value.Length < 3 || value[0] != '"' || value[^1] != '"')
-        {
-            return false;
-        }
-
-        var inner = value[1..^1];
-        if (inner.Any(c => c is '"' or <= ' ' or >= (char)0x7F))
-        {
-            return false;
-        }
-
-        try
-        {
-            etag = Uri.UnescapeDataString(inner);
-            return etag.Length > 0;
-        }
-        catch (UriFormatException)
-        {
-            return false;
-        }
     }
 }

@@ -35,4 +35,29 @@ public sealed class EnvironmentOverrideTests : IDisposable
             Environment.SetEnvironmentVariable(variable, null);
         }
     }
+
+    [Fact]
+    public async Task A_pipeline_can_be_declared_by_one_environment_variable_whose_chain_is_a_single_stage()
+    {
+        // A variable holds one value, never an array: the reader takes a chain that is a single string.
+        string pipeline = "p" + Guid.NewGuid().ToString("N");
+        string variable = $"ATOMITON__PIPELINES__{pipeline.ToUpperInvariant()}__CHAIN";
+        Environment.SetEnvironmentVariable(variable, "s");
+        try
+        {
+            using var host = TestHosts.Create(_temp, """
+                { "stages": { "s": { "type": "probe", "options": { "size": 9 } } }, "pipelines": { "p": { "chain": ["probe"] } } }
+                """);
+
+            Assert.Empty(host.Validate(pipeline));
+            await using var engine = (ProbeEngine)(await host.BuildPipelineAsync(pipeline)).Bare();
+
+            Assert.Equal(9, engine.Options.Size);
+            Assert.Equal("s", engine.Context.StageName);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
 }

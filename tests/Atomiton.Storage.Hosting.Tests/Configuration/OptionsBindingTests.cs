@@ -118,4 +118,41 @@ public sealed class OptionsBindingTests : IDisposable
             error.Message);
         Assert.True(ProbeEngine.Built[tag].Disposed);
     }
+
+    [Fact]
+    public async Task Provider_refusing_with_a_storage_error_keeps_its_code_and_transience_and_the_error_is_located()
+    {
+        string tag = Guid.NewGuid().ToString("N");
+        using var host = TestHosts.Create(_temp, $$"""
+            { "stages": { "w": { "type": "probe-wrapper", "options": { "failWith": "AuthenticationFailed" } }, "s": { "type": "probe", "options": { "tag": "{{tag}}" } } },
+              "pipelines": { "p": { "chain": ["w", "s"] } } }
+            """);
+
+        var error = await Assert.ThrowsAsync<StorageException>(() => host.BuildPipelineAsync("p").AsTask());
+
+        Assert.Equal(StorageErrorCode.AuthenticationFailed, error.Code);
+        Assert.True(error.IsTransient);
+        Assert.Equal("probe-wrapper", error.Provider);
+        Assert.Equal(
+            $"{_temp.Combine("plugins.json")}: $.stages.w (pipeline 'p', stage 'w'): provider 'probe-wrapper' (the built-in (Atomiton.Storage.Hosting.Tests) provider) could not build the engine: the service behind probe-wrapper refused the connection.",
+            error.Message);
+        Assert.IsType<StorageException>(error.InnerException);
+        Assert.True(ProbeEngine.Built[tag].Disposed);
+    }
+
+    [Fact]
+    public async Task Cancelled_build_throws_cancellation_not_a_configuration_error_and_disposes_what_was_built()
+    {
+        string tag = Guid.NewGuid().ToString("N");
+        using var host = TestHosts.Create(_temp, $$"""
+            { "stages": { "s": { "type": "probe", "options": { "tag": "{{tag}}" } } },
+              "pipelines": { "p": { "chain": ["probe-wrapper", "s"] } } }
+            """);
+        using var cancellation = new CancellationTokenSource();
+        await cancellation.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => host.BuildPipelineAsync("p", cancellation.Token).AsTask());
+
+        Assert.True(ProbeEngine.Built[tag].Disposed);
+    }
 }

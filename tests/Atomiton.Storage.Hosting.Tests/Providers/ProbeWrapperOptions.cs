@@ -7,4 +7,7 @@ public sealed class ProbeWrapperOptions
 
     /// <summary>When true, the factory throws (to check that the engine beneath is disposed).</summary>
     public bool Fail { get; set; }
+
+    /// <summary>When set, the factory throws a transient <see cref="StorageException"/> with this code, as a provider whose service refused it would.</summary>
+    public StorageErrorCode? FailWith { get; set; }
 }

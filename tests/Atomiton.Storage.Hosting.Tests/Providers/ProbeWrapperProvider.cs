@@ -15,9 +15,15 @@ public sealed class ProbeWrapperProvider : StorageProvider<ProbeWrapperOptions>
 
     protected override async ValueTask<IStorageEngine> CreateAsync(ProbeWrapperOptions options, StorageProviderContext context, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested(); // as a provider that connects somewhere would
         if (options.Fail)
         {
             throw new InvalidOperationException(FailureMessage);
+        }
+
+        if (options.FailWith is { } code)
+        {
+            throw new StorageException(code, "the service behind probe-wrapper refused the connection.") { IsTransient = true, RetryAfter = TimeSpan.FromSeconds(3) };
         }
 
         var other = options.AlsoBuild is null ? null : await context.ResolvePipeline!(options.AlsoBuild, cancellationToken);

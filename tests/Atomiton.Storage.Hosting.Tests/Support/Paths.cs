@@ -9,6 +9,9 @@ internal static class Paths
 
     public static string RepositoryRoot => Metadata("AtomitonRepoRoot");
 
+    /// <summary>Json13Plugin's reference assembly (metadata only, never loadable for execution).</summary>
+    public static string Json13ReferenceAssembly => Metadata("AtomitonJson13ReferenceAssembly");
+
     public static string TestPlugin(string name) => Path.Combine(TestPlugins, name);
 
     private static string Metadata(string key) =>

@@ -3,10 +3,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Atomiton.Storage.Hosting.Tests.Support;
 
-/// <summary>Records every log message with its category and level.</summary>
+/// <summary>Records every log message with its category, level and exception.</summary>
 internal sealed class RecordingLoggerProvider : ILoggerProvider
 {
-    public ConcurrentQueue<(string Category, LogLevel Level, string Message)> Messages { get; } = new();
+    public ConcurrentQueue<(string Category, LogLevel Level, string Message, Exception? Exception)> Messages { get; } = new();
 
     public ILogger CreateLogger(string categoryName) => new RecordingLogger(this, categoryName);
 
@@ -22,6 +22,6 @@ internal sealed class RecordingLoggerProvider : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            provider.Messages.Enqueue((category, logLevel, formatter(state, exception)));
+            provider.Messages.Enqueue((category, logLevel, formatter(state, exception), exception));
     }
 }

@@ -1,0 +1,7 @@
+namespace Atomiton.Storage.Hosting.Tests.Options.Binding;
+
+/// <summary>A nested options object.</summary>
+public sealed class RetryPolicy
+{
+    public int Attempts { get; set; }
+}
