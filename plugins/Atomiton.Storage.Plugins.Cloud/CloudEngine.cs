@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
-using Atomiton.Storage.Plugins.Cloud.Wire;
+using Atomiton.Storage.Cloud.Wire;
 using Atomiton.Storage.Providers;
 
 namespace Atomiton.Storage.Plugins.Cloud;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using Atomiton.Storage.Plugins.Cloud.Wire;
+using Atomiton.Storage.Cloud.Wire;
 
 namespace Atomiton.Storage.Plugins.Cloud;
 

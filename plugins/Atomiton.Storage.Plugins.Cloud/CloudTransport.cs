@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Atomiton.Storage.Plugins.Cloud.Wire;
+using Atomiton.Storage.Cloud.Wire;
 using Atomiton.Storage.Providers;
 using Polly;
 using Polly.Retry;

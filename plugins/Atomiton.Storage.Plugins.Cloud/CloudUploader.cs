@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Json;
-using Atomiton.Storage.Plugins.Cloud.Wire;
+using Atomiton.Storage.Cloud.Wire;
 
 namespace Atomiton.Storage.Plugins.Cloud;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Atomiton.Storage.Plugins.Cloud.Wire;
+using Atomiton.Storage.Cloud.Wire;
 
 namespace Atomiton.Storage.Plugins.Cloud;
 

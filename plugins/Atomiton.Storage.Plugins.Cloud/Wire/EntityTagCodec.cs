@@ -1,13 +1,14 @@
 using System.Text;
 
-namespace Atomiton.Storage.Plugins.Cloud.Wire;
+namespace Atomiton.Storage.Cloud.Wire;
 
 /// <summary>
 /// Carries an engine's opaque ETag in HTTP's quoted entity-tag syntax: <c>"</c> + the ETag with
-/// <c>%</c>, <c>"</c> and every byte outside visible ASCII percent-encoded + <c>"</c>, exactly
-/// as the server encodes it. The client only sends entity-tags; it reads them from X-Atomiton-Item.
+/// <c>%</c>, <c>"</c> and every byte outside visible ASCII percent-encoded + <c>"</c>. Shared by the
+/// server and the <c>cloud</c> plugin; the client only sends entity-tags (it reads them from
+/// X-Atomiton-Item), and the server adds the decoding in a partial file of its own.
 /// </summary>
-internal static class EntityTagCodec
+internal static partial class EntityTagCodec
 {
     /// <summary>The quoted wire form of <paramref name="etag"/>.</summary>
     public static string Encode(string etag)

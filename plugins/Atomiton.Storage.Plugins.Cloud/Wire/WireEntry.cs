@@ -1,4 +1,4 @@
-namespace Atomiton.Storage.Plugins.Cloud.Wire;
+namespace Atomiton.Storage.Cloud.Wire;
 
 /// <summary>One listing entry: an object (with its item) or a common prefix (item null).</summary>
 internal sealed record WireEntry(string Key, WireItem? Item);

@@ -1,4 +1,4 @@
-namespace Atomiton.Storage.Plugins.Cloud.Wire;
+namespace Atomiton.Storage.Cloud.Wire;
 
 /// <summary>What the server's engine offers the caller: type, capabilities and limits.</summary>
 internal sealed record WireInfo

@@ -1,7 +1,11 @@
-namespace Atomiton.Storage.Plugins.Cloud.Wire;
+namespace Atomiton.Storage.Cloud.Wire;
 
-/// <summary>An object's metadata as the server sends it (JSON).</summary>
-internal sealed record WireItem
+/// <summary>
+/// An object's metadata on the wire (JSON), with the key relative to the caller's tenant. Shared by
+/// the server (which builds it from a <see cref="StorageItem"/>) and the <c>cloud</c> plugin (which
+/// turns it back into one); each side adds its conversion in a partial file of its own.
+/// </summary>
+internal sealed partial record WireItem
 {
     public required string Key { get; init; }
 
@@ -15,16 +19,5 @@ internal sealed record WireItem
 
     public string? ContentType { get; init; }
 
-    public Dictionary<string, string>? Metadata { get; init; }
-
-    public StorageItem ToItem() => new()
-    {
-        Key = Key,
-        Size = Size,
-        Created = Created,
-        Updated = Updated,
-        ETag = Etag,
-        ContentType = ContentType,
-        Metadata = StorageMetadata.Freeze(Metadata),
-    };
+    public IReadOnlyDictionary<string, string>? Metadata { get; init; }
 }

@@ -1,4 +1,4 @@
-namespace Atomiton.Storage.Plugins.Cloud.Wire;
+namespace Atomiton.Storage.Cloud.Wire;
 
 /// <summary>The content type and user metadata of a save, sent base64url-encoded in the <c>X-Atomiton-Options</c> header.</summary>
 internal sealed record WireSaveOptions

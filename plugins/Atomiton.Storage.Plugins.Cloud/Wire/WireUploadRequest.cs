@@ -1,4 +1,4 @@
-namespace Atomiton.Storage.Plugins.Cloud.Wire;
+namespace Atomiton.Storage.Cloud.Wire;
 
 /// <summary>The body of <c>POST /v1/uploads</c>: what the committed object will be.</summary>
 internal sealed record WireUploadRequest
