@@ -21,13 +21,13 @@ internal static class GetCommand
             await using var result = await engine.OpenReadAsync(objectKey, null, cancellationToken);
             if (path is null or "-")
             {
-                await using var stdout = Console.OpenStandardOutput();
+                await using var stdout = invocation.Environment.OpenStandardOutput();
                 await result.Content.CopyToAsync(stdout, cancellationToken);
                 await stdout.FlushAsync(cancellationToken);
                 return ExitCodes.Success;
             }
 
-            string target = Path.GetFullPath(path);
+            string target = invocation.ResolvePath(path);
             string temporary = target + ".atomiton-partial";
             try
             {
@@ -35,7 +35,7 @@ internal static class GetCommand
                 {
                     if (result.Item.Size >= PutCommand.ProgressThreshold)
                     {
-                        await ProgressDisplay.For(invocation.Json, invocation.Error).RunAsync($"get {objectKey}", result.Item.Size, ProgressUnit.Bytes, async reporter =>
+                        await invocation.Progress().RunAsync($"get {objectKey}", result.Item.Size, ProgressUnit.Bytes, async reporter =>
                         {
                             await new ProgressStream(result.Content, reporter).CopyToAsync(output, cancellationToken);
                             return true;

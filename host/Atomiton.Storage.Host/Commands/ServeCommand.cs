@@ -37,7 +37,7 @@ internal static class ServeCommand
                 throw new CommandLineException(ExitCodes.Usage, "--rate-limit must be 0 or more and --max-request-body more than 0.");
             }
 
-            var store = new ApiKeyStore(parse.GetValue(keys)!);
+            var store = new ApiKeyStore(invocation.ResolvePath(parse.GetValue(keys)!));
             int active = store.List().Count(k => !k.IsRevoked);
             if (active == 0)
             {
@@ -57,7 +57,7 @@ internal static class ServeCommand
             };
             if (parse.GetValue(uploads) is { } uploadDirectory)
             {
-                options.UploadDirectory = uploadDirectory;
+                options.UploadDirectory = invocation.ResolvePath(uploadDirectory);
             }
 
             options.Urls.Clear();
