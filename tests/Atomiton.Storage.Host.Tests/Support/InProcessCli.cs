@@ -10,7 +10,7 @@ namespace Atomiton.Storage.Host.Tests.Support;
 /// commands, with captured stdout/stderr, a given stdin, a working folder and private user and tool
 /// config folders, never the global console or current directory, so tests run in parallel.
 /// </summary>
-internal sealed class InProcessCli
+internal sealed record InProcessCli
 {
     public InProcessCli(string workingDirectory)
     {
