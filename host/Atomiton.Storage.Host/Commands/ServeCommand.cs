@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using Atomiton.Storage.Cloud.Server;
 using Atomiton.Storage.Cloud.Server.Auth;
 using Atomiton.Storage.Host.Cli;
@@ -69,7 +70,8 @@ internal static class ServeCommand
             await using var server = await CloudServer.StartAsync(engine, options, cancellationToken);
             if (invocation.Json)
             {
-                invocation.WriteJson(new { pipeline, urls = server.Addresses.Select(a => a.ToString()), keys = store.FilePath, validKeys = active });
+                // One line, as documented: the server keeps running, so a script reads the first line rather than waiting for the end of a document.
+                invocation.Out.WriteLine(JsonSerializer.Serialize(new { pipeline, urls = server.Addresses.Select(a => a.ToString()), keys = store.FilePath, validKeys = active }, JsonOutput.Compact));
             }
             else
             {
