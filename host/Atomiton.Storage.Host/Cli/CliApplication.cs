@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 
 namespace Atomiton.Storage.Host.Cli;
 
@@ -18,8 +19,7 @@ internal static class CliApplication
                 environment.Error.WriteLine($"error: {error.Message}");
             }
 
-            string command = parseResult.CommandResult.Command == root ? "" : " " + parseResult.CommandResult.Command.Name;
-            environment.Error.WriteLine($"Run 'atomiton-storage{command} --help' for usage.");
+            environment.Error.WriteLine($"Run 'atomiton-storage{CommandPath(parseResult.CommandResult)} --help' for usage.");
             return ExitCodes.Usage;
         }
 
@@ -30,5 +30,17 @@ internal static class CliApplication
         }
 
         return await parseResult.InvokeAsync(configuration, cancellationToken);
+    }
+
+    // " cloud keys create" for a nested command: the words that reach it, so the hint runs as printed.
+    private static string CommandPath(CommandResult command)
+    {
+        var names = new List<string>();
+        for (SymbolResult? result = command; result is CommandResult { Parent: not null } nested; result = nested.Parent)
+        {
+            names.Insert(0, nested.Command.Name);
+        }
+
+        return string.Concat(names.Select(name => " " + name));
     }
 }
