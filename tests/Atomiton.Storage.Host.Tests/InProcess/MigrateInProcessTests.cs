@@ -210,6 +210,37 @@ public sealed class MigrateInProcessTests : IDisposable
         Assert.False(File.Exists(_sandbox.PathOf(".atomiton-migrate/local-archive.checkpoint")));
     }
 
+    [Fact]
+    public async Task An_unreadable_checkpoint_stops_the_migration_saying_how_to_start_over()
+    {
+        await SeedAsync("local", ("a/1", "one"));
+        Directory.CreateDirectory(_sandbox.PathOf(".atomiton-migrate"));
+        File.WriteAllText(_sandbox.PathOf(".atomiton-migrate/local-archive.checkpoint"), "{ torn");
+
+        var result = await _sandbox.Cli.RunAsync("migrate", "--from", "local", "--to", "archive");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith($"error: The migration checkpoint {_sandbox.PathOf(".atomiton-migrate/local-archive.checkpoint")} is not valid (", result.Error, StringComparison.Ordinal);
+        Assert.EndsWith("Delete it to start the migration over (objects already at the target are verified, not copied again).", result.Error.TrimEnd(), StringComparison.Ordinal);
+        Assert.Empty(await KeysAsync("archive"));
+    }
+
+    [Fact]
+    public async Task A_checkpoint_of_another_migration_is_refused()
+    {
+        await SeedAsync("local", ("a/1", "one"));
+        var corrupting = _sandbox.Cli with
+        {
+            DecoratePipelines = source => new DecoratedPipelineSource(source, (name, engine) => name == "archive" ? new TamperingEngine(engine, corrupt: _ => true) : engine),
+        };
+        Assert.Equal(1, (await corrupting.RunAsync("migrate", "--from", "local", "--to", "archive", "--checkpoint", "shared.checkpoint")).ExitCode);
+
+        var result = await _sandbox.Cli.RunAsync("migrate", "--from", "archive", "--to", "local", "--checkpoint", "shared.checkpoint");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"error: The migration checkpoint {_sandbox.PathOf("shared.checkpoint")} belongs to another migration (or version); delete it or pass another --checkpoint.", result.Error.TrimEnd());
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("65")]
