@@ -59,15 +59,18 @@ public sealed class RotateKeysInProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task An_object_no_key_in_the_ring_can_read_fails_the_rotation()
+    public async Task An_object_no_key_in_the_ring_can_read_fails_the_rotation_as_an_authentication_error()
     {
         await WriteUnderOldKeyAsync("a.txt");
         WriteConfiguration("""{ "key": "file:new.key", "keyId": "k2" }""");
 
-        var result = await _sandbox.Cli.RunAsync("rotate-keys");
+        var result = await _sandbox.Cli.RunAsync("rotate-keys", "--json");
 
-        Assert.NotEqual(0, result.ExitCode);
-        Assert.StartsWith("error: ", result.Error, StringComparison.Ordinal);
+        Assert.Equal(5, result.ExitCode);
+        var error = result.ErrorJson().GetProperty("error");
+        Assert.Equal("AuthenticationFailed", error.GetProperty("kind").GetString());
+        Assert.Equal("a.txt", error.GetProperty("key").GetString());
+        Assert.StartsWith("The encrypted object under key 'a.txt' ", error.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal("", result.Output);
     }
 

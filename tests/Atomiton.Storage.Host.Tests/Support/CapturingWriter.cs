@@ -14,18 +14,6 @@ internal sealed class CapturingWriter : TextWriter
 
     public override Encoding Encoding => Encoding.UTF8;
 
-    /// <summary>The complete lines written so far.</summary>
-    public IReadOnlyList<string> Lines
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return CompleteLines();
-            }
-        }
-    }
-
     public override void Write(char value)
     {
         lock (_lock)
