@@ -65,5 +65,8 @@ internal sealed class CliEnvironment
     };
 
     /// <summary>The full path of <paramref name="path"/>, relative ones taken from <see cref="WorkingDirectory"/>.</summary>
-    public string ResolvePath(string path) => Path.GetFullPath(path, WorkingDirectory);
+    /// <exception cref="CommandLineException">Usage: the path is empty (it would otherwise name the working folder itself).</exception>
+    public string ResolvePath(string path) => string.IsNullOrEmpty(path)
+        ? throw new CommandLineException(ExitCodes.Usage, "An empty path was given where a file or folder is needed; name one.")
+        : Path.GetFullPath(path, WorkingDirectory);
 }

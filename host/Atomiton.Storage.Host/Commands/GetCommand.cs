@@ -17,9 +17,10 @@ internal static class GetCommand
             string objectKey = invocation.ParseResult.GetValue(key)!;
             StorageKey.Validate(objectKey, operation: "get");
             string? path = invocation.ParseResult.GetValue(file);
+            string? target = path is null or "-" ? null : invocation.ResolvePath(path);
             await using var engine = await invocation.OpenPipelineAsync(cancellationToken);
             await using var result = await engine.OpenReadAsync(objectKey, null, cancellationToken);
-            if (path is null or "-")
+            if (target is null)
             {
                 await using var stdout = invocation.Environment.OpenStandardOutput();
                 await result.Content.CopyToAsync(stdout, cancellationToken);
@@ -27,7 +28,6 @@ internal static class GetCommand
                 return ExitCodes.Success;
             }
 
-            string target = invocation.ResolvePath(path);
             string temporary = target + ".atomiton-partial";
             try
             {

@@ -38,6 +38,15 @@ internal static class ServeCommand
                 throw new CommandLineException(ExitCodes.Usage, "--rate-limit must be 0 or more and --max-request-body more than 0.");
             }
 
+            foreach (var url in parse.GetValue(urls)!)
+            {
+                if (!Uri.TryCreate(url, UriKind.Absolute, out var address) || (address.Scheme != Uri.UriSchemeHttp && address.Scheme != Uri.UriSchemeHttps))
+                {
+                    throw new CommandLineException(ExitCodes.Usage, $"--urls '{url}' is not an http:// or https:// address; give one such as http://127.0.0.1:8080 (port 0 picks a free port).");
+                }
+            }
+
+            string? uploadDirectory = parse.GetValue(uploads) is { } given ? invocation.ResolvePath(given) : null;
             var store = new ApiKeyStore(invocation.ResolvePath(parse.GetValue(keys)!));
             int active = store.List().Count(k => !k.IsRevoked);
             if (active == 0)
@@ -56,9 +65,9 @@ internal static class ServeCommand
                     .AddSimpleConsole(console => console.SingleLine = true)
                     .AddFilter(level => level >= (invocation.Verbose ? LogLevel.Information : LogLevel.Warning)),
             };
-            if (parse.GetValue(uploads) is { } uploadDirectory)
+            if (uploadDirectory is not null)
             {
-                options.UploadDirectory = invocation.ResolvePath(uploadDirectory);
+                options.UploadDirectory = uploadDirectory;
             }
 
             options.Urls.Clear();

@@ -121,6 +121,43 @@ public sealed class CommandLineInProcessTests : IDisposable
         Assert.Equal("Cancelled", json.ErrorJson().GetProperty("error").GetProperty("kind").GetString());
     }
 
+    [Theory]
+    [InlineData("put", "k.txt", "")]
+    [InlineData("get", "k.txt", "")]
+    [InlineData("cloud", "keys", "create", "--tenant", "t/", "--keys", "")]
+    [InlineData("migrate", "--from", "local", "--to", "archive", "--checkpoint", "")]
+    [InlineData("serve", "--upload-dir", "", "--urls", "http://127.0.0.1:0")]
+    public async Task An_empty_path_is_a_usage_error_and_writes_nothing(params string[] arguments)
+    {
+        var (host, engine) = await _sandbox.OpenAsync("local");
+        using (host)
+        await using (engine)
+        {
+            await engine.SaveAsync("k.txt", "content"u8.ToArray());
+        }
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        var result = await _sandbox.Cli.RunAsync(new CliConsole(), stop.Token, arguments);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("error: An empty path was given where a file or folder is needed; name one.", result.Error.TrimEnd());
+        Assert.False(File.Exists(_sandbox.Directory + ".atomiton-partial"), "get wrote a partial file next to the working folder");
+        Assert.False(File.Exists(_sandbox.PathOf("cloud-keys.json")));
+        Assert.False(Directory.Exists(_sandbox.PathOf(".atomiton-migrate")));
+    }
+
+    [Theory]
+    [InlineData("not a url")]
+    [InlineData("ftp://127.0.0.1:0")]
+    [InlineData("/relative/path")]
+    public async Task Serve_refuses_an_address_that_is_not_http_before_anything_else(string url)
+    {
+        var result = await _sandbox.Cli.RunAsync("serve", "--urls", "http://127.0.0.1:0", "--urls", url);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"error: --urls '{url}' is not an http:// or https:// address; give one such as http://127.0.0.1:8080 (port 0 picks a free port).", result.Error.TrimEnd());
+    }
+
     public static TheoryData<Exception, int, string> Failures => new()
     {
         { new CommandLineException(ExitCodes.Conflict, "x"), 4, "Conflict" },
