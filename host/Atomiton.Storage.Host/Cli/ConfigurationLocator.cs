@@ -71,16 +71,16 @@ internal static class ConfigurationLocator
 
         string previous = File.ReadAllText(marker).Trim();
         if (string.Equals(previous, bundledPlugins, StringComparison.Ordinal)
-            || JsonNode.Parse(File.ReadAllText(user)) is not JsonObject document
+            || ParseOrNull(File.ReadAllText(user)) is not JsonObject document
             || document["pluginDirectories"] is not JsonArray directories
-            || !directories.Any(d => string.Equals(d?.GetValue<string>(), previous, StringComparison.Ordinal)))
+            || !directories.Any(d => IsText(d, previous)))
         {
             return null;
         }
 
         for (int i = 0; i < directories.Count; i++)
         {
-            if (string.Equals(directories[i]?.GetValue<string>(), previous, StringComparison.Ordinal))
+            if (IsText(directories[i], previous))
             {
                 directories[i] = bundledPlugins;
             }
@@ -90,6 +90,22 @@ internal static class ConfigurationLocator
         WriteAtomically(marker, bundledPlugins);
         return $"Updated {user}: pluginDirectories now points at this version of the tool ({bundledPlugins}).";
     }
+
+    // A file the user broke is left as it is: loading it then reports it as not JSON, naming it (exit 6).
+    private static JsonNode? ParseOrNull(string json)
+    {
+        try
+        {
+            return JsonNode.Parse(json);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsText(JsonNode? node, string text) =>
+        node is JsonValue value && value.TryGetValue<string>(out var s) && string.Equals(s, text, StringComparison.Ordinal);
 
     private static void WriteAtomically(string path, string content)
     {

@@ -446,6 +446,49 @@ public sealed class ConfigurationInProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task A_users_file_that_is_not_json_after_an_update_is_reported_naming_it_and_left_alone()
+    {
+        var sandbox = Sandbox(MemoryOnly);
+        File.Delete(sandbox.ConfigurationFile);
+        var cli = sandbox.Cli;
+        WriteBundled(cli);
+        string user = Path.Combine(cli.UserConfigurationDirectory, "plugins.json");
+        string previous = sandbox.PathOf("old-tool/plugins");
+        Directory.CreateDirectory(cli.UserConfigurationDirectory);
+        string broken = "{ \"pluginDirectories\": [" + JsonSerializer.Serialize(previous) + "], \"pipelines\": {";
+        File.WriteAllText(user, broken);
+        File.WriteAllText(user + ".bundled-plugins", previous);
+
+        var result = await cli.RunAsync("pipelines");
+
+        Assert.Equal(6, result.ExitCode);
+        Assert.StartsWith($"error: The configuration file '{user}' is not valid JSON: ", result.Error, StringComparison.Ordinal);
+        Assert.Equal(broken, File.ReadAllText(user));
+    }
+
+    [Fact]
+    public async Task An_update_re_points_the_tools_entry_among_entries_that_are_not_text()
+    {
+        var sandbox = Sandbox(MemoryOnly);
+        File.Delete(sandbox.ConfigurationFile);
+        var cli = sandbox.Cli;
+        WriteBundled(cli);
+        string user = Path.Combine(cli.UserConfigurationDirectory, "plugins.json");
+        string previous = sandbox.PathOf("old-tool/plugins");
+        Directory.CreateDirectory(cli.UserConfigurationDirectory);
+        File.WriteAllText(user, JsonSerializer.Serialize(new { pluginDirectories = new object[] { 42, previous }, defaultPipeline = "u", pipelines = new { u = new { chain = new[] { "memory" } } } }));
+        File.WriteAllText(user + ".bundled-plugins", previous);
+
+        var result = await cli.RunAsync("pipelines");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.StartsWith($"Updated {user}: ", result.Error, StringComparison.Ordinal);
+        var directories = JsonNode.Parse(File.ReadAllText(user))!["pluginDirectories"]!.AsArray();
+        Assert.Equal(42, directories[0]!.GetValue<int>());
+        Assert.Equal(Path.Combine(cli.ToolDirectory, "plugins"), directories[1]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task An_empty_bundled_configuration_is_a_configuration_error()
     {
         var sandbox = Sandbox(MemoryOnly);
