@@ -228,6 +228,22 @@ public sealed class ConfigurationInProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Demo_on_a_pipeline_that_returns_other_bytes_says_so_and_exits_1()
+    {
+        var sandbox = Sandbox(MemoryOnly);
+        var corrupting = sandbox.Cli with
+        {
+            DecoratePipelines = source => new DecoratedPipelineSource(source, (_, engine) => new TamperingEngine(engine, corrupt: _ => true)),
+        };
+
+        var result = await corrupting.RunAsync("demo");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Matches(@"^3\. loaded  demo/flows/hello-flow\.json \(\d+ bytes, DIFFERENT from what was saved\)$", result.OutputLines[3]);
+        Assert.Equal("error: Pipeline 'mem' returned different bytes for demo/flows/hello-flow.json than were saved; run 'atomiton-storage info' and check its stages.", result.Error.TrimEnd());
+    }
+
+    [Fact]
     public async Task Unknown_pipeline_exits_3_listing_the_declared_ones_and_names_compare_case_insensitively()
     {
         var sandbox = Sandbox(MemoryOnly);
