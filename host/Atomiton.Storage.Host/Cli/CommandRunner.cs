@@ -10,10 +10,12 @@ namespace Atomiton.Storage.Host.Cli;
 internal sealed class CommandRunner
 {
     private readonly GlobalOptions _options;
+    private readonly CliEnvironment _environment;
 
-    public CommandRunner(GlobalOptions options)
+    public CommandRunner(GlobalOptions options, CliEnvironment environment)
     {
         _options = options;
+        _environment = environment;
     }
 
     /// <summary>Sets <paramref name="body"/> as the action of <paramref name="command"/>.</summary>
@@ -22,7 +24,7 @@ internal sealed class CommandRunner
 
     private async Task<int> RunAsync(ParseResult parseResult, Func<Invocation, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
     {
-        using var invocation = new Invocation(parseResult, _options, Console.Out, Console.Error);
+        using var invocation = new Invocation(parseResult, _options, _environment);
         try
         {
             return await body(invocation, cancellationToken);

@@ -6,10 +6,10 @@ namespace Atomiton.Storage.Host.Cli;
 /// <summary>Builds the <c>atomiton-storage</c> command tree.</summary>
 internal static class RootCommandFactory
 {
-    public static RootCommand Create()
+    public static RootCommand Create(CliEnvironment environment)
     {
         var options = new GlobalOptions();
-        var runner = new CommandRunner(options);
+        var runner = new CommandRunner(options, environment);
         var root = new RootCommand("atomiton-storage: inspect, operate, migrate and verify Atomiton Storage pipelines declared in plugins.json.");
         options.AddTo(root);
         root.Add(DemoCommand.Create(runner));

@@ -37,7 +37,7 @@ internal static class CloudKeysCommand
         runner.SetAction(command, (invocation, _) =>
         {
             var parse = invocation.ParseResult;
-            var store = new ApiKeyStore(parse.GetValue(file)!);
+            var store = new ApiKeyStore(invocation.ResolvePath(parse.GetValue(file)!));
             CreatedApiKey created;
             try
             {
@@ -69,7 +69,7 @@ internal static class CloudKeysCommand
         var command = new Command("list", "List the keys (ids, tenants, permissions, state); never the keys themselves.") { file };
         runner.SetAction(command, (invocation, _) =>
         {
-            var store = new ApiKeyStore(invocation.ParseResult.GetValue(file)!);
+            var store = new ApiKeyStore(invocation.ResolvePath(invocation.ParseResult.GetValue(file)!));
             var entries = store.List();
             if (invocation.Json)
             {
@@ -102,7 +102,7 @@ internal static class CloudKeysCommand
         var command = new Command("revoke", "Revoke a key; a running server refuses it from its next request.") { file, id };
         runner.SetAction(command, (invocation, _) =>
         {
-            var store = new ApiKeyStore(invocation.ParseResult.GetValue(file)!);
+            var store = new ApiKeyStore(invocation.ResolvePath(invocation.ParseResult.GetValue(file)!));
             var keyId = invocation.ParseResult.GetValue(id)!;
             if (!store.Revoke(keyId))
             {

@@ -17,17 +17,17 @@ internal static class GetCommand
             string objectKey = invocation.ParseResult.GetValue(key)!;
             StorageKey.Validate(objectKey, operation: "get");
             string? path = invocation.ParseResult.GetValue(file);
+            string? target = path is null or "-" ? null : invocation.ResolvePath(path);
             await using var engine = await invocation.OpenPipelineAsync(cancellationToken);
             await using var result = await engine.OpenReadAsync(objectKey, null, cancellationToken);
-            if (path is null or "-")
+            if (target is null)
             {
-                await using var stdout = Console.OpenStandardOutput();
+                await using var stdout = invocation.Environment.OpenStandardOutput();
                 await result.Content.CopyToAsync(stdout, cancellationToken);
                 await stdout.FlushAsync(cancellationToken);
                 return ExitCodes.Success;
             }
 
-            string target = Path.GetFullPath(path);
             string temporary = target + ".atomiton-partial";
             try
             {
@@ -35,7 +35,7 @@ internal static class GetCommand
                 {
                     if (result.Item.Size >= PutCommand.ProgressThreshold)
                     {
-                        await ProgressDisplay.For(invocation.Json, invocation.Error).RunAsync($"get {objectKey}", result.Item.Size, ProgressUnit.Bytes, async reporter =>
+                        await invocation.Progress().RunAsync($"get {objectKey}", result.Item.Size, ProgressUnit.Bytes, async reporter =>
                         {
                             await new ProgressStream(result.Content, reporter).CopyToAsync(output, cancellationToken);
                             return true;

@@ -46,11 +46,13 @@ internal static class MigrateCommand
             }
 
             var request = new MigrationRequest(source, target, keyPrefix, parse.GetValue(dryRun), degree, parse.GetValue(deleteSource),
-                parse.GetValue(checkpoint) ?? DefaultCheckpoint(invocation.Source.ConfigurationFile, source, target, keyPrefix));
+                parse.GetValue(checkpoint) is { } checkpointFile
+                    ? invocation.ResolvePath(checkpointFile)
+                    : DefaultCheckpoint(invocation.ResolvePath(invocation.Source.ConfigurationFile), source, target, keyPrefix));
             await using var sourceEngine = await invocation.OpenPipelineAsync(cancellationToken, source);
             await using var targetEngine = await invocation.OpenPipelineAsync(cancellationToken, target);
             var writeLock = new Lock();
-            var runner = new MigrationRunner(request, sourceEngine, targetEngine, ProgressDisplay.For(invocation.Json, invocation.Error), outcome =>
+            var runner = new MigrationRunner(request, sourceEngine, targetEngine, invocation.Progress(), outcome =>
             {
                 if (invocation.Json || !(invocation.Verbose || request.DryRun || outcome.IsFailed))
                 {

@@ -26,7 +26,8 @@ internal static class PutCommand
             StorageKey.Validate(objectKey, operation: "put");
             string? path = parse.GetValue(file);
             bool fromStdin = path is null or "-";
-            if (!fromStdin && !File.Exists(path))
+            string? source = fromStdin ? null : invocation.ResolvePath(path!);
+            if (source is not null && !File.Exists(source))
             {
                 throw new CommandLineException(ExitCodes.NotFound, $"Input file '{path}' does not exist; name an existing file, or '-' to read standard input.");
             }
@@ -39,12 +40,12 @@ internal static class PutCommand
             };
             string pipeline = invocation.Source.ResolveName(invocation.Pipeline);
             await using var engine = await invocation.OpenPipelineAsync(cancellationToken);
-            await using Stream input = fromStdin ? Console.OpenStandardInput() : File.OpenRead(path!);
+            await using Stream input = source is null ? invocation.Environment.OpenStandardInput() : File.OpenRead(source);
             StorageItem item;
             if (!fromStdin && input.Length >= ProgressThreshold)
             {
                 options = options with { ExpectedLength = input.Length };
-                item = await ProgressDisplay.For(invocation.Json, invocation.Error).RunAsync($"put {objectKey}", input.Length, ProgressUnit.Bytes,
+                item = await invocation.Progress().RunAsync($"put {objectKey}", input.Length, ProgressUnit.Bytes,
                     reporter => engine.SaveAsync(objectKey, new ProgressStream(input, reporter), options, cancellationToken).AsTask());
             }
             else

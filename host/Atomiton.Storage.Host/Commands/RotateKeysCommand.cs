@@ -21,7 +21,9 @@ internal static class RotateKeysCommand
             var encrypted = FindEncryptedStage(engine) ?? throw new CommandLineException(ExitCodes.Configuration,
                 $"Pipeline '{pipeline}' has no encrypted stage, so there are no keys to rotate. Name a pipeline whose chain holds an 'encrypted' stage with --pipeline.");
 
-            var progress = new Progress<KeyRotationResult>(step =>
+            // Reported on the rotating thread, not posted to the thread pool as Progress<T> does, so every
+            // step is printed, in order, before the summary (and before the process exits).
+            var progress = new StepReporter(step =>
             {
                 if (invocation.Verbose && !invocation.Json)
                 {
@@ -52,5 +54,10 @@ internal static class RotateKeysCommand
         }
 
         return null;
+    }
+
+    private sealed class StepReporter(Action<KeyRotationResult> report) : IProgress<KeyRotationResult>
+    {
+        public void Report(KeyRotationResult value) => report(value);
     }
 }

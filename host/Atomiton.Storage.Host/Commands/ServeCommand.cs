@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using Atomiton.Storage.Cloud.Server;
 using Atomiton.Storage.Cloud.Server.Auth;
 using Atomiton.Storage.Host.Cli;
@@ -37,7 +38,16 @@ internal static class ServeCommand
                 throw new CommandLineException(ExitCodes.Usage, "--rate-limit must be 0 or more and --max-request-body more than 0.");
             }
 
-            var store = new ApiKeyStore(parse.GetValue(keys)!);
+            foreach (var url in parse.GetValue(urls)!)
+            {
+                if (!Uri.TryCreate(url, UriKind.Absolute, out var address) || (address.Scheme != Uri.UriSchemeHttp && address.Scheme != Uri.UriSchemeHttps))
+                {
+                    throw new CommandLineException(ExitCodes.Usage, $"--urls '{url}' is not an http:// or https:// address; give one such as http://127.0.0.1:8080 (port 0 picks a free port).");
+                }
+            }
+
+            string? uploadDirectory = parse.GetValue(uploads) is { } given ? invocation.ResolvePath(given) : null;
+            var store = new ApiKeyStore(invocation.ResolvePath(parse.GetValue(keys)!));
             int active = store.List().Count(k => !k.IsRevoked);
             if (active == 0)
             {
@@ -55,7 +65,7 @@ internal static class ServeCommand
                     .AddSimpleConsole(console => console.SingleLine = true)
                     .AddFilter(level => level >= (invocation.Verbose ? LogLevel.Information : LogLevel.Warning)),
             };
-            if (parse.GetValue(uploads) is { } uploadDirectory)
+            if (uploadDirectory is not null)
             {
                 options.UploadDirectory = uploadDirectory;
             }
@@ -69,7 +79,8 @@ internal static class ServeCommand
             await using var server = await CloudServer.StartAsync(engine, options, cancellationToken);
             if (invocation.Json)
             {
-                invocation.WriteJson(new { pipeline, urls = server.Addresses.Select(a => a.ToString()), keys = store.FilePath, validKeys = active });
+                // One line, as documented: the server keeps running, so a script reads the first line rather than waiting for the end of a document.
+                invocation.Out.WriteLine(JsonSerializer.Serialize(new { pipeline, urls = server.Addresses.Select(a => a.ToString()), keys = store.FilePath, validKeys = active }, JsonOutput.Compact));
             }
             else
             {

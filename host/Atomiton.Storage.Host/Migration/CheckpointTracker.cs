@@ -13,6 +13,11 @@ internal sealed class CheckpointTracker
     private readonly SortedSet<string> _failed = new(StringComparer.Ordinal);
     private MigrationCheckpoint _checkpoint;
 
+    // The last key handed out in this run. Keys are handed out in ascending order, so every key up
+    // to it was listed by this run: started, or skipped as done. Keys done by earlier runs above it
+    // must stay in _doneAbove (IsDone answers from it) until the listing has passed them.
+    private string? _lastStarted;
+
     /// <param name="checkpoint">Where the migration stands (a fresh one for a new migration).</param>
     /// <param name="path">Where to save it; null to keep it in memory only (dry run).</param>
     public CheckpointTracker(MigrationCheckpoint checkpoint, string? path)
@@ -56,6 +61,7 @@ internal sealed class CheckpointTracker
         lock (_lock)
         {
             _inFlight.Add(key);
+            _lastStarted = key;
         }
     }
 
@@ -77,7 +83,9 @@ internal sealed class CheckpointTracker
             // A failed key also counts as handled for the watermark: it is retried from the failed list.
             _doneAbove.Add(key);
             string? watermark = _checkpoint.Watermark;
-            while (_doneAbove.Count > 0 && (_inFlight.Count == 0 || string.CompareOrdinal(_doneAbove.Min, _inFlight.Min) < 0))
+            while (_doneAbove.Count > 0
+                && string.CompareOrdinal(_doneAbove.Min, _lastStarted) <= 0
+                && (_inFlight.Count == 0 || string.CompareOrdinal(_doneAbove.Min, _inFlight.Min) < 0))
             {
                 watermark = _doneAbove.Min;
                 _doneAbove.Remove(watermark!);

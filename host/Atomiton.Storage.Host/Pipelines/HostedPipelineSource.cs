@@ -1,5 +1,6 @@
 using Atomiton.Storage.Host.Cli;
 using Atomiton.Storage.Hosting;
+using Atomiton.Storage.Hosting.Configuration;
 
 namespace Atomiton.Storage.Host.Pipelines;
 
@@ -16,9 +17,41 @@ internal sealed class HostedPipelineSource : IPipelineSource
 
     public StorageHost Host { get; }
 
-    /// <summary>Loads the configuration file and every plugin it points at.</summary>
-    public static HostedPipelineSource Load(string configurationFile) =>
-        new(configurationFile, StorageHost.Load(configurationFile));
+    /// <summary>
+    /// Loads the configuration file (with environment overrides) and every plugin it points at.
+    /// <paramref name="configurationFile"/> is the file as the user named it, shown in messages;
+    /// <paramref name="fullPath"/> is where it is, and its folder is where its relative paths resolve.
+    /// </summary>
+    /// <exception cref="StorageException">InvalidConfiguration when the file is missing or not JSON.</exception>
+    public static HostedPipelineSource Load(string configurationFile, string fullPath)
+    {
+        if (!File.Exists(fullPath))
+        {
+            throw new StorageException(StorageErrorCode.InvalidConfiguration,
+                $"The configuration file '{configurationFile}' (resolved to '{fullPath}') does not exist. Create it (see docs/plugins-json.md) or pass the right path.")
+            { Operation = "configure" };
+        }
+
+        Microsoft.Extensions.Configuration.IConfigurationRoot configuration;
+        try
+        {
+            configuration = StorageConfigurationFile.Load(fullPath);
+        }
+        catch (StorageException e) when (e.InnerException is InvalidDataException invalid)
+        {
+            throw new StorageException(StorageErrorCode.InvalidConfiguration,
+                $"The configuration file '{configurationFile}' is not valid JSON: {invalid.InnerException?.Message ?? invalid.Message}", invalid)
+            { Operation = "configure" };
+        }
+
+        var host = StorageHost.Create(new StorageHostOptions
+        {
+            Configuration = configuration,
+            ConfigurationFile = configurationFile,
+            BaseDirectory = Path.GetDirectoryName(fullPath),
+        });
+        return new HostedPipelineSource(configurationFile, host);
+    }
 
     public string ResolveName(string? pipeline)
     {

@@ -37,6 +37,7 @@ internal sealed class PlainProgressDisplay : ProgressDisplay
         private readonly Lock _lock = new();
         private long _done;
         private long _lastPrinted;
+        private long _printedDone = -1;
 
         public Reporter(PlainProgressDisplay display, string description, long total, ProgressUnit unit)
         {
@@ -66,7 +67,8 @@ internal sealed class PlainProgressDisplay : ProgressDisplay
         {
             lock (_lock)
             {
-                if (_display._time.GetElapsedTime(_started) >= _display._interval)
+                // Quick work prints nothing; otherwise the final state, unless the last line already showed it.
+                if (_display._time.GetElapsedTime(_started) >= _display._interval && _done != _printedDone)
                 {
                     Print(_display._time.GetTimestamp());
                 }
@@ -75,6 +77,7 @@ internal sealed class PlainProgressDisplay : ProgressDisplay
 
         private void Print(long now)
         {
+            _printedDone = _done;
             double seconds = Math.Max(_display._time.GetElapsedTime(_started, now).TotalSeconds, 0.001);
             double rate = _done / seconds;
             string percent = _total > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({100.0 * _done / _total:0}%)") : "";

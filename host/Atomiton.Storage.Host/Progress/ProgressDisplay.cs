@@ -6,17 +6,17 @@ namespace Atomiton.Storage.Host.Progress;
 /// </summary>
 internal abstract class ProgressDisplay
 {
-    /// <summary>Chooses the display for this process: <paramref name="quiet"/> (JSON output) shows nothing.</summary>
-    public static ProgressDisplay For(bool quiet, TextWriter error)
+    /// <summary>Chooses the display for this run: <paramref name="quiet"/> (JSON output) shows nothing.</summary>
+    public static ProgressDisplay For(bool quiet, Cli.CliEnvironment environment)
     {
         if (quiet)
         {
             return new SilentProgressDisplay();
         }
 
-        return Console.IsErrorRedirected || Console.IsOutputRedirected
-            ? new PlainProgressDisplay(error, TimeProvider.System, TimeSpan.FromSeconds(2))
-            : new TerminalProgressDisplay();
+        return environment.IsTerminal
+            ? new TerminalProgressDisplay(environment.Error)
+            : new PlainProgressDisplay(environment.Error, environment.Time, environment.ProgressInterval);
     }
 
     /// <summary>Runs <paramref name="work"/>, reporting against a known <paramref name="total"/>.</summary>

@@ -62,6 +62,55 @@ public sealed class CheckpointTrackerTests : IDisposable
     }
 
     [Fact]
+    public void Keys_an_earlier_run_did_stay_done_until_the_listing_passes_them()
+    {
+        // Run 1 finished c and d while b was in flight; run 2 starts b and finishes it before it lists c.
+        var earlier = Fresh() with { Watermark = "a", DoneAboveWatermark = ["c", "d"], Verified = 3 };
+        var tracker = new CheckpointTracker(earlier, _path);
+        tracker.Started("b");
+
+        tracker.Finished("b", Copied("b"));
+
+        Assert.True(tracker.IsDone("c"), "c was verified by the earlier run and must not be examined again");
+        Assert.True(tracker.IsDone("d"));
+        Assert.Equal("b", Load().Watermark);
+    }
+
+    [Fact]
+    public void The_watermark_never_passes_a_key_this_run_has_not_listed_yet()
+    {
+        // Run 1 finished d while b and c were in flight, then was killed. Run 2 finishes b, then is
+        // killed before it lists c: the checkpoint must still send run 3 back to c.
+        var earlier = Fresh() with { Watermark = "a", DoneAboveWatermark = ["d"], Verified = 2 };
+        var tracker = new CheckpointTracker(earlier, _path);
+        tracker.Started("b");
+        tracker.Finished("b", Copied("b"));
+
+        var resumed = new CheckpointTracker(Load(), _path);
+
+        Assert.True(string.CompareOrdinal(resumed.Watermark, "c") < 0, $"watermark {resumed.Watermark} passed c, which no run has migrated");
+        Assert.False(resumed.IsDone("c"));
+        Assert.True(resumed.IsDone("d"));
+    }
+
+    [Fact]
+    public void Keys_done_earlier_are_absorbed_into_the_watermark_once_the_listing_passed_them()
+    {
+        var earlier = Fresh() with { Watermark = "a", DoneAboveWatermark = ["c", "d"], Verified = 3 };
+        var tracker = new CheckpointTracker(earlier, _path);
+        tracker.Started("b");
+        tracker.Finished("b", Copied("b"));
+        tracker.Started("e");
+
+        tracker.Finished("e", Copied("e"));
+
+        var saved = Load();
+        Assert.Equal("e", saved.Watermark);
+        Assert.Empty(saved.DoneAboveWatermark);
+        Assert.Equal(5, saved.Verified);
+    }
+
+    [Fact]
     public void Save_replaces_the_file_whole_and_leaves_no_temporary_file()
     {
         Fresh().Save(_path);

@@ -38,6 +38,9 @@ internal sealed class Sandbox : IDisposable
         }
         """;
 
+    /// <summary>Runs the host inside the test process, in this sandbox (see <see cref="InProcessCli"/>).</summary>
+    public InProcessCli Cli => new(Directory);
+
     public Task<CliResult> RunAsync(params string[] arguments) => HostProcess.RunAsync(Directory, arguments);
 
     public Task<CliResult> RunWithInputAsync(byte[] input, params string[] arguments) => HostProcess.RunAsync(Directory, input, arguments);
