@@ -1,58 +1,25 @@
+using Atomiton.Storage.IO;
+
 namespace Atomiton.Storage.Host.Progress;
 
-/// <summary>A read-only pass-through stream that reports every byte read.</summary>
-internal sealed class ProgressStream : Stream
+/// <summary>A read-only pass-through stream that reports every byte read; the inner stream is left open.</summary>
+internal sealed class ProgressStream(Stream inner, IProgressReporter reporter) : ObservedReadStream(inner, leaveOpen: true)
 {
-    private readonly Stream _inner;
-    private readonly IProgressReporter _reporter;
+    /// <summary>The inner stream's length, so a save can still see the content's size.</summary>
+    public override long Length => Inner.Length;
 
-    public ProgressStream(Stream inner, IProgressReporter reporter)
-    {
-        _inner = inner;
-        _reporter = reporter;
-    }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => _inner.Length;
-
+    /// <summary>The inner stream's position; setting it is not supported.</summary>
     public override long Position
     {
-        get => _inner.Position;
-        set => throw new NotSupportedException();
+        get => Inner.Position;
+        set => throw new NotSupportedException("This stream is read forward only; it cannot seek.");
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Report(_inner.Read(buffer, offset, count));
-
-    public override int Read(Span<byte> buffer) => Report(_inner.Read(buffer));
-
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Report(await _inner.ReadAsync(buffer, cancellationToken));
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
+    protected override void OnRead(ReadOnlySpan<byte> chunk)
     {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    private int Report(int read)
-    {
-        if (read > 0)
+        if (chunk.Length > 0)
         {
-            _reporter.Advance(read);
+            reporter.Advance(chunk.Length);
         }
-
-        return read;
     }
 }
