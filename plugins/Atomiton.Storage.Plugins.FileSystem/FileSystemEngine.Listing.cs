@@ -68,7 +68,7 @@ public sealed partial class FileSystemEngine
                 continue;
             }
 
-            var item = TryReadListedItem(path, folderPrefix + child.Segment);
+            var item = TryReadListedItem(folderPrefix + child.Segment);
             if (item is not null)
             {
                 yield return StorageEntry.ForItem(item);
@@ -238,16 +238,20 @@ public sealed partial class FileSystemEngine
         }
     }
 
-    private StorageItem? TryReadListedItem(string path, string key)
+    private StorageItem? TryReadListedItem(string key)
     {
         try
         {
-            return ReadHeader(path, key)?.ToItem();
+            return ReadHeader(key)?.ToItem();
         }
         catch (StorageException e) when (e.Code == StorageErrorCode.Integrity)
         {
             _logger.Log(StorageLogLevel.Warning, $"Listing skipped key '{key}': {e.Message}");
             return null;
+        }
+        catch (StorageException e) when (e.Code == StorageErrorCode.AccessDenied)
+        {
+            return null; // a link planted since the folder was read: skipped, never followed
         }
         catch (Exception e) when (IOErrors.IsTranslatable(e))
         {
