@@ -51,7 +51,7 @@ public static class StorageEngineExtensions
         {
             // Delete in batches re-listed after each one, so deletion never races the enumeration.
             var batch = new List<string>(256);
-            await foreach (var entry in engine.ListAsync(new ListOptions { Prefix = prefix, StartAfter = startAfter }, cancellationToken))
+            await foreach (var entry in engine.ListAsync(new ListOptions { Prefix = prefix, StartAfter = startAfter, KeysOnly = true }, cancellationToken))
             {
                 batch.Add(entry.Key);
                 if (batch.Count == 256)
