@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Atomiton.Storage.Providers;
 
 namespace Atomiton.Storage.Plugins.FileSystem;
@@ -8,11 +7,14 @@ namespace Atomiton.Storage.Plugins.FileSystem;
 // goes, so memory grows with the name budget and the depth, never with the whole store.
 public sealed partial class FileSystemEngine
 {
-    /// <summary>At most this many names per folder level a listing holds in memory (see <see cref="FolderReader"/>).</summary>
-    internal int ListingNameBudget { get; init; } = FolderReader.DefaultNameBudget;
+    /// <summary>About how many bytes of names a listing holds per folder level (see <see cref="FolderReader"/>).</summary>
+    internal long ListingMemoryBudget { get; init; } = FolderReader.DefaultMemoryBudget;
 
     /// <inheritdoc />
-    protected override async IAsyncEnumerable<StorageEntry> ListCoreAsync(ListOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    protected override IAsyncEnumerable<StorageEntry> ListCoreAsync(ListOptions options, CancellationToken cancellationToken) =>
+        new SynchronousListing(List(options), cancellationToken);
+
+    private IEnumerable<StorageEntry> List(ListOptions options)
     {
         string prefix = options.Prefix;
         int slash = prefix.LastIndexOf('/');
@@ -25,34 +27,35 @@ public sealed partial class FileSystemEngine
             yield break;
         }
 
-        // The walk is synchronous (local file-system calls): one async frame per entry, not one per level.
-        foreach (var entry in Walk(folder, folderPrefix, namePrefix, options))
+        string relativeFolder = folder.Length == _paths.BaseDirectory.Length ? "." : folder[(_paths.BaseDirectory.Length + 1)..];
+        foreach (var entry in Walk(folder, relativeFolder, folderPrefix, namePrefix, options))
         {
-            cancellationToken.ThrowIfCancellationRequested();
             yield return entry;
         }
     }
 
-    private IEnumerable<StorageEntry> Walk(string folder, string folderPrefix, string namePrefix, ListOptions options)
+    private IEnumerable<StorageEntry> Walk(string folder, string relativeFolder, string folderPrefix, string namePrefix, ListOptions options)
     {
         // Keys below this folder all start with folderPrefix: startAfter matters only when it does too.
         string? startAfter = options.StartAfter;
         string? localStartAfter = startAfter is not null && startAfter.StartsWith(folderPrefix, StringComparison.Ordinal) ? startAfter[folderPrefix.Length..] : null;
-        var reader = new FolderReader(folder, namePrefix, localStartAfter, ListingNameBudget, _logger);
+        var reader = new FolderReader(folder, relativeFolder, _opener, namePrefix, localStartAfter, ListingMemoryBudget, _logger);
         foreach (var child in reader.ReadSorted())
         {
             if (child.IsFolder)
             {
                 string path = Path.Combine(folder, child.Name);
-                if (IsLink(path))
+                // Replaced by a link since the folder was read: never entered. (The kernel refuses
+                // links itself when it opens the folder.)
+                if (!_opener.OpensFoldersInKernel && IsLink(path))
                 {
-                    continue; // replaced by a link since the folder was read: never entered
+                    continue;
                 }
 
                 string childPrefix = folderPrefix + child.Segment + "/";
                 if (options.Recursive)
                 {
-                    foreach (var entry in Walk(path, childPrefix, string.Empty, options))
+                    foreach (var entry in Walk(path, relativeFolder == "." ? child.Name : Path.Join(relativeFolder, child.Name), childPrefix, string.Empty, options))
                     {
                         yield return entry;
                     }

@@ -1,5 +1,4 @@
 using System.IO.Enumeration;
-using System.Runtime.InteropServices;
 using Atomiton.Storage.Providers;
 
 namespace Atomiton.Storage.Plugins.FileSystem;
@@ -7,17 +6,17 @@ namespace Atomiton.Storage.Plugins.FileSystem;
 /// <summary>
 /// The children of one folder whose segment starts with a prefix, in key order, read in bounded
 /// memory. readdir order is arbitrary, so a pass over the folder keeps the smallest names it meets,
-/// never more than the budget: when the budget fills, it sorts them, keeps the smaller half, and from
-/// then on takes only names below the largest one kept. A pass that never had to drop a name has seen
-/// the rest of the folder and is the last; otherwise the next pass resumes after the last name
-/// yielded. A folder within the budget is read once; a larger one in passes of at least half the
-/// budget. Names are decoded and compared as spans, so names a pass skips cost no allocation; links
-/// (as readdir reports them) and the engine's own files are skipped.
+/// within a memory budget: when the names held reach it, the pass sorts them, keeps the smaller half,
+/// and from then on takes only names below the largest one kept. A pass that never had to drop a
+/// name has seen the rest of the folder and is the last; otherwise the next pass resumes after the
+/// last name yielded. A folder whose names fit the budget is read once; a larger one in passes of at
+/// least half the budget. Names are decoded and compared as spans, so names a pass skips cost no
+/// allocation; links (as readdir reports them) and the engine's own files are skipped.
 /// </summary>
 internal sealed class FolderReader
 {
-    /// <summary>The default budget: at most this many names in memory per folder being listed (a few MB).</summary>
-    public const int DefaultNameBudget = 65_536;
+    /// <summary>The default budget: the names held per folder being listed take at most about this many bytes (~110,000 names of 12 characters).</summary>
+    public const int DefaultMemoryBudget = 8 * 1024 * 1024;
 
     private static readonly EnumerationOptions ChildrenOnly = new()
     {
@@ -30,20 +29,26 @@ internal sealed class FolderReader
     };
 
     private readonly string _folder;
+    private readonly string _relativeFolder;
+    private readonly ObjectFileOpener _opener;
     private readonly string _namePrefix;
     private readonly string? _startAfter;
-    private readonly int _budget;
+    private readonly long _budget;
     private readonly IStorageLogger _logger;
 
     /// <param name="folder">The folder to read.</param>
+    /// <param name="relativeFolder">The same folder relative to the base folder (<c>.</c> for the base folder itself).</param>
+    /// <param name="opener">Opens the folder beneath the base folder when the kernel resolves paths.</param>
     /// <param name="namePrefix">Only children whose segment starts with this.</param>
     /// <param name="startAfter">Only children standing for some key after this (relative to the folder); null for all.</param>
-    /// <param name="budget">At most this many names in memory at once (at least 2).</param>
+    /// <param name="budget">About how many bytes the names held at once may take.</param>
     /// <param name="logger">Told (at Debug) about names the engine did not write.</param>
-    public FolderReader(string folder, string namePrefix, string? startAfter, int budget, IStorageLogger logger)
+    public FolderReader(string folder, string relativeFolder, ObjectFileOpener opener, string namePrefix, string? startAfter, long budget, IStorageLogger logger)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(budget, 2);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(budget);
         _folder = folder;
+        _relativeFolder = relativeFolder;
+        _opener = opener;
         _namePrefix = namePrefix;
         _startAfter = startAfter;
         _budget = budget;
@@ -53,76 +58,72 @@ internal sealed class FolderReader
     /// <summary>The children in key order (a folder sorting as its segment + <c>/</c>), each once.</summary>
     public IEnumerable<FolderChild> ReadSorted()
     {
-        var selection = new List<FolderChild>();
+        using var selection = new ChildSelection();
         FolderChild? after = null;
         while (true)
         {
-            bool dropped = Select(selection, after);
-            var sorted = CollectionsMarshal.AsSpan(selection);
-            sorted.Sort();
+            var pass = new Pass(this, selection, after);
+            if (!ReadInKernel(pass))
+            {
+                ReadWithDotNet(pass);
+            }
+
+            FolderChild.Sort(selection.Children);
+            string? previous = null;
             for (int i = 0; i < selection.Count; i++)
             {
+                var child = selection.Children[i];
                 // readdir may return a name twice when the folder changes under it: list it once.
-                if (i == 0 || selection[i].CompareTo(selection[i - 1]) != 0)
+                if (!string.Equals(child.Name, previous, StringComparison.Ordinal))
                 {
-                    yield return selection[i];
+                    previous = child.Name;
+                    yield return child;
                 }
             }
 
-            if (!dropped || selection.Count == 0)
+            if (!pass.Dropped || selection.Count == 0)
             {
                 yield break;
             }
 
-            after = selection[^1];
+            after = selection.Children[^1];
             selection.Clear();
         }
     }
 
-    // One pass: fills the selection with the smallest children after `after`; true when some were
-    // dropped for the budget (another pass must follow).
-    private bool Select(List<FolderChild> selection, FolderChild? after)
+    // Linux: the folder opened beneath the base folder without following links, its names read a
+    // buffer at a time. False when that is not available here (the caller reads with .NET instead).
+    private bool ReadInKernel(Pass pass)
     {
-        bool dropped = false;
-        Pass pass;
-        try
-        {
-            pass = new Pass(this, after);
-        }
-        catch (DirectoryNotFoundException)
-        {
-            return false; // removed while listing (its last object was deleted): nothing left
-        }
-
-        using (pass)
-        {
-            while (MoveNext(pass))
-            {
-                selection.Add(pass.Current);
-                if (selection.Count >= _budget)
-                {
-                    var sorted = CollectionsMarshal.AsSpan(selection);
-                    sorted.Sort();
-                    int keep = _budget / 2;
-                    selection.RemoveRange(keep, selection.Count - keep);
-                    pass.Below = selection[^1];
-                    dropped = true;
-                }
-            }
-        }
-
-        return dropped;
-    }
-
-    private static bool MoveNext(Pass pass)
-    {
-        try
-        {
-            return pass.MoveNext();
-        }
-        catch (DirectoryNotFoundException)
+        if (!_opener.OpensFoldersInKernel || !DirectoryEntries.IsAvailable)
         {
             return false;
+        }
+
+        using var folder = _opener.OpenFolder(_relativeFolder);
+        // Missing (its last object was deleted meanwhile) or replaced by a link: nothing to list.
+        return folder is null || DirectoryEntries.ForEach(folder, _folder, pass.Visit);
+    }
+
+    private void ReadWithDotNet(Pass pass)
+    {
+        var entries = new FileSystemEnumerable<bool>(_folder, static (ref FileSystemEntry _) => false, ChildrenOnly)
+        {
+            ShouldIncludePredicate = (ref FileSystemEntry entry) =>
+            {
+                pass.Visit(entry.FileName, entry.IsDirectory);
+                return false;
+            },
+        };
+        try
+        {
+            foreach (var _ in entries)
+            {
+            }
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Removed while listing (its last object was deleted): nothing left.
         }
     }
 
@@ -171,23 +172,24 @@ internal sealed class FolderReader
         }
     }
 
-    /// <summary>One pass over the folder, filtering names before they are turned into strings.</summary>
-    private sealed class Pass(FolderReader reader, FolderChild? after) : FileSystemEnumerator<FolderChild>(reader._folder, ChildrenOnly)
+    /// <summary>
+    /// One pass over the folder: names are filtered as spans, and only those kept become strings.
+    /// Once the budget fills, the smaller half is kept and only names below it are still taken.
+    /// </summary>
+    private sealed class Pass(FolderReader reader, ChildSelection selection, FolderChild? after)
     {
-        private FolderChild _next;
+        private FolderChild? _below;
 
-        /// <summary>Once the budget has filled: only children below this one are still wanted.</summary>
-        public FolderChild? Below { get; set; }
+        /// <summary>Whether names were dropped for the budget (another pass must follow).</summary>
+        public bool Dropped { get; private set; }
 
-        protected override bool ShouldIncludeEntry(ref FileSystemEntry entry)
+        public void Visit(ReadOnlySpan<char> name, bool isFolder)
         {
-            var name = entry.FileName;
             if (name.StartsWith(KeyEncoder.InternalPrefix, StringComparison.Ordinal))
             {
-                return false;
+                return;
             }
 
-            bool isFolder = entry.IsDirectory;
             var verbatim = isFolder && name.EndsWith(KeyEncoder.DirectorySuffix, StringComparison.Ordinal) ? name[..^KeyEncoder.DirectorySuffix.Length] : name;
             string? decoded = null;
             if (!KeyEncoder.IsVerbatim(verbatim) || (isFolder && verbatim.Length == name.Length))
@@ -195,7 +197,7 @@ internal sealed class FolderReader
                 decoded = reader.Decode(name.ToString(), isFolder);
                 if (decoded is null)
                 {
-                    return false;
+                    return;
                 }
             }
 
@@ -203,17 +205,21 @@ internal sealed class FolderReader
             if (!segment.StartsWith(reader._namePrefix, StringComparison.Ordinal)
                 || (after is { } bound && FolderChild.Compare(segment, isFolder, bound.Segment, bound.IsFolder) <= 0)
                 || (reader._startAfter is { } start && !FolderChild.IsAfter(segment, isFolder, start))
-                || (Below is { } below && FolderChild.Compare(segment, isFolder, below.Segment, below.IsFolder) >= 0))
+                || (_below is { } below && FolderChild.Compare(segment, isFolder, below.Segment, below.IsFolder) >= 0))
             {
-                return false;
+                return;
             }
 
             string nameText = name.ToString();
             // Most names are their own segment: share the string.
-            _next = new FolderChild(decoded ?? (isFolder ? segment.ToString() : nameText), nameText, isFolder);
-            return true;
+            selection.Add(new FolderChild(decoded ?? (isFolder ? segment.ToString() : nameText), nameText, isFolder));
+            if (selection.Bytes >= reader._budget && selection.Count >= 2)
+            {
+                FolderChild.Sort(selection.Children);
+                selection.Truncate(selection.Count / 2);
+                _below = selection.Children[^1];
+                Dropped = true;
+            }
         }
-
-        protected override FolderChild TransformEntry(ref FileSystemEntry entry) => _next;
     }
 }

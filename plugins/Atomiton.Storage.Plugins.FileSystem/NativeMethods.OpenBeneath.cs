@@ -24,6 +24,14 @@ internal static partial class NativeMethods
     public const int OpenPathOnly = 0x200000;
     private const int OpenCloseOnExec = 0x80000;
 
+    /// <summary>O_DIRECTORY, whose value depends on the architecture; null where this file does not know it.</summary>
+    public static readonly int? OpenDirectoryOnly = RuntimeInformation.ProcessArchitecture switch
+    {
+        Architecture.X64 or Architecture.X86 or Architecture.RiscV64 or Architecture.LoongArch64 or Architecture.S390x => 0x10000,
+        Architecture.Arm or Architecture.Arm64 or Architecture.Ppc64le => 0x4000,
+        _ => null,
+    };
+
     private const ulong ResolveNoSymlinks = 0x04;
     private const ulong ResolveBeneath = 0x08;
 
@@ -84,6 +92,20 @@ internal static partial class NativeMethods
         return 0;
     }
 
+    /// <summary>
+    /// Reads the next entries of an open folder into <paramref name="buffer"/> as <c>linux_dirent64</c>
+    /// records (getdents64, glibc 2.30+): the number of bytes filled, 0 at the end, or -errno.
+    /// </summary>
+    /// <exception cref="EntryPointNotFoundException">The C library has no getdents64 (musl, older glibc).</exception>
+    public static unsafe int ReadDirectoryEntries(SafeFileHandle folder, Span<byte> buffer)
+    {
+        fixed (byte* start = buffer)
+        {
+            nint read = GetDirectoryEntries64(folder, start, (nuint)buffer.Length);
+            return read < 0 ? -Marshal.GetLastPInvokeError() : (int)read;
+        }
+    }
+
     /// <summary>The operating system's description of an errno value.</summary>
     public static string Describe(int errno) => Marshal.GetPInvokeErrorMessage(errno);
 
@@ -94,6 +116,10 @@ internal static partial class NativeMethods
         public ulong Mode;
         public ulong Resolve;
     }
+
+    [LibraryImport("libc", EntryPoint = "getdents64", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static unsafe partial nint GetDirectoryEntries64(SafeFileHandle folder, byte* buffer, nuint size);
 
     // glibc and musl have no openat2 wrapper: call it through syscall(2), whose register arguments
     // are the same as those of a fixed-argument call on every Linux ABI.

@@ -3,7 +3,7 @@ using Microsoft.Win32.SafeHandles;
 namespace Atomiton.Storage.Plugins.FileSystem;
 
 /// <summary>
-/// Opens object files for reading without ever following a link inside the base folder. On Linux
+/// Opens object files (and, for listings, folders) for reading without ever following a link inside the base folder. On Linux
 /// 5.6+ the kernel resolves the path beneath a handle of the base folder (openat2 with
 /// RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS): one system call, and no window between a check and the
 /// open. Elsewhere — other systems, older kernels, containers whose seccomp filter refuses openat2,
@@ -23,6 +23,9 @@ internal sealed class ObjectFileOpener : IDisposable
 
     /// <summary>True when the kernel resolves paths (openat2); false when each component is checked with lstat.</summary>
     public bool ResolvesInKernel => _baseDirectory is not null;
+
+    /// <summary>True when <see cref="OpenFolder"/> can open folders (the kernel resolves paths, and O_DIRECTORY is known here).</summary>
+    public bool OpensFoldersInKernel => _baseDirectory is not null && NativeMethods.OpenDirectoryOnly is not null;
 
     /// <summary>Opens the object file of <paramref name="key"/> for reading; null when there is none.</summary>
     /// <exception cref="StorageException">AccessDenied when a link lies on the path.</exception>
@@ -60,6 +63,30 @@ internal sealed class ObjectFileOpener : IDisposable
         string path = _paths.ObjectPath(key);
         _paths.EnsureNoLinks(path, key);
         return File.Exists(path);
+    }
+
+    /// <summary>
+    /// Opens the folder at <paramref name="relativePath"/> (<c>.</c> for the base folder) for reading
+    /// its entries, through the kernel and never through a link; null when it is missing, is not a
+    /// folder, or is (or lies beyond) a link. Only when <see cref="OpensFoldersInKernel"/>.
+    /// </summary>
+    /// <exception cref="IOException">Another failure to open; UnauthorizedAccessException when permissions forbid it.</exception>
+    public SafeFileHandle? OpenFolder(string relativePath)
+    {
+        if (_baseDirectory is null || NativeMethods.OpenDirectoryOnly is not { } directoryOnly)
+        {
+            throw new InvalidOperationException("Folders are opened through the kernel only when OpensFoldersInKernel is true.");
+        }
+
+        int error = NativeMethods.OpenBeneath(_baseDirectory, relativePath, NativeMethods.OpenReadOnly | directoryOnly, out var handle);
+        return error switch
+        {
+            0 => handle,
+            NativeMethods.ErrorNoEntry or NativeMethods.ErrorNotDirectory or NativeMethods.ErrorLoop or NativeMethods.ErrorCrossDevice => null,
+            NativeMethods.ErrorAccessDenied or NativeMethods.ErrorNotPermitted =>
+                throw new UnauthorizedAccessException($"Access to '{Path.Join(_paths.BaseDirectory, relativePath)}' is denied ({NativeMethods.Describe(error)})."),
+            _ => throw new IOException($"Could not open '{Path.Join(_paths.BaseDirectory, relativePath)}': {NativeMethods.Describe(error)}.", error),
+        };
     }
 
     /// <summary>

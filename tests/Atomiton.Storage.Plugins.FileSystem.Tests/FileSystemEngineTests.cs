@@ -188,8 +188,8 @@ public sealed class FileSystemEngineTests : IDisposable
     [InlineData(true)]
     public async Task Large_folders_list_in_order_across_several_selection_passes(bool keysOnly)
     {
-        // A budget of 64 names: 1,500 names take many passes, each dropping names once the budget fills.
-        await using var engine = new FileSystemEngine(new FileSystemOptions { BaseDir = _folder.Path }) { ListingNameBudget = 64 };
+        // A budget of 4 KiB (about 40 names): 1,500 names take many passes, each dropping names once the budget fills.
+        await using var engine = new FileSystemEngine(new FileSystemOptions { BaseDir = _folder.Path }) { ListingMemoryBudget = 4096 };
         int count = 1500;
         var random = new Random(9);
         var keys = Enumerable.Range(0, count).Select(i => $"big/{random.Next():x8}-{i}").ToList();

@@ -151,8 +151,10 @@ public sealed class ListingTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public void A_name_budget_below_two_is_refused()
+    public void A_memory_budget_of_nothing_is_refused()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new FolderReader(_folder.Path, "", null, 1, NullStorageLogger.Instance));
+        using var opener = new ObjectFileOpener(new ObjectPaths(_folder.Path, null!), PathResolution.Kernel);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FolderReader(_folder.Path, ".", opener, "", null, 0, NullStorageLogger.Instance));
     }
 }
