@@ -168,6 +168,18 @@ public class FileSystemBenchmarks
         return count;
     }
 
+    [Benchmark(Description = "list: engine keys only")]
+    public async Task<int> EngineListKeysOnly()
+    {
+        int count = 0;
+        await foreach (var entry in _engine.ListAsync(new ListOptions { KeysOnly = true }))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
     [Benchmark(Description = "list: raw Directory.EnumerateFiles")]
     public int RawList() => Directory.EnumerateFiles(_rawDir).Count();
 
