@@ -87,7 +87,8 @@ public static class StorageEngineExtensions
     /// <summary>Reads a whole object of known size straight into an array of that size (no intermediate buffer).</summary>
     private static async ValueTask<byte[]> ReadExactlyAsync(StorageReadResult result, CancellationToken cancellationToken)
     {
-        var content = new byte[result.Item.Size];
+        // Every byte is written before the array is returned (or it is dropped with an error): no need to zero it first.
+        var content = GC.AllocateUninitializedArray<byte>((int)result.Item.Size);
         int filled = 0;
         while (filled < content.Length)
         {
