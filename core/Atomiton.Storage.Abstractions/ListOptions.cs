@@ -23,4 +23,14 @@ public sealed record ListOptions
 
     /// <summary>How many entries to fetch from the backend per round trip; a hint, null for the engine's default.</summary>
     public int? PageSize { get; init; }
+
+    /// <summary>
+    /// True to ask for keys only: the engine may then leave out each object's metadata, and entries
+    /// for objects come with <see cref="StorageEntry.Item"/> null (tell them from common prefixes with
+    /// <see cref="StorageEntry.IsObject"/>). A hint, for listings that need names alone: an engine
+    /// that keeps metadata apart from names (a file header, a request per object) skips reading it,
+    /// while any engine may still return full items. Which keys and prefixes are listed, their order,
+    /// and every other option are the same either way.
+    /// </summary>
+    public bool KeysOnly { get; init; }
 }

@@ -51,7 +51,7 @@ public static class StorageEngineExtensions
         {
             // Delete in batches re-listed after each one, so deletion never races the enumeration.
             var batch = new List<string>(256);
-            await foreach (var entry in engine.ListAsync(new ListOptions { Prefix = prefix, StartAfter = startAfter }, cancellationToken))
+            await foreach (var entry in engine.ListAsync(new ListOptions { Prefix = prefix, StartAfter = startAfter, KeysOnly = true }, cancellationToken))
             {
                 batch.Add(entry.Key);
                 if (batch.Count == 256)
@@ -87,7 +87,8 @@ public static class StorageEngineExtensions
     /// <summary>Reads a whole object of known size straight into an array of that size (no intermediate buffer).</summary>
     private static async ValueTask<byte[]> ReadExactlyAsync(StorageReadResult result, CancellationToken cancellationToken)
     {
-        var content = new byte[result.Item.Size];
+        // Every byte is written before the array is returned (or it is dropped with an error): no need to zero it first.
+        var content = GC.AllocateUninitializedArray<byte>((int)result.Item.Size);
         int filled = 0;
         while (filled < content.Length)
         {

@@ -1,23 +1,53 @@
 namespace Atomiton.Storage;
 
 /// <summary>
-/// One result of a listing: either an object (<see cref="Item"/> set) or, in a shallow listing, a
-/// common prefix ending with <c>/</c> that stands for a "folder" of deeper keys.
+/// One result of a listing: an object, or, in a shallow listing, a common prefix that stands for a
+/// "folder" of deeper keys. Object keys never end with <c>/</c> (the key grammar forbids it); common
+/// prefixes always do, so the key alone tells which is which.
 /// </summary>
 /// <param name="Key">The object's key, or the common prefix (ending with <c>/</c>).</param>
-/// <param name="Item">The object's metadata; null for a common prefix.</param>
+/// <param name="Item">
+/// The object's metadata; null for a common prefix, and may be null for an object listed with
+/// <see cref="ListOptions.KeysOnly"/>.
+/// </param>
 public sealed record StorageEntry(string Key, StorageItem? Item)
 {
-    /// <summary>True when this entry is a common prefix rather than an object.</summary>
-    public bool IsPrefix => Item is null;
+    /// <summary>True when this entry is a common prefix (its key ends with <c>/</c>) rather than an object.</summary>
+    public bool IsPrefix => Key is { Length: > 0 } key && key[^1] == StorageKey.Separator;
 
-    /// <summary>An entry for an object.</summary>
+    /// <summary>True when this entry is an object; its <see cref="Item"/> is set unless the listing was keys-only.</summary>
+    public bool IsObject => !IsPrefix;
+
+    /// <summary>An entry for an object, with its metadata.</summary>
     public static StorageEntry ForItem(StorageItem item)
     {
         ArgumentNullException.ThrowIfNull(item);
         return new StorageEntry(item.Key, item);
     }
 
+    /// <summary>An entry for an object listed without its metadata (<see cref="ListOptions.KeysOnly"/>).</summary>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is empty or ends with <c>/</c> (that is a common prefix).</exception>
+    public static StorageEntry ForKey(string key)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        if (key[^1] == StorageKey.Separator)
+        {
+            throw new ArgumentException($"'{key}' ends with '/': it is a common prefix, not an object key. Use ForPrefix.", nameof(key));
+        }
+
+        return new StorageEntry(key, null);
+    }
+
     /// <summary>An entry for a common prefix.</summary>
-    public static StorageEntry ForPrefix(string prefix) => new(prefix, null);
+    /// <exception cref="ArgumentException"><paramref name="prefix"/> does not end with <c>/</c>.</exception>
+    public static StorageEntry ForPrefix(string prefix)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        if (prefix[^1] != StorageKey.Separator)
+        {
+            throw new ArgumentException($"A common prefix ends with '/'; '{prefix}' does not. Use ForKey or ForItem for an object.", nameof(prefix));
+        }
+
+        return new StorageEntry(prefix, null);
+    }
 }

@@ -138,7 +138,7 @@ public static class StorageKey
             }
         }
 
-        if (totalBytes + (key.Length - key.Replace("/", "", StringComparison.Ordinal).Length) > MaxKeyBytes)
+        if (totalBytes + key.AsSpan().Count(Separator) > MaxKeyBytes)
         {
             return $"it is longer than {MaxKeyBytes} UTF-8 bytes";
         }

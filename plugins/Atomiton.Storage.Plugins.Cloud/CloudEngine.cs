@@ -196,11 +196,14 @@ public sealed class CloudEngine : StorageEngine
         while (true)
         {
             var query = $"v1/list?prefix={Uri.EscapeDataString(options.Prefix)}&recursive={(options.Recursive ? "true" : "false")}&pageSize={pageSize.ToString(CultureInfo.InvariantCulture)}"
-                + (startAfter is null ? "" : "&startAfter=" + Uri.EscapeDataString(startAfter));
+                + (startAfter is null ? "" : "&startAfter=" + Uri.EscapeDataString(startAfter))
+                + (options.KeysOnly ? "&keysOnly=true" : "");
             var page = await _transport.SendJsonAsync<WireListPage>(() => new HttpRequestMessage(HttpMethod.Get, query), options.Prefix, cancellationToken);
             foreach (var entry in page.Entries)
             {
-                yield return entry.Item is null ? StorageEntry.ForPrefix(entry.Key) : StorageEntry.ForItem(entry.Item.ToItem());
+                yield return entry.Item is not null ? StorageEntry.ForItem(entry.Item.ToItem())
+                    : entry.Key.EndsWith(StorageKey.Separator) ? StorageEntry.ForPrefix(entry.Key)
+                    : StorageEntry.ForKey(entry.Key); // an object of a keys-only listing
             }
 
             if (page.Next is null)

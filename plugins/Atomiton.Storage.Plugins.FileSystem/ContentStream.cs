@@ -1,28 +1,31 @@
+using Microsoft.Win32.SafeHandles;
+
 namespace Atomiton.Storage.Plugins.FileSystem;
 
 /// <summary>
 /// A read-only view of <c>length</c> bytes of an object file starting at offset <c>start</c>, so
-/// callers never see the header or bytes past the requested range. Seekable within the range (so
-/// callers can size buffers from <see cref="Length"/>). Owns the file.
+/// callers never see the header or bytes past the requested range. Reads are positional (pread), so
+/// there is no file position to keep in step and no buffering layer between the caller and the
+/// page cache; they complete synchronously, as local-file reads do on Unix. Seekable within the range
+/// (so callers can size buffers from <see cref="Length"/>). Owns the file handle.
 /// </summary>
 internal sealed class ContentStream : Stream
 {
-    private readonly FileStream _file;
+    private readonly SafeFileHandle _file;
     private readonly long _start;
     private readonly long _length;
     private long _position;
 
-    public ContentStream(FileStream file, long start, long length)
+    public ContentStream(SafeFileHandle file, long start, long length)
     {
         _file = file;
         _start = start;
         _length = length;
-        _file.Position = start;
     }
 
-    public override bool CanRead => true;
+    public override bool CanRead => !_file.IsClosed;
 
-    public override bool CanSeek => true;
+    public override bool CanSeek => !_file.IsClosed;
 
     public override bool CanWrite => false;
 
@@ -38,19 +41,42 @@ internal sealed class ContentStream : Stream
 
     public override int Read(Span<byte> buffer)
     {
-        int n = _file.Read(buffer[..Limit(buffer.Length)]);
+        ObjectDisposedException.ThrowIf(_file.IsClosed, this);
+        int count = (int)Math.Min(buffer.Length, _length - _position);
+        if (count <= 0)
+        {
+            return 0;
+        }
+
+        int n = RandomAccess.Read(_file, buffer[..count], _start + _position);
         _position += n;
         return n;
+    }
+
+    public override int ReadByte()
+    {
+        Span<byte> one = stackalloc byte[1];
+        return Read(one) == 1 ? one[0] : -1;
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        int n = await _file.ReadAsync(buffer[..Limit(buffer.Length)], cancellationToken);
-        _position += n;
-        return n;
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<int>(cancellationToken);
+        }
+
+        try
+        {
+            return ValueTask.FromResult(Read(buffer.Span));
+        }
+        catch (Exception e)
+        {
+            return ValueTask.FromException<int>(e);
+        }
     }
 
     public override void Flush()
@@ -59,6 +85,7 @@ internal sealed class ContentStream : Stream
 
     public override long Seek(long offset, SeekOrigin origin)
     {
+        ObjectDisposedException.ThrowIf(_file.IsClosed, this);
         long target = origin switch
         {
             SeekOrigin.Begin => offset,
@@ -68,7 +95,6 @@ internal sealed class ContentStream : Stream
         };
         ArgumentOutOfRangeException.ThrowIfNegative(target, nameof(offset));
         _position = Math.Min(target, _length);
-        _file.Position = _start + _position;
         return _position;
     }
 
@@ -85,12 +111,4 @@ internal sealed class ContentStream : Stream
 
         base.Dispose(disposing);
     }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await _file.DisposeAsync();
-        await base.DisposeAsync();
-    }
-
-    private int Limit(int requested) => (int)Math.Max(0, Math.Min(requested, _length - _position));
 }

@@ -1,4 +1,5 @@
 using Atomiton.Storage.Providers;
+using Microsoft.Win32.SafeHandles;
 
 namespace Atomiton.Storage.Plugins.FileSystem;
 
@@ -62,36 +63,36 @@ public sealed partial class FileSystemEngine
         throw Misconfigured($"baseDir '{path}' goes through too many symbolic links.");
     }
 
-    private static FileStream OpenObject(string path, string key)
+    /// <summary>The header of <paramref name="key"/>'s object, or null when there is none.</summary>
+    private ObjectHeader? ReadHeader(string key)
     {
+        using var file = _opener.OpenRead(key);
+        if (file is null)
+        {
+            return null;
+        }
+
+        Span<byte> first = stackalloc byte[ObjectHeader.FirstRead];
         try
         {
-            return new FileStream(path, new FileStreamOptions
-            {
-                Mode = FileMode.Open,
-                Access = FileAccess.Read,
-                Share = FileShare.ReadWrite | FileShare.Delete,
-                BufferSize = 0,
-                Options = FileOptions.SequentialScan,
-            });
+            return ObjectHeader.Read(file, key, first, out _);
         }
-        catch (Exception e) when (IsMissing(e, path))
+        catch (IOException e) when (ObjectFileOpener.IsFolder(e))
         {
-            throw StorageException.NotFound(key);
+            return null;
         }
     }
 
-    /// <summary>The header of the object at <paramref name="path"/>, or null when there is none.</summary>
-    private static ObjectHeader? ReadHeader(string path, string key)
+    /// <summary>The header of an opened object file, the file's first bytes in <paramref name="buffer"/>.</summary>
+    private static ObjectHeader ReadHeader(SafeFileHandle file, string key, Span<byte> buffer, out int buffered)
     {
         try
         {
-            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            return ObjectHeader.Read(handle, key);
+            return ObjectHeader.Read(file, key, buffer, out buffered);
         }
-        catch (Exception e) when (IsMissing(e, path))
+        catch (IOException e) when (ObjectFileOpener.IsFolder(e))
         {
-            return null;
+            throw StorageException.NotFound(key);
         }
     }
 
@@ -99,11 +100,11 @@ public sealed partial class FileSystemEngine
     /// The current object's ETag and times, for a write's condition. A corrupt object counts as
     /// present with an unknown ETag: create-only and if-match writes fail, plain writes replace it.
     /// </summary>
-    private (string? ETag, DateTimeOffset? Created, DateTimeOffset? Updated) TryReadCurrent(string path, string key)
+    private (string? ETag, DateTimeOffset? Created, DateTimeOffset? Updated) TryReadCurrent(string key)
     {
         try
         {
-            var header = ReadHeader(path, key);
+            var header = ReadHeader(key);
             return (header?.ETag, header?.Created, header?.Updated);
         }
         catch (StorageException e) when (e.Code == StorageErrorCode.Integrity)
@@ -157,10 +158,6 @@ public sealed partial class FileSystemEngine
             folder = Path.GetDirectoryName(folder)!;
         }
     }
-
-    private static bool IsMissing(Exception e, string path) =>
-        e is FileNotFoundException or DirectoryNotFoundException
-        || (e is UnauthorizedAccessException or IOException && Directory.Exists(path));
 
     private static StorageException Misconfigured(string message, Exception? inner = null) =>
         new(StorageErrorCode.InvalidConfiguration, message, inner) { Provider = TypeName, Operation = "create" };

@@ -22,12 +22,17 @@ public sealed partial class FileSystemEngine : StorageEngine
     private const int CopyBufferSize = 128 * 1024;
     private const int RenameAttempts = 16;
 
+    // A load reads this much of the file at once: header and content of a small object in one
+    // system call. Larger objects stream from the file after it.
+    private const int SmallObjectRead = 64 * 1024;
+
     private readonly FileSystemOptions _options;
     private readonly TimeProvider _time;
     private readonly IStorageLogger _logger;
     private readonly TemporaryArea _temporary;
     private readonly KeyLocks _locks;
     private readonly ObjectPaths _paths;
+    private readonly ObjectFileOpener _opener;
 
     /// <summary>Opens (and, unless told otherwise, creates) the base folder, and removes temporary files left by crashed writers.</summary>
     /// <param name="options">Validated options; <see cref="FileSystemOptions.BaseDir"/> should be absolute (the host resolves relative ones).</param>
@@ -35,6 +40,12 @@ public sealed partial class FileSystemEngine : StorageEngine
     /// <param name="logger">Where to report cleaned leftovers and skipped files; nothing when null.</param>
     /// <exception cref="StorageException">InvalidConfiguration naming the option when the base folder is unusable.</exception>
     public FileSystemEngine(FileSystemOptions options, TimeProvider? timeProvider = null, IStorageLogger? logger = null)
+        : this(options, timeProvider, logger, PathResolution.Kernel)
+    {
+    }
+
+    /// <summary>Opens the engine, choosing how reads refuse links (tests run both ways).</summary>
+    internal FileSystemEngine(FileSystemOptions options, TimeProvider? timeProvider, IStorageLogger? logger, PathResolution resolution)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
@@ -54,6 +65,7 @@ public sealed partial class FileSystemEngine : StorageEngine
         }
 
         _paths = new ObjectPaths(baseDirectory, _temporary);
+        _opener = new ObjectFileOpener(_paths, resolution);
         if (_temporary.Removed > 0 && _logger.IsEnabled(StorageLogLevel.Information))
         {
             _logger.Log(StorageLogLevel.Information, $"Removed {_temporary.Removed} temporary file(s) left by interrupted saves in '{baseDirectory}'.");
@@ -70,6 +82,9 @@ public sealed partial class FileSystemEngine : StorageEngine
 
     /// <summary>The canonical base folder every object lives under.</summary>
     public string BaseDirectory => _paths.BaseDirectory;
+
+    /// <summary>True when the kernel refuses links while opening (Linux openat2); false when each path component is checked first.</summary>
+    internal bool ResolvesPathsInKernel => _opener.ResolvesInKernel;
 
     /// <summary>How many temporary files of interrupted saves this instance removed when it started.</summary>
     internal int RemovedTemporaryFiles => _temporary.Removed;
@@ -128,22 +143,28 @@ public sealed partial class FileSystemEngine : StorageEngine
     /// <inheritdoc />
     protected override ValueTask<StorageReadResult> OpenReadCoreAsync(string key, ReadOptions options, CancellationToken cancellationToken)
     {
-        string path = _paths.ObjectPath(key);
-        FileStream? file = null;
+        SafeFileHandle? file = null;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(SmallObjectRead);
         try
         {
-            _paths.EnsureNoLinks(path, key);
-            file = OpenObject(path, key);
-            var header = ObjectHeader.Read(file.SafeFileHandle, key);
+            file = _opener.OpenRead(key) ?? throw StorageException.NotFound(key);
+            var header = ReadHeader(file, key, buffer.AsSpan(0, SmallObjectRead), out int buffered);
             var item = header.ToItem();
             if (options.IfNoneMatch is { } etag && string.Equals(etag, header.ETag, StringComparison.Ordinal))
             {
-                file.Dispose();
                 return ValueTask.FromResult(StorageReadResult.ForNotModified(item));
             }
 
             var (start, length) = options.Range is { } range ? range.Resolve(header.ContentLength) : (0, header.ContentLength);
-            var result = new StorageReadResult(item, new ContentStream(file, header.Length + start, length));
+            long contentStart = header.Length + start;
+            if (contentStart + length <= buffered)
+            {
+                // The content came with the header: no second read, and the file closes now.
+                byte[] content = buffer.AsSpan((int)contentStart, (int)length).ToArray();
+                return ValueTask.FromResult(new StorageReadResult(item, new MemoryStream(content, writable: false)));
+            }
+
+            var result = new StorageReadResult(item, new ContentStream(file, contentStart, length));
             file = null;
             return ValueTask.FromResult(result);
         }
@@ -154,17 +175,16 @@ public sealed partial class FileSystemEngine : StorageEngine
         finally
         {
             file?.Dispose();
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
     /// <inheritdoc />
     protected override ValueTask<StorageItem> StatCoreAsync(string key, CancellationToken cancellationToken)
     {
-        string path = _paths.ObjectPath(key);
         try
         {
-            _paths.EnsureNoLinks(path, key);
-            return ValueTask.FromResult((ReadHeader(path, key) ?? throw StorageException.NotFound(key)).ToItem());
+            return ValueTask.FromResult((ReadHeader(key) ?? throw StorageException.NotFound(key)).ToItem());
         }
         catch (Exception e) when (IOErrors.IsTranslatable(e))
         {
@@ -175,9 +195,14 @@ public sealed partial class FileSystemEngine : StorageEngine
     /// <inheritdoc />
     protected override ValueTask<bool> ExistsCoreAsync(string key, CancellationToken cancellationToken)
     {
-        string path = _paths.ObjectPath(key);
-        _paths.EnsureNoLinks(path, key);
-        return ValueTask.FromResult(File.Exists(path));
+        try
+        {
+            return ValueTask.FromResult(_opener.Exists(key));
+        }
+        catch (Exception e) when (IOErrors.IsTranslatable(e))
+        {
+            throw IOErrors.Translate(e, key, "exists");
+        }
     }
 
     /// <inheritdoc />
@@ -191,7 +216,7 @@ public sealed partial class FileSystemEngine : StorageEngine
             {
                 if (options.IfMatch is { } etag)
                 {
-                    var current = TryReadCurrent(path, key);
+                    var current = TryReadCurrent(key);
                     if (current.ETag is null || !string.Equals(current.ETag, etag, StringComparison.Ordinal))
                     {
                         throw StorageException.ETagMismatch(key, etag);
@@ -242,6 +267,7 @@ public sealed partial class FileSystemEngine : StorageEngine
     {
         _locks.Dispose();
         _temporary.Dispose();
+        _opener.Dispose();
         await base.DisposeCoreAsync();
     }
 
@@ -320,7 +346,7 @@ public sealed partial class FileSystemEngine : StorageEngine
         var createdFolders = _paths.CreateFolders(key);
         using (await _locks.AcquireAsync(key, cancellationToken))
         {
-            var current = TryReadCurrent(path, key);
+            var current = TryReadCurrent(key);
             if (!options.Condition.IsSatisfiedBy(current.ETag))
             {
                 throw options.Condition.ToConflict(key, null, "save");

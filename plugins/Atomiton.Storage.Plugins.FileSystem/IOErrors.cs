@@ -40,7 +40,7 @@ internal static class IOErrors
         if (e is PathTooLongException)
         {
             return new StorageException(StorageErrorCode.InvalidKey,
-                $"Key '{key}' maps to a path longer than this operating system allows under baseDir. Use a shorter key or a shorter baseDir.", e)
+                $"Could not {operation} key '{key}': it maps to a path longer than this operating system allows under baseDir. Use a shorter key or a shorter baseDir.", e)
             { Key = key };
         }
 

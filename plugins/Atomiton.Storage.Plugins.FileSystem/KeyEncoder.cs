@@ -26,6 +26,7 @@ internal static class KeyEncoder
     public const int MaxVerbatimLength = 240;
 
     private const int LongNameKeptLength = 200;
+    private const string HexDigits = "0123456789abcdef";
     private const int LongNameHashBytes = 16;
 
     // Portable on Linux, macOS and Windows, never case-folded, never special to the engine.
@@ -33,6 +34,11 @@ internal static class KeyEncoder
     // < > : " / \ | ? * (Windows), and every non-ASCII character (case folding and normalisation).
     private static readonly SearchValues<byte> Verbatim = SearchValues.Create(
         "abcdefghijklmnopqrstuvwxyz0123456789 !#$&'()+,-.;=@[]^_`{}"u8);
+
+    private static readonly SearchValues<char> VerbatimChars = SearchValues.Create(
+        "abcdefghijklmnopqrstuvwxyz0123456789 !#$&'()+,-.;=@[]^_`{}");
+
+    private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
 
     private static readonly string[] ReservedWindowsNames =
     [
@@ -56,6 +62,12 @@ internal static class KeyEncoder
     /// </summary>
     public static string Encode(string segment, out bool isLong)
     {
+        isLong = false;
+        if (IsVerbatim(segment))
+        {
+            return segment; // most segments: no byte needs escaping, the name is the segment itself
+        }
+
         int byteCount = Encoding.UTF8.GetByteCount(segment);
         Span<byte> utf8 = byteCount <= 1024 ? stackalloc byte[byteCount] : new byte[byteCount];
         Encoding.UTF8.GetBytes(segment, utf8);
@@ -76,15 +88,25 @@ internal static class KeyEncoder
             }
         }
 
-        if (IsReservedOnWindows(builder))
+        string encoded = builder.ToString();
+        if (IsReservedOnWindows(encoded))
         {
-            char first = builder[0];
-            builder.Remove(0, 1).Insert(0, Escape((byte)first));
+            encoded = Escape((byte)encoded[0]) + encoded[1..];
         }
 
-        isLong = builder.Length > MaxVerbatimLength;
-        return isLong ? Shorten(builder.ToString(), utf8) : builder.ToString();
+        isLong = encoded.Length > MaxVerbatimLength;
+        return isLong ? Shorten(encoded, utf8) : encoded;
     }
+
+    /// <summary>
+    /// Whether <paramref name="name"/> is its own encoding: short enough, only verbatim characters,
+    /// no trailing dot or space, not a Windows device name. Such a name decodes to itself.
+    /// </summary>
+    public static bool IsVerbatim(ReadOnlySpan<char> name) =>
+        name.Length is > 0 and <= MaxVerbatimLength
+        && !name.ContainsAnyExcept(VerbatimChars)
+        && name[^1] is not ('.' or ' ')
+        && !IsReservedOnWindows(name);
 
     /// <summary>
     /// Decodes a verbatim (not shortened) name back to its segment; null when the name is not one
@@ -92,6 +114,11 @@ internal static class KeyEncoder
     /// </summary>
     public static string? TryDecode(string name)
     {
+        if (IsVerbatim(name))
+        {
+            return name;
+        }
+
         if (name.Length == 0 || name.Length > MaxVerbatimLength || IsLongName(name) || name.StartsWith(InternalPrefix, StringComparison.Ordinal))
         {
             return null;
@@ -132,7 +159,7 @@ internal static class KeyEncoder
         string segment;
         try
         {
-            segment = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes, 0, count);
+            segment = StrictUtf8.GetString(bytes, 0, count);
         }
         catch (DecoderFallbackException)
         {
@@ -161,33 +188,31 @@ internal static class KeyEncoder
         return string.Concat(encoded.AsSpan(0, keep), LongNameMarker, Convert.ToHexStringLower(hash[..LongNameHashBytes]));
     }
 
-    private static bool IsReservedOnWindows(StringBuilder name)
+    private static bool IsReservedOnWindows(ReadOnlySpan<char> name)
     {
         // Windows treats "con", "con.txt" and "con .txt" alike: compare the part before the first
         // dot with trailing spaces removed.
-        int end = 0;
-        while (end < name.Length && name[end] != '.')
-        {
-            end++;
-        }
-
-        while (end > 0 && name[end - 1] == ' ')
-        {
-            end--;
-        }
-
-        if (end is < 3 or > 7)
+        int dot = name.IndexOf('.');
+        var stem = (dot < 0 ? name : name[..dot]).TrimEnd(' ');
+        if (stem.Length is < 3 or > 7)
         {
             return false;
         }
 
-        string stem = name.ToString(0, end);
-        return Array.IndexOf(ReservedWindowsNames, stem) >= 0;
+        foreach (var reserved in ReservedWindowsNames)
+        {
+            if (stem.SequenceEqual(reserved))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
-    private static void AppendEscape(StringBuilder builder, byte b) => builder.Append(Escape(b));
+    private static void AppendEscape(StringBuilder builder, byte b) => builder.Append('%').Append(HexDigits[b >> 4]).Append(HexDigits[b & 0xF]);
 
-    private static string Escape(byte b) => "%" + Convert.ToHexStringLower([b]);
+    private static string Escape(byte b) => string.Concat("%", HexDigits.AsSpan(b >> 4, 1), HexDigits.AsSpan(b & 0xF, 1));
 
     private static int HexValue(char c) => c switch
     {

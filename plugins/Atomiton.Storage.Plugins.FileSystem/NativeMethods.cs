@@ -2,11 +2,9 @@ using System.Runtime.InteropServices;
 
 namespace Atomiton.Storage.Plugins.FileSystem;
 
-/// <summary>The two libc calls .NET does not expose: opening a directory and fsync-ing it (Unix only).</summary>
+/// <summary>The libc calls .NET does not expose: fsync of a folder (Unix), openat2 (Linux).</summary>
 internal static partial class NativeMethods
 {
-    private const int ReadOnly = 0;
-
     /// <summary>Flushes a directory's entries (renames, creations, deletions) to stable storage. No-op on Windows, where NTFS journals them.</summary>
     /// <exception cref="IOException">The directory could not be opened or flushed.</exception>
     public static void FlushDirectory(string path)
@@ -16,7 +14,7 @@ internal static partial class NativeMethods
             return;
         }
 
-        int fd = Open(path, ReadOnly);
+        int fd = Open(path, OpenReadOnly); // no O_CLOEXEC: its value differs between Linux and macOS
         if (fd < 0)
         {
             throw new IOException($"Could not open directory '{path}' to flush it (errno {Marshal.GetLastPInvokeError()}).");

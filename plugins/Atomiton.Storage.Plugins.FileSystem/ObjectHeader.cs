@@ -21,7 +21,10 @@ internal sealed record ObjectHeader
     private const int ETagBytes = 16;
     private const ushort FormatVersion = 1;
     private const ushort NullString = ushort.MaxValue;
-    private const int FirstRead = 4096;
+    /// <summary>How much of a file a header-only read takes in one go.</summary>
+    public const int FirstRead = 4096;
+    private const int MaxHeaderLength = 1024 * 1024;
+    private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
     private static readonly byte[] Magic = [0x89, (byte)'A', (byte)'T', (byte)'F', (byte)'S', 0x0D, 0x0A, 0x1A];
 
     public required string Key { get; init; }
@@ -105,15 +108,17 @@ internal sealed record ObjectHeader
     public static string FormatETag(ReadOnlySpan<byte> etag) => Convert.ToHexStringLower(etag);
 
     /// <summary>
-    /// Reads and checks the header of an open object file. Throws Integrity when the file is not an
-    /// object file of this format, or its length disagrees with the header (a torn or altered file).
+    /// Reads and checks the header of an open object file, reading the file's first bytes into
+    /// <paramref name="buffer"/> — in one system call, as a rule — so that a small object's content
+    /// comes with its header. <paramref name="buffered"/> tells how many bytes of the file the buffer
+    /// now holds. Throws Integrity when the file is not an object file of this format, or its length
+    /// disagrees with the header (a torn or altered file).
     /// </summary>
-    public static ObjectHeader Read(SafeFileHandle handle, string expectedKey)
+    public static ObjectHeader Read(SafeFileHandle handle, string expectedKey, Span<byte> buffer, out int buffered)
     {
-        long fileLength = RandomAccess.GetLength(handle);
-        Span<byte> first = stackalloc byte[FirstRead];
-        int read = ReadAtLeast(handle, first, 0, (int)Math.Min(FirstRead, fileLength));
-        first = first[..read];
+        int read = ReadAtLeast(handle, buffer, 0, VariableOffset);
+        buffered = read;
+        var first = buffer[..read];
         if (read < VariableOffset || !first[..8].SequenceEqual(Magic))
         {
             throw Corrupt(expectedKey, "it does not start with an object header");
@@ -125,29 +130,28 @@ internal sealed record ObjectHeader
         }
 
         int length = BinaryPrimitives.ReadInt32LittleEndian(first[12..]);
-        if (length < VariableOffset + 6 || length > 1024 * 1024 || length > fileLength)
+        long contentLength = BinaryPrimitives.ReadInt64LittleEndian(first[16..]);
+        // Object files never change once renamed into place, so a read that stopped short exactly
+        // where the header says the object ends reached the end of the file: no need to ask its length.
+        long fileLength = read < buffer.Length && read == length + contentLength ? read : RandomAccess.GetLength(handle);
+        if (length < VariableOffset + 6 || length > MaxHeaderLength || length > fileLength)
         {
             throw Corrupt(expectedKey, "its header length is out of range");
         }
 
-        byte[] header;
         if (length <= read)
         {
-            header = first[..length].ToArray();
-        }
-        else
-        {
-            header = new byte[length];
-            ReadAtLeast(handle, header, 0, length);
+            return Parse(first[..length], fileLength, expectedKey);
         }
 
+        var header = new byte[length];
+        ReadAtLeast(handle, header, 0, length);
         return Parse(header, fileLength, expectedKey);
     }
 
-    private static ObjectHeader Parse(byte[] header, long fileLength, string expectedKey)
+    private static ObjectHeader Parse(ReadOnlySpan<byte> header, long fileLength, string expectedKey)
     {
-        var span = header.AsSpan();
-        long contentLength = BinaryPrimitives.ReadInt64LittleEndian(span[16..]);
+        long contentLength = BinaryPrimitives.ReadInt64LittleEndian(header[16..]);
         if (contentLength < 0 || header.Length + contentLength != fileLength)
         {
             throw Corrupt(expectedKey, $"it holds {fileLength - header.Length} content bytes but its header says {contentLength} (torn or truncated)");
@@ -158,7 +162,7 @@ internal sealed record ObjectHeader
             int offset = VariableOffset;
             string key = ReadString(header, ref offset) ?? throw Corrupt(expectedKey, "its header has no key");
             string? contentType = ReadString(header, ref offset);
-            int count = BinaryPrimitives.ReadUInt16LittleEndian(span[offset..]);
+            int count = BinaryPrimitives.ReadUInt16LittleEndian(header[offset..]);
             offset += 2;
             IReadOnlyDictionary<string, string> metadata = StorageItem.EmptyMetadata;
             if (count > 0)
@@ -182,9 +186,9 @@ internal sealed record ObjectHeader
             {
                 Key = key,
                 ContentLength = contentLength,
-                Created = new DateTimeOffset(BinaryPrimitives.ReadInt64LittleEndian(span[24..]), TimeSpan.Zero),
-                Updated = new DateTimeOffset(BinaryPrimitives.ReadInt64LittleEndian(span[32..]), TimeSpan.Zero),
-                ETag = FormatETag(span.Slice(40, ETagBytes)),
+                Created = new DateTimeOffset(BinaryPrimitives.ReadInt64LittleEndian(header[24..]), TimeSpan.Zero),
+                Updated = new DateTimeOffset(BinaryPrimitives.ReadInt64LittleEndian(header[32..]), TimeSpan.Zero),
+                ETag = FormatETag(header.Slice(40, ETagBytes)),
                 ContentType = contentType,
                 Metadata = metadata,
                 Length = header.Length,
@@ -248,16 +252,16 @@ internal sealed record ObjectHeader
         return offset + 2 + written;
     }
 
-    private static string? ReadString(byte[] header, ref int offset)
+    private static string? ReadString(ReadOnlySpan<byte> header, ref int offset)
     {
-        ushort length = BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(offset));
+        ushort length = BinaryPrimitives.ReadUInt16LittleEndian(header[offset..]);
         offset += 2;
         if (length == NullString)
         {
             return null;
         }
 
-        string value = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(header, offset, length);
+        string value = StrictUtf8.GetString(header.Slice(offset, length));
         offset += length;
         return value;
     }

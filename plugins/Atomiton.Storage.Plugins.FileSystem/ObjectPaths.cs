@@ -24,23 +24,30 @@ internal sealed class ObjectPaths
     public string BaseDirectory { get; }
 
     /// <summary>The file path of the object stored under <paramref name="key"/> (a valid key).</summary>
-    public string ObjectPath(string key)
-    {
-        var builder = new StringBuilder(BaseDirectory, BaseDirectory.Length + key.Length * 2 + 16);
-        int start = 0;
-        while (true)
-        {
-            int slash = key.IndexOf('/', start);
-            builder.Append(Path.DirectorySeparatorChar);
-            if (slash < 0)
-            {
-                builder.Append(KeyEncoder.FileName(key[start..]));
-                return builder.ToString();
-            }
+    public string ObjectPath(string key) => Path.Join(BaseDirectory, RelativeObjectPath(key));
 
-            builder.Append(KeyEncoder.DirectoryName(key[start..slash]));
-            start = slash + 1;
+    /// <summary>The path of <paramref name="key"/>'s object file relative to the base folder.</summary>
+    public static string RelativeObjectPath(string key)
+    {
+        int slash = key.IndexOf('/');
+        if (slash < 0)
+        {
+            return KeyEncoder.FileName(key);
         }
+
+        var builder = new StringBuilder(key.Length + 16);
+        int start = 0;
+        while (slash >= 0)
+        {
+            var segment = key.AsSpan(start, slash - start);
+            builder.Append(KeyEncoder.IsVerbatim(segment) ? segment : KeyEncoder.FileName(segment.ToString()))
+                .Append(KeyEncoder.DirectorySuffix)
+                .Append(Path.DirectorySeparatorChar);
+            start = slash + 1;
+            slash = key.IndexOf('/', start);
+        }
+
+        return builder.Append(KeyEncoder.FileName(key[start..])).ToString();
     }
 
     /// <summary>The folder path of a "folder" prefix such as <c>a/b/</c> (empty for the base folder).</summary>
@@ -75,9 +82,7 @@ internal sealed class ObjectPaths
 
             if ((attributes & FileAttributes.ReparsePoint) != 0)
             {
-                throw new StorageException(StorageErrorCode.AccessDenied,
-                    $"Key '{key}' resolves through '{component}', a symbolic link or junction inside the base folder; the filesystem engine never follows links, so no key can reach outside baseDir. Remove the link.")
-                { Key = key };
+                throw LinkRefused(key, $"'{component}', a symbolic link or junction inside the base folder");
             }
 
             if (next < 0)
@@ -88,6 +93,12 @@ internal sealed class ObjectPaths
             index = next;
         }
     }
+
+    /// <summary>The AccessDenied error for a key whose path passes through a link (<paramref name="where"/> names it).</summary>
+    public static StorageException LinkRefused(string key, string where) =>
+        new(StorageErrorCode.AccessDenied,
+            $"Key '{key}' resolves through {where}; the filesystem engine never follows links, so no key can reach outside baseDir. Remove the link.")
+        { Key = key };
 
     /// <summary>
     /// Creates the folders <paramref name="key"/> needs; returns the parents of folders it created

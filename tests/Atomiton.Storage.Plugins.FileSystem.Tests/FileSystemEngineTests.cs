@@ -183,23 +183,28 @@ public sealed class FileSystemEngineTests : IDisposable
         Assert.Equal([longFolder + "/", longName, longName + "z"], (await engine.ListAsync(new ListOptions { Recursive = false }).ToListAsync()).Select(e => e.Key));
     }
 
-    [Fact]
-    public async Task Large_folders_list_in_order_across_several_selection_passes()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Large_folders_list_in_order_across_several_selection_passes(bool keysOnly)
     {
-        await using var engine = Create();
-        int count = 9000; // more than one selection pass (4,096 names)
+        // A budget of 4 KiB (about 40 names): 1,500 names take many passes, each dropping names once the budget fills.
+        await using var engine = new FileSystemEngine(new FileSystemOptions { BaseDir = _folder.Path }) { ListingMemoryBudget = 4096 };
+        int count = 1500;
         var random = new Random(9);
         var keys = Enumerable.Range(0, count).Select(i => $"big/{random.Next():x8}-{i}").ToList();
+        keys.AddRange(["big/sub/x", "big/sub0/y", "big/Upper", "big/~tilde"]);
         foreach (var key in keys)
         {
             await engine.SaveAsync(key, new byte[] { 1 });
         }
 
-        Assert.True(FileSystemEngine.SelectionSize(count) < count);
-        var listed = (await engine.ListAsync(new ListOptions { Prefix = "big/" }).ToListAsync()).Select(e => e.Key).ToList();
+        var listed = (await engine.ListAsync(new ListOptions { Prefix = "big/", KeysOnly = keysOnly }).ToListAsync()).Select(e => e.Key).ToList();
         Assert.Equal(keys.Order(StringComparer.Ordinal), listed);
-        var afterMiddle = (await engine.ListAsync(new ListOptions { Prefix = "big/", StartAfter = listed[count / 2] }).ToListAsync()).Select(e => e.Key);
+        var afterMiddle = (await engine.ListAsync(new ListOptions { Prefix = "big/", StartAfter = listed[count / 2], KeysOnly = keysOnly }).ToListAsync()).Select(e => e.Key);
         Assert.Equal(listed.Skip(count / 2 + 1), afterMiddle);
+        var shallow = (await engine.ListAsync(new ListOptions { Prefix = "big/", Recursive = false, KeysOnly = keysOnly }).ToListAsync()).Select(e => e.Key);
+        Assert.Equal(listed.Select(key => key.StartsWith("big/sub", StringComparison.Ordinal) ? key[..(key.IndexOf('/', 4) + 1)] : key).Distinct(), shallow);
     }
 
     [Fact]

@@ -3,16 +3,20 @@ namespace Atomiton.Storage.Plugins.FileSystem.Tests;
 /// <summary>
 /// Keys that try to reach outside baseDir: refused with InvalidKey by the grammar, or with
 /// AccessDenied when a link planted inside baseDir points outside, and nothing is ever written outside.
+/// Runs twice: with the kernel refusing links (openat2 on Linux) and with the lstat check of every
+/// path component that other systems and older kernels use.
 /// </summary>
-[Collection(RunsAlone.Name)]
-public sealed class HostileKeyTests : IAsyncLifetime, IDisposable
+public abstract class HostileKeyTests : IAsyncLifetime, IDisposable
 {
     private readonly TemporaryFolder _root = new("hostile");
     private string _base = "";
     private string _outside = "";
     private FileSystemEngine? _engine;
 
-    private FileSystemEngine Engine => _engine!;
+    protected FileSystemEngine Engine => _engine!;
+
+    /// <summary>True to make the engine check each path component with lstat instead of letting the kernel refuse links.</summary>
+    protected abstract bool CheckEachComponent { get; }
 
     public static TheoryData<string> InvalidKeys() =>
     [
@@ -35,7 +39,8 @@ public sealed class HostileKeyTests : IAsyncLifetime, IDisposable
         _outside = Path.Combine(_root.Path, "outside");
         Directory.CreateDirectory(_outside);
         File.WriteAllText(Path.Combine(_outside, "secret.txt"), "secret");
-        _engine = new FileSystemEngine(new FileSystemOptions { BaseDir = _base });
+        _engine = new FileSystemEngine(new FileSystemOptions { BaseDir = _base }, null, null,
+            CheckEachComponent ? PathResolution.CheckEachComponent : PathResolution.Kernel);
         return Task.CompletedTask;
     }
 
@@ -47,7 +52,11 @@ public sealed class HostileKeyTests : IAsyncLifetime, IDisposable
         }
     }
 
-    public void Dispose() => _root.Dispose();
+    public void Dispose()
+    {
+        _root.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Theory]
     [MemberData(nameof(InvalidKeys))]
@@ -166,6 +175,50 @@ public sealed class HostileKeyTests : IAsyncLifetime, IDisposable
         await AssertCode(StorageErrorCode.AccessDenied, () => Engine.SaveAsync("dir/link/x", new byte[] { 1 }).AsTask());
         await AssertCode(StorageErrorCode.AccessDenied, () => Engine.LoadBytesAsync("dir/link/secret.txt").AsTask());
         AssertNothingOutsideChanged();
+    }
+
+    [Fact]
+    public async Task Refusal_names_the_planted_link()
+    {
+        Plant(KeyEncoder.FileName("secret"), Path.Combine(_outside, "secret.txt"));
+        await Engine.SaveAsync("dir/x", new byte[] { 1 });
+        string dir = Path.Combine(_base, KeyEncoder.DirectoryName("dir"));
+        Directory.CreateSymbolicLink(Path.Combine(dir, KeyEncoder.DirectoryName("link")), _outside);
+
+        var file = await Assert.ThrowsAsync<StorageException>(async () => await Engine.LoadBytesAsync("secret"));
+        var folder = await Assert.ThrowsAsync<StorageException>(async () => await Engine.StatAsync("dir/link/secret.txt"));
+
+        Assert.Contains(Path.Combine(_base, KeyEncoder.FileName("secret")), file.Message, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(dir, KeyEncoder.DirectoryName("link")), folder.Message, StringComparison.Ordinal);
+        Assert.Equal("dir/link/secret.txt", folder.Key);
+    }
+
+    [Fact]
+    public async Task Link_pointing_inside_baseDir_or_nowhere_is_refused_too()
+    {
+        await Engine.SaveAsync("real/x", "real"u8.ToArray());
+        Plant(KeyEncoder.DirectoryName("alias"), Path.Combine(_base, KeyEncoder.DirectoryName("real")));
+        Plant(KeyEncoder.FileName("dangling"), Path.Combine(_outside, "missing"));
+
+        await AssertCode(StorageErrorCode.AccessDenied, () => Engine.LoadBytesAsync("alias/x").AsTask());
+        await AssertCode(StorageErrorCode.AccessDenied, () => Engine.ExistsAsync("alias/x").AsTask());
+        await AssertCode(StorageErrorCode.AccessDenied, () => Engine.LoadBytesAsync("dangling").AsTask());
+        await AssertCode(StorageErrorCode.AccessDenied, () => Engine.StatAsync("dangling").AsTask());
+        Assert.Equal("real"u8.ToArray(), await Engine.LoadBytesAsync("real/x"));
+        Assert.False(File.Exists(Path.Combine(_outside, "missing")));
+    }
+
+    [Fact]
+    public async Task Folder_named_like_an_object_file_is_no_object()
+    {
+        Directory.CreateDirectory(Path.Combine(_base, KeyEncoder.FileName("folder")));
+        File.WriteAllText(Path.Combine(_base, KeyEncoder.FileName("folder"), "inside"), "foreign");
+
+        await AssertCode(StorageErrorCode.NotFound, () => Engine.LoadBytesAsync("folder").AsTask());
+        await AssertCode(StorageErrorCode.NotFound, () => Engine.StatAsync("folder").AsTask());
+        Assert.False(await Engine.ExistsAsync("folder"));
+        await Engine.SaveAsync("other", new byte[] { 1 });
+        Assert.Equal(["other"], (await Engine.ListAsync().ToListAsync()).Select(entry => entry.Key));
     }
 
     private void Plant(string name, string target)

@@ -314,6 +314,7 @@ public sealed class EncryptedEngine : DelegatingStorageEngine
                 continue;
             }
 
+            // Prefixes, and objects of a keys-only listing, carry no item to translate.
             yield return entry.Item is null ? entry : StorageEntry.ForItem(ToPlainItem(entry.Item, entry.Key));
         }
     }
@@ -337,7 +338,9 @@ public sealed class EncryptedEngine : DelegatingStorageEngine
                 continue;
             }
 
-            matches.Add(entry.Item is null ? StorageEntry.ForPrefix(plain) : StorageEntry.ForItem(ToPlainItem(entry.Item, plain)));
+            matches.Add(entry.IsPrefix ? StorageEntry.ForPrefix(plain)
+                : entry.Item is null ? StorageEntry.ForKey(plain) // keys-only: the name is decrypted all the same
+                : StorageEntry.ForItem(ToPlainItem(entry.Item, plain)));
         }
 
         matches.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));

@@ -32,12 +32,19 @@ internal sealed class ListingHandlers(IStorageEngine engine, CloudServerOptions 
             throw CloudRequest.InvalidArgument("recursive must be 'true' or 'false'.");
         }
 
+        bool keysOnly = false;
+        if (query.ContainsKey("keysOnly") && !bool.TryParse(query["keysOnly"], out keysOnly))
+        {
+            throw CloudRequest.InvalidArgument("keysOnly must be 'true' or 'false'.");
+        }
+
         var listOptions = new ListOptions
         {
             Prefix = caller.TenantPrefix + prefix,
             Recursive = recursive,
             StartAfter = startAfter is null ? null : caller.TenantPrefix + startAfter,
             PageSize = pageSize,
+            KeysOnly = keysOnly,
         };
         var entries = new List<WireEntry>(Math.Min(pageSize, 128));
         await foreach (var entry in engine.ListAsync(listOptions, cancellationToken))

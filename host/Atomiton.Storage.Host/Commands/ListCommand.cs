@@ -15,15 +15,21 @@ internal static class ListCommand
         var command = new Command("ls", "List objects and folders under a prefix.") { prefix, recursive, longFormat };
         runner.SetAction(command, async (invocation, cancellationToken) =>
         {
-            var options = new ListOptions { Prefix = invocation.ParseResult.GetValue(prefix) ?? "", Recursive = invocation.ParseResult.GetValue(recursive) };
             bool isLong = invocation.ParseResult.GetValue(longFormat);
+            var options = new ListOptions
+            {
+                Prefix = invocation.ParseResult.GetValue(prefix) ?? "",
+                Recursive = invocation.ParseResult.GetValue(recursive),
+                // The short format prints keys alone: let engines skip reading metadata.
+                KeysOnly = !isLong && !invocation.Json,
+            };
             await using var engine = await invocation.OpenPipelineAsync(cancellationToken);
             var views = new List<object>();
             await foreach (var entry in engine.ListAsync(options, cancellationToken))
             {
                 if (invocation.Json)
                 {
-                    views.Add(entry.Item is { } item ? new { type = "object", item = ItemView.Of(item) } : new { type = "prefix", key = entry.Key });
+                    views.Add(entry.Item is { } item ? new { type = "object", item = ItemView.Of(item) } : new { type = entry.IsPrefix ? "prefix" : "object", key = entry.Key });
                     continue;
                 }
 
@@ -49,7 +55,7 @@ internal static class ListCommand
 
         if (entry.Item is not { } item)
         {
-            return $"{"PRE",12}  {"",20}  {"",-18}  {entry.Key}";
+            return entry.IsPrefix ? $"{"PRE",12}  {"",20}  {"",-18}  {entry.Key}" : $"{"",12}  {"",20}  {"",-18}  {entry.Key}";
         }
 
         string updated = item.Updated.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);

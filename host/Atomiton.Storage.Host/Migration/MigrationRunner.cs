@@ -124,8 +124,9 @@ internal sealed class MigrationRunner
         }
     }
 
+    // Keys only: every object is opened (and checked) on its own anyway.
     private IAsyncEnumerable<StorageEntry> ListAfterAsync(string? startAfter, CancellationToken cancellationToken) =>
-        _source.ListAsync(new ListOptions { Prefix = _request.Prefix, Recursive = true, StartAfter = startAfter }, cancellationToken);
+        _source.ListAsync(new ListOptions { Prefix = _request.Prefix, Recursive = true, StartAfter = startAfter, KeysOnly = true }, cancellationToken);
 
     // Every source object is checked again against the target (hash and metadata) just before it is
     // deleted, and deleted only if it has not changed since (if-match on the ETag that was checked).

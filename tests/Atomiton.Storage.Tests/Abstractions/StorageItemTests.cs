@@ -50,8 +50,42 @@ public sealed class StorageItemTests
 
         var prefix = StorageEntry.ForPrefix("a/");
         Assert.True(prefix.IsPrefix);
+        Assert.False(prefix.IsObject);
         Assert.Null(prefix.Item);
         Assert.Throws<ArgumentNullException>(() => StorageEntry.ForItem(null!));
+    }
+
+    [Fact]
+    public void A_keys_only_entry_is_an_object_without_an_item()
+    {
+        var entry = StorageEntry.ForKey("a/b");
+
+        Assert.True(entry.IsObject);
+        Assert.False(entry.IsPrefix);
+        Assert.Null(entry.Item);
+        Assert.True(StorageEntry.ForItem(Item()).IsObject);
+    }
+
+    [Theory]
+    [InlineData("a/")]
+    [InlineData("")]
+    public void ForKey_refuses_what_is_not_an_object_key(string key) =>
+        Assert.ThrowsAny<ArgumentException>(() => StorageEntry.ForKey(key));
+
+    [Theory]
+    [InlineData("a")]
+    [InlineData("")]
+    public void ForPrefix_refuses_what_does_not_end_with_a_slash(string prefix) =>
+        Assert.ThrowsAny<ArgumentException>(() => StorageEntry.ForPrefix(prefix));
+
+    [Fact]
+    public void Keys_only_is_off_by_default_and_copied_with_the_other_options()
+    {
+        var options = new ListOptions { Prefix = "p/", KeysOnly = true };
+
+        Assert.False(ListOptions.Default.KeysOnly);
+        Assert.True((options with { StartAfter = "p/x" }).KeysOnly);
+        Assert.NotEqual(options, options with { KeysOnly = false });
     }
 
     [Fact]

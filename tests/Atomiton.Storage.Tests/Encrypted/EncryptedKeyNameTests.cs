@@ -1,4 +1,5 @@
 using Atomiton.Storage.Memory;
+using Atomiton.Storage.Plugins.FileSystem;
 using static Atomiton.Storage.Tests.Encrypted.EncryptedTestEngines;
 
 namespace Atomiton.Storage.Tests.Encrypted;
@@ -63,9 +64,37 @@ public sealed class EncryptedKeyNameTests
         Assert.Equal(StorageErrorCode.InvalidKey, error.Code);
     }
 
-    private static async Task<Atomiton.Storage.Encrypted.EncryptedEngine> SeedAsync(MemoryEngine inner)
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Keys_only_listings_over_a_backend_that_leaves_out_items_keep_plaintext_names(bool encryptKeys)
     {
-        var engine = await WithKeyAsync(inner, encryptKeys: true);
+        string folder = Path.Combine(Path.GetTempPath(), "atomiton-encrypted-keys-only-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using var inner = new FileSystemEngine(new FileSystemOptions { BaseDir = folder });
+            await using var engine = await SeedAsync(inner, encryptKeys);
+
+            var keysOnly = await engine.ListAsync(new ListOptions { KeysOnly = true }).ToListAsync();
+            var shallow = await engine.ListAsync(new ListOptions { Prefix = "flows/", Recursive = false, KeysOnly = true }).ToListAsync();
+            var resumed = await engine.ListAsync(new ListOptions { Prefix = "flows", StartAfter = "flows/a.json", KeysOnly = true }).Select(e => e.Key).ToListAsync();
+
+            Assert.Equal(Keys.Order(StringComparer.Ordinal), keysOnly.Select(e => e.Key));
+            Assert.All(keysOnly, entry => Assert.True(entry.IsObject && entry.Item is null, $"'{entry.Key}' should be an object without its item"));
+            Assert.Equal(["flows/a.json", "flows/b.json", "flows/sub/"], shallow.Select(e => e.Key));
+            Assert.Equal([false, false, true], shallow.Select(e => e.IsPrefix));
+            Assert.Equal(["flows/b.json", "flows/sub/c.json"], resumed);
+            Assert.Equal(16, Assert.Single(await engine.ListAsync(new ListOptions { Prefix = "zeta" }).ToListAsync()).Item!.Size);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task<Atomiton.Storage.Encrypted.EncryptedEngine> SeedAsync(IStorageEngine inner, bool encryptKeys = true)
+    {
+        var engine = await WithKeyAsync(inner, encryptKeys: encryptKeys);
         foreach (var key in Keys)
         {
             await engine.SaveAsync(key, Content(16));
