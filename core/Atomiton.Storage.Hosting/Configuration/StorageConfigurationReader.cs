@@ -29,9 +29,11 @@ internal static class StorageConfigurationReader
                 .OrderBy(c => int.TryParse(c.Key, out int i) ? i : int.MaxValue)
                 .Select(c => c.Value ?? "")
                 .ToList();
-            if (chain.Count == 0 && chainSection.Value is { Length: > 0 } single)
+            if (chainSection.Value is { Length: > 0 } single && (chain.Count == 0 || SingleValueWins(configuration, chainSection.Path)))
             {
-                chain.Add(single);
+                // A chain given as one value (an environment variable cannot hold a list) replaces a
+                // list from a source of lower precedence, such as plugins.json.
+                chain = [single];
             }
 
             pipelines[pipeline.Key] = new PipelineDefinition(pipeline.Key, chain, chainSection.Path);
@@ -63,6 +65,35 @@ internal static class StorageConfigurationReader
             Pipelines = pipelines,
             Problems = problems,
         };
+    }
+
+    /// <summary>
+    /// Whether the single value at <paramref name="path"/> comes from a configuration source of higher
+    /// precedence than every source giving list elements there. Without the sources at hand (a plain
+    /// <see cref="IConfiguration"/>), the list wins.
+    /// </summary>
+    private static bool SingleValueWins(IConfiguration configuration, string path)
+    {
+        if (configuration is not IConfigurationRoot root)
+        {
+            return false;
+        }
+
+        // Later providers override earlier ones; the last one that says anything about the chain decides.
+        foreach (var provider in root.Providers.Reverse())
+        {
+            if (provider.TryGet(path, out string? value) && !string.IsNullOrEmpty(value))
+            {
+                return true;
+            }
+
+            if (provider.GetChildKeys([], path).Any())
+            {
+                return false;
+            }
+        }
+
+        return false;
     }
 
     internal static string List(IEnumerable<string> names)

@@ -1,3 +1,5 @@
+using Atomiton.Storage.Hosting.Configuration;
+using Microsoft.Extensions.Configuration;
 using Atomiton.Storage.Hosting.Tests.Providers;
 using Atomiton.Storage.Hosting.Tests.Support;
 
@@ -59,5 +61,55 @@ public sealed class EnvironmentOverrideTests : IDisposable
         {
             Environment.SetEnvironmentVariable(variable, null);
         }
+    }
+    [Fact]
+    public async Task An_environment_variable_replaces_a_chain_that_plugins_json_writes_as_a_list()
+    {
+        // The file's list and the variable's single value both reach configuration; the variable is
+        // of higher precedence, so it replaces the whole list rather than being silently ignored.
+        string variable = "ATOMITON__PIPELINES__P__CHAIN";
+        Environment.SetEnvironmentVariable(variable, "s");
+        try
+        {
+            using var host = TestHosts.Create(_temp, """
+                { "stages": { "s": { "type": "probe", "options": { "size": 9 } } }, "pipelines": { "p": { "chain": ["probe", "probe"] } } }
+                """);
+
+            Assert.Empty(host.Validate("p"));
+            await using var engine = (ProbeEngine)(await host.BuildPipelineAsync("p")).Bare();
+
+            Assert.Equal("s", engine.Context.StageName);
+            Assert.Equal(9, engine.Options.Size);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
+
+    [Fact]
+    public void A_list_of_higher_precedence_wins_over_a_single_value_beneath_it()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["pipelines:p:chain"] = "a" })
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["pipelines:p:chain:0"] = "b", ["pipelines:p:chain:1"] = "c" })
+            .Build();
+
+        var read = StorageConfigurationReader.Read(configuration, "test.json", _temp.Path);
+
+        Assert.Equal(["b", "c"], read.Pipelines["p"].Chain);
+    }
+
+    [Fact]
+    public void Without_its_sources_configuration_keeps_the_list()
+    {
+        var root = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["x:pipelines:p:chain:0"] = "b" })
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["x:pipelines:p:chain"] = "a" })
+            .Build();
+
+        var read = StorageConfigurationReader.Read(root.GetSection("x"), "test.json", _temp.Path);
+
+        Assert.Equal(["b"], read.Pipelines["p"].Chain);
     }
 }
