@@ -83,9 +83,7 @@ internal sealed class ObjectFileOpener : IDisposable
         {
             0 => handle,
             NativeMethods.ErrorNoEntry or NativeMethods.ErrorNotDirectory or NativeMethods.ErrorLoop or NativeMethods.ErrorCrossDevice => null,
-            NativeMethods.ErrorAccessDenied or NativeMethods.ErrorNotPermitted =>
-                throw new UnauthorizedAccessException($"Access to '{Path.Join(_paths.BaseDirectory, relativePath)}' is denied ({NativeMethods.Describe(error)})."),
-            _ => throw new IOException($"Could not open '{Path.Join(_paths.BaseDirectory, relativePath)}': {NativeMethods.Describe(error)}.", error),
+            _ => throw OpenFailure(error, relativePath),
         };
     }
 
@@ -106,10 +104,20 @@ internal sealed class ObjectFileOpener : IDisposable
             0 => handle,
             NativeMethods.ErrorNoEntry or NativeMethods.ErrorNotDirectory => null,
             NativeMethods.ErrorLoop or NativeMethods.ErrorCrossDevice => throw LinkOnTheWay(key),
+            _ => throw OpenFailure(error, relative),
+        };
+    }
+
+    // Any other errno of an open beneath the base folder, as the exception IOErrors translates.
+    private Exception OpenFailure(int error, string relative)
+    {
+        string path = Path.Join(_paths.BaseDirectory, relative);
+        return error switch
+        {
             NativeMethods.ErrorAccessDenied or NativeMethods.ErrorNotPermitted =>
-                throw new UnauthorizedAccessException($"Access to '{Path.Join(_paths.BaseDirectory, relative)}' is denied ({NativeMethods.Describe(error)})."),
-            NativeMethods.ErrorNameTooLong => throw new PathTooLongException($"The path '{Path.Join(_paths.BaseDirectory, relative)}' is too long ({NativeMethods.Describe(error)})."),
-            _ => throw new IOException($"Could not open '{Path.Join(_paths.BaseDirectory, relative)}': {NativeMethods.Describe(error)}.", error),
+                new UnauthorizedAccessException($"Access to '{path}' is denied ({NativeMethods.Describe(error)})."),
+            NativeMethods.ErrorNameTooLong => new PathTooLongException($"The path '{path}' is too long ({NativeMethods.Describe(error)})."),
+            _ => new IOException($"Could not open '{path}': {NativeMethods.Describe(error)}.", error),
         };
     }
 

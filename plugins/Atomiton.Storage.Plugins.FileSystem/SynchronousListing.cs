@@ -8,10 +8,11 @@ namespace Atomiton.Storage.Plugins.FileSystem;
 /// </summary>
 internal sealed class SynchronousListing(IEnumerable<StorageEntry> walk, CancellationToken cancellationToken) : IAsyncEnumerable<StorageEntry>
 {
-    public IAsyncEnumerator<StorageEntry> GetAsyncEnumerator(CancellationToken cancellationToken1 = default) =>
-        new Enumerator(walk.GetEnumerator(), cancellationToken, cancellationToken1);
+    // Either token stops the walk: the one given to ListAsync, or one passed by WithCancellation.
+    public IAsyncEnumerator<StorageEntry> GetAsyncEnumerator(CancellationToken enumeratorCancellation = default) =>
+        new Enumerator(walk.GetEnumerator(), cancellationToken, enumeratorCancellation);
 
-    private sealed class Enumerator(IEnumerator<StorageEntry> walk, CancellationToken first, CancellationToken second) : IAsyncEnumerator<StorageEntry>
+    private sealed class Enumerator(IEnumerator<StorageEntry> walk, CancellationToken listing, CancellationToken enumerator) : IAsyncEnumerator<StorageEntry>
     {
         public StorageEntry Current => walk.Current;
 
@@ -19,8 +20,8 @@ internal sealed class SynchronousListing(IEnumerable<StorageEntry> walk, Cancell
         {
             try
             {
-                first.ThrowIfCancellationRequested();
-                second.ThrowIfCancellationRequested();
+                listing.ThrowIfCancellationRequested();
+                enumerator.ThrowIfCancellationRequested();
                 return new ValueTask<bool>(walk.MoveNext());
             }
             catch (Exception e)
