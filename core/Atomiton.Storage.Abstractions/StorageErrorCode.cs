@@ -56,4 +56,11 @@ public enum StorageErrorCode
 
     /// <summary>An argument other than the key is invalid: metadata, a range, an unreadable stream, a copy onto itself.</summary>
     InvalidArgument,
+
+    /// <summary>
+    /// A provider broke the contract by throwing something other than a <see cref="StorageException"/>
+    /// (a bug in the plugin). The host's stage boundary raises it, naming the provider, stage, pipeline,
+    /// operation, key and the original exception's type; the original is the inner exception. Never transient.
+    /// </summary>
+    PluginFailed,
 }

@@ -10,7 +10,9 @@ namespace Atomiton.Storage.Hosting.Pipelines;
 /// <summary>
 /// Builds a checked pipeline bottom-up: the backend first, then each wrapper around the engine
 /// beneath it. When a stage fails, the engines already built are disposed and the error names
-/// the pipeline, stage, provider and where the provider came from.
+/// the pipeline, stage, provider and where the provider came from. Each stage's engine sits inside a
+/// <see cref="StageBoundaryEngine"/>, so a provider's bug surfaces as a located, non-transient
+/// <see cref="StorageErrorCode.PluginFailed"/>.
 /// </summary>
 internal sealed class PipelineBuilder(StorageHost host, StorageHostOptions options)
 {
@@ -34,7 +36,8 @@ internal sealed class PipelineBuilder(StorageHost host, StorageHostOptions optio
                     ResolvePipeline = (name, token) => host.BuildPipelineAsync(name, path, token),
                     Services = options.Services,
                 };
-                var engine = await CreateAsync(plan, stage, context, cancellationToken);
+                // The boundary turns anything but a storage error thrown by the stage into a located PluginFailed.
+                var engine = new StageBoundaryEngine(await CreateAsync(plan, stage, context, cancellationToken), stage.Registration.Name, plan.Name, stage.StageName);
                 inner = options.Telemetry is { } telemetry
                     ? telemetry.Instrument(engine, plan.Name, stage.StageName, new TelemetryOptions { Logger = context.Logger }, options.TimeProvider)
                     : engine;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Atomiton.Storage.Hosting.Pipelines;
 using Atomiton.Storage.Hosting.Tests.Providers;
 using Atomiton.Storage.Hosting.Tests.Support;
 using Atomiton.Storage.Resilience.Observability;
@@ -24,10 +25,10 @@ public sealed class InstrumentationTests : IDisposable
 
         var outer = Assert.IsType<InstrumentedStorageEngine>(engine);
         Assert.Equal(("p", "w"), (outer.Pipeline, outer.Stage));
-        var wrapper = Assert.IsType<ProbeWrapperEngine>(outer.Inner);
+        var wrapper = Assert.IsType<ProbeWrapperEngine>(Assert.IsType<StageBoundaryEngine>(outer.Inner).Inner);
         var inner = Assert.IsType<InstrumentedStorageEngine>(wrapper.Inner);
         Assert.Equal(("p", "s"), (inner.Pipeline, inner.Stage));
-        Assert.IsType<ProbeEngine>(inner.Inner);
+        Assert.IsType<ProbeEngine>(Assert.IsType<StageBoundaryEngine>(inner.Inner).Inner);
     }
 
     [Fact]
@@ -66,7 +67,7 @@ public sealed class InstrumentationTests : IDisposable
     }
 
     [Fact]
-    public async Task Without_telemetry_the_host_returns_the_stages_themselves()
+    public async Task Without_telemetry_the_host_returns_the_stages_within_their_boundaries_only()
     {
         string file = _temp.Combine("plugins.json");
         await File.WriteAllTextAsync(file, """{ "stages": { "s": { "type": "probe" } }, "pipelines": { "p": { "chain": ["s"] } } }""");
@@ -77,6 +78,6 @@ public sealed class InstrumentationTests : IDisposable
 
         await using var engine = await host.BuildPipelineAsync("p");
 
-        Assert.IsType<ProbeEngine>(engine);
+        Assert.IsType<ProbeEngine>(Assert.IsType<StageBoundaryEngine>(engine).Inner);
     }
 }

@@ -9,12 +9,17 @@ internal static class TestHosts
     /// <param name="folder">The folder of plugins.json (relative paths resolve against it).</param>
     /// <param name="json">The file's content.</param>
     /// <param name="withTestProviders">Whether this test assembly's providers count as built in.</param>
-    public static StorageHost Create(TempDirectory folder, string json, bool withTestProviders = true)
+    /// <param name="builtInDefaults">Whether the core's built-in providers (memory, cached, retry…) stay available.</param>
+    public static StorageHost Create(TempDirectory folder, string json, bool withTestProviders = true, bool builtInDefaults = false)
     {
         string file = folder.Combine("plugins.json");
         File.WriteAllText(file, json);
         var options = new StorageHostOptions { ConfigurationFile = file };
-        options.BuiltInAssemblies.Clear();
+        if (!builtInDefaults)
+        {
+            options.BuiltInAssemblies.Clear();
+        }
+
         if (withTestProviders)
         {
             options.BuiltInAssemblies.Add(typeof(TestHosts).Assembly);

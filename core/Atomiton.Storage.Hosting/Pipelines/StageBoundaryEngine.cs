@@ -1,0 +1,353 @@
+using System.Runtime.CompilerServices;
+
+namespace Atomiton.Storage.Hosting.Pipelines;
+
+/// <summary>
+/// The boundary around each stage the host builds. A stage's engine may only throw
+/// <see cref="StorageException"/>, <see cref="OperationCanceledException"/> and
+/// <see cref="ObjectDisposedException"/> (see docs/contract.md); anything else it throws — from an
+/// operation, a listing or a content stream it returned — is a bug in that provider and becomes a
+/// non-transient <see cref="StorageErrorCode.PluginFailed"/> that names the provider, stage,
+/// pipeline, operation, key and the exception's type, with the original as
+/// <see cref="Exception.InnerException"/>. A failure of the caller's own content stream during a
+/// save is the caller's, and passes through unchanged.
+/// </summary>
+internal sealed class StageBoundaryEngine : DelegatingStorageEngine
+{
+    public StageBoundaryEngine(IStorageEngine inner, string provider, string pipeline, string stage)
+        : base(inner, ownsInner: true)
+    {
+        Provider = provider;
+        Pipeline = pipeline;
+        Stage = stage;
+    }
+
+    /// <summary>The inner engine's type: the boundary is invisible.</summary>
+    public override string EngineType => Inner.EngineType;
+
+    public string Provider { get; }
+
+    public string Pipeline { get; }
+
+    public string Stage { get; }
+
+    protected override async ValueTask<StorageItem> SaveCoreAsync(string key, Stream content, SaveOptions options, CancellationToken cancellationToken)
+    {
+        var watched = new WatchedSourceStream(content);
+        try
+        {
+            return await Inner.SaveAsync(key, watched, options, cancellationToken);
+        }
+        catch (Exception e) when (IsPluginFailure(e) && !ReferenceEquals(e, watched.Failure))
+        {
+            throw Wrap(e, "save", key);
+        }
+    }
+
+    protected override async ValueTask<StorageReadResult> OpenReadCoreAsync(string key, ReadOptions options, CancellationToken cancellationToken)
+    {
+        StorageReadResult result;
+        try
+        {
+            result = await Inner.OpenReadAsync(key, options, cancellationToken);
+        }
+        catch (Exception e) when (IsPluginFailure(e))
+        {
+            throw Wrap(e, "load", key);
+        }
+
+        return result.NotModified ? result : new StorageReadResult(result.Item, new GuardedReadStream(result.Content, this, key));
+    }
+
+    protected override async ValueTask<StorageItem> StatCoreAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Inner.StatAsync(key, cancellationToken);
+        }
+        catch (Exception e) when (IsPluginFailure(e))
+        {
+            throw Wrap(e, "stat", key);
+        }
+    }
+
+    protected override async ValueTask<bool> ExistsCoreAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Inner.ExistsAsync(key, cancellationToken);
+        }
+        catch (Exception e) when (IsPluginFailure(e))
+        {
+            throw Wrap(e, "exists", key);
+        }
+    }
+
+    protected override async ValueTask<bool> DeleteCoreAsync(string key, DeleteOptions options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Inner.DeleteAsync(key, options, cancellationToken);
+        }
+        catch (Exception e) when (IsPluginFailure(e))
+        {
+            throw Wrap(e, "delete", key);
+        }
+    }
+
+    /// <summary>Forwards: the stage's own copy (native or not) is what runs.</summary>
+    protected override async ValueTask<StorageItem> CopyCoreAsync(string sourceKey, string destinationKey, WriteCondition condition, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Inner.CopyAsync(sourceKey, destinationKey, condition, cancellationToken);
+        }
+        catch (Exception e) when (IsPluginFailure(e))
+        {
+            throw Wrap(e, "copy", sourceKey);
+        }
+    }
+
+    /// <summary>Forwards: the stage's own move (native or not) is what runs.</summary>
+    protected override async ValueTask<StorageItem> MoveCoreAsync(string sourceKey, string destinationKey, WriteCondition condition, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Inner.MoveAsync(sourceKey, destinationKey, condition, cancellationToken);
+        }
+        catch (Exception e) when (IsPluginFailure(e))
+        {
+            throw Wrap(e, "move", sourceKey);
+        }
+    }
+
+    protected override async IAsyncEnumerable<StorageEntry> ListCoreAsync(ListOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        IAsyncEnumerator<StorageEntry> entries;
+        try
+        {
+            entries = Inner.ListAsync(options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        }
+        catch (Exception e) when (IsPluginFailure(e))
+        {
+            throw Wrap(e, "list", options.Prefix);
+        }
+
+        await using (entries)
+        {
+            while (true)
+            {
+                StorageEntry entry;
+                try
+                {
+                    if (!await entries.MoveNextAsync())
+                    {
+                        yield break;
+                    }
+
+                    entry = entries.Current;
+                }
+                catch (Exception e) when (IsPluginFailure(e))
+                {
+                    throw Wrap(e, "list", options.Prefix);
+                }
+
+                yield return entry;
+            }
+        }
+    }
+
+    /// <summary>The inner engine's information, unchanged.</summary>
+    protected override async ValueTask<StorageInfo> GetInfoCoreAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Inner.GetInfoAsync(cancellationToken);
+        }
+        catch (Exception e) when (IsPluginFailure(e))
+        {
+            throw Wrap(e, "info", null);
+        }
+    }
+
+    /// <summary>Whether an exception breaks the contract: anything but a storage error, cancellation or use after disposal.</summary>
+    internal static bool IsPluginFailure(Exception exception) =>
+        exception is not (StorageException or OperationCanceledException or ObjectDisposedException);
+
+    internal StorageException Wrap(Exception exception, string operation, string? key)
+    {
+        string what = key is null ? operation : $"{operation} of key '{key}'";
+        return new StorageException(StorageErrorCode.PluginFailed,
+            $"Provider '{Provider}' (stage '{Stage}' of pipeline '{Pipeline}') failed during {what} with {exception.GetType().FullName}: {exception.Message} " +
+            "This is a bug in the provider, not a storage error: retrying will not help. Report it to the provider's authors with this message, or use another stage type.",
+            exception)
+        {
+            IsTransient = false,
+            Provider = Provider,
+            Operation = operation,
+            Key = key,
+        };
+    }
+
+    /// <summary>The caller's content stream, remembering the exception it threw so that it is not blamed on the stage.</summary>
+    private sealed class WatchedSourceStream(Stream source) : Stream
+    {
+        public Exception? Failure { get; private set; }
+
+        public override bool CanRead => source.CanRead;
+
+        public override bool CanSeek => source.CanSeek;
+
+        public override bool CanWrite => false;
+
+        public override long Length => source.Length;
+
+        public override long Position
+        {
+            get => source.Position;
+            set => source.Position = value;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Watch(() => source.Read(buffer, offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            try
+            {
+                return source.Read(buffer);
+            }
+            catch (Exception e)
+            {
+                Failure = e;
+                throw;
+            }
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                return await source.ReadAsync(buffer, cancellationToken);
+            }
+            catch (Exception e)
+            {
+                Failure = e;
+                throw;
+            }
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override long Seek(long offset, SeekOrigin origin) => Watch(() => source.Seek(offset, origin));
+
+        public override void Flush()
+        {
+        }
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        private T Watch<T>(Func<T> read)
+        {
+            try
+            {
+                return read();
+            }
+            catch (Exception e)
+            {
+                Failure = e;
+                throw;
+            }
+        }
+    }
+
+    /// <summary>A stage's content stream whose reads turn a contract-breaking exception into PluginFailed.</summary>
+    private sealed class GuardedReadStream(Stream content, StageBoundaryEngine boundary, string key) : Stream
+    {
+        public override bool CanRead => content.CanRead;
+
+        public override bool CanSeek => content.CanSeek;
+
+        public override bool CanWrite => false;
+
+        public override long Length => content.Length;
+
+        public override long Position
+        {
+            get => content.Position;
+            set => content.Position = value;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Guard(() => content.Read(buffer, offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            try
+            {
+                return content.Read(buffer);
+            }
+            catch (Exception e) when (IsReadFailure(e))
+            {
+                throw boundary.Wrap(e, "load", key);
+            }
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                return await content.ReadAsync(buffer, cancellationToken);
+            }
+            catch (Exception e) when (IsReadFailure(e))
+            {
+                throw boundary.Wrap(e, "load", key);
+            }
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override long Seek(long offset, SeekOrigin origin) => content.Seek(offset, origin);
+
+        public override void Flush()
+        {
+        }
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                content.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            await content.DisposeAsync();
+            await base.DisposeAsync();
+        }
+
+        // A read may also fail with IOException (the Stream contract), which is not a bug.
+        private static bool IsReadFailure(Exception exception) => IsPluginFailure(exception) && exception is not IOException;
+
+        private int Guard(Func<int> read)
+        {
+            try
+            {
+                return read();
+            }
+            catch (Exception e) when (IsReadFailure(e))
+            {
+                throw boundary.Wrap(e, "load", key);
+            }
+        }
+    }
+}
