@@ -12,6 +12,8 @@ namespace Atomiton.Storage;
 public abstract class StorageEngine : IStorageEngine
 {
     private int _disposed;
+    private int _fallbackCopies;
+    private int _fallbackMoves;
 
     /// <inheritdoc />
     public abstract string EngineType { get; }
@@ -21,6 +23,12 @@ public abstract class StorageEngine : IStorageEngine
 
     /// <summary>True once <see cref="DisposeAsync"/> has run.</summary>
     protected bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    /// <summary>How many copies ran this class's load-and-save fallback (the conformance kit checks <c>NativeCopy</c> with it).</summary>
+    internal int FallbackCopies => Volatile.Read(ref _fallbackCopies);
+
+    /// <summary>How many moves ran this class's copy-then-delete fallback (the conformance kit checks <c>NativeMove</c> with it).</summary>
+    internal int FallbackMoves => Volatile.Read(ref _fallbackMoves);
 
     /// <inheritdoc />
     public async ValueTask<StorageItem> SaveAsync(string key, Stream content, SaveOptions? options = null, CancellationToken cancellationToken = default)
@@ -214,6 +222,7 @@ public abstract class StorageEngine : IStorageEngine
     /// <summary>Copies by streaming the source into a save of the destination (bounded memory).</summary>
     protected virtual async ValueTask<StorageItem> CopyCoreAsync(string sourceKey, string destinationKey, WriteCondition condition, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _fallbackCopies);
         await using var source = await OpenReadCoreAsync(sourceKey, ReadOptions.Default, cancellationToken);
         var options = new SaveOptions
         {
@@ -231,6 +240,7 @@ public abstract class StorageEngine : IStorageEngine
     /// </summary>
     protected virtual async ValueTask<StorageItem> MoveCoreAsync(string sourceKey, string destinationKey, WriteCondition condition, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _fallbackMoves);
         var sourceItem = await StatCoreAsync(sourceKey, cancellationToken);
         var copied = await CopyCoreAsync(sourceKey, destinationKey, condition, cancellationToken);
         var deleteOptions = Capabilities.HasFlag(StorageCapabilities.ConditionalWrite)

@@ -60,6 +60,63 @@ public abstract partial class StorageConformanceTests
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
     }
 
+    /// <summary>
+    /// Catalogue 49: an engine that declares NativeCopy or NativeMove does not run <see cref="StorageEngine"/>'s
+    /// fallback (a copy streamed through load and save; a move as copy then delete), not even by calling the base method.
+    /// Only observable on engines derived from <see cref="StorageEngine"/>; see the kit's README for what cannot be checked.
+    /// </summary>
+    [Fact]
+    public async Task Declared_native_copy_and_move_do_not_run_the_streaming_fallback()
+    {
+        bool copy = Supports(StorageCapabilities.NativeCopy);
+        bool move = Supports(StorageCapabilities.NativeMove | StorageCapabilities.Delete);
+        if (!copy && !move)
+        {
+            return; // Neither is declared: copy and move are checked by the CopyMove cases.
+        }
+
+        if (Engine is not StorageEngine engine)
+        {
+            Log($"NativeCopy/NativeMove of {Engine.GetType().FullName} cannot be checked: it does not derive from StorageEngine.");
+            return;
+        }
+
+        var failures = new List<string>();
+        await SaveAsync("native/source", Content(1000));
+        if (copy)
+        {
+            int before = engine.FallbackCopies;
+            await Engine.CopyAsync("native/source", "native/copy");
+            if (engine.FallbackCopies != before)
+            {
+                failures.Add("NativeCopy is declared, but CopyAsync ran StorageEngine's fallback (the source streamed through load and save). Override CopyCoreAsync with the backend's own copy, or do not declare NativeCopy.");
+            }
+        }
+
+        if (move)
+        {
+            int before = engine.FallbackMoves;
+            await Engine.MoveAsync("native/source", "native/moved");
+            if (engine.FallbackMoves != before)
+            {
+                failures.Add("NativeMove is declared, but MoveAsync ran StorageEngine's fallback (copy, then delete the source). Override MoveCoreAsync with the backend's own move, or do not declare NativeMove.");
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+
+    /// <summary>
+    /// Catalogue 49: Durable (on stable storage when a save returns) implies Persistent (survives the process).
+    /// Whether a save really reached stable storage cannot be observed in-process; see the kit's README.
+    /// </summary>
+    [Fact]
+    public void Declared_durability_implies_persistence()
+    {
+        Assert.False(Supports(StorageCapabilities.Durable) && !Supports(StorageCapabilities.Persistent),
+            $"{Engine.EngineType} declares Durable but not Persistent ({Engine.Capabilities}): a save on stable storage survives the process. Declare Persistent too, or do not declare Durable.");
+    }
+
     /// <summary>Catalogue 49: an engine that declares Quota reports usage and total, and usage grows with content.</summary>
     [Fact]
     public async Task Declared_quota_is_reported_and_tracks_usage()

@@ -53,8 +53,9 @@ public sealed class MirrorEngine : DelegatingStorageEngine
     /// <inheritdoc />
     public override string EngineType => TypeName;
 
-    /// <summary>What every member can do.</summary>
-    public override StorageCapabilities Capabilities => _members.Aggregate((StorageCapabilities)~0L, (all, member) => all & member.Engine.Capabilities);
+    /// <summary>What every member can do, less NativeCopy and NativeMove: a mirrored copy or move runs through this engine's load and save.</summary>
+    public override StorageCapabilities Capabilities =>
+        _members.Aggregate((StorageCapabilities)~0L, (all, member) => all & member.Engine.Capabilities) & ~(StorageCapabilities.NativeCopy | StorageCapabilities.NativeMove);
 
     /// <summary>How many members must store a write.</summary>
     public int Quorum { get; }

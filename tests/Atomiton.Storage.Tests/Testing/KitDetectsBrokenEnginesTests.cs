@@ -74,6 +74,35 @@ public sealed class KitDetectsBrokenEnginesTests
         Assert.Null(await RunAsync(new Kit(() => new CollectingListEngine(new MemoryEngine())), k => k.Paging_returns_every_key_exactly_once()));
     }
 
+    [Fact]
+    public async Task Native_copy_and_move_case_catches_an_engine_that_declares_them_but_streams_through_the_fallback()
+    {
+        var error = await RunAsync(new Kit(() => new FallbackTransferEngine(new MemoryEngine())), k => k.Declared_native_copy_and_move_do_not_run_the_streaming_fallback());
+
+        Assert.IsAssignableFrom<XunitException>(error);
+        Assert.Contains("NativeCopy is declared", error!.Message, StringComparison.Ordinal);
+        Assert.Contains("NativeMove is declared", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Native_copy_and_move_case_passes_an_engine_whose_copy_and_move_are_its_own()
+    {
+        Assert.Null(await RunAsync(new Kit(() => new MemoryEngine()), k => k.Declared_native_copy_and_move_do_not_run_the_streaming_fallback()));
+    }
+
+    [Fact]
+    public async Task Durability_case_catches_an_engine_that_declares_Durable_without_Persistent()
+    {
+        var error = await RunAsync(new Kit(() => new NotPersistentDurableEngine(new MemoryEngine())), k =>
+        {
+            k.Declared_durability_implies_persistence();
+            return Task.CompletedTask;
+        });
+
+        Assert.IsAssignableFrom<XunitException>(error);
+        Assert.Contains("declares Durable but not Persistent", error!.Message, StringComparison.Ordinal);
+    }
+
     private static async Task<Exception?> RunAsync(Kit kit, Func<Kit, Task> test)
     {
         await kit.InitializeAsync();
@@ -85,6 +114,20 @@ public sealed class KitDetectsBrokenEnginesTests
         {
             await kit.DisposeAsync();
         }
+    }
+
+    /// <summary>Declares memory's NativeCopy and NativeMove but copies and moves through StorageEngine's fallback.</summary>
+    private sealed class FallbackTransferEngine(IStorageEngine inner) : DelegatingStorageEngine(inner)
+    {
+        public override string EngineType => "fallback-transfer";
+    }
+
+    /// <summary>Claims saves are on stable storage while content lives in memory.</summary>
+    private sealed class NotPersistentDurableEngine(IStorageEngine inner) : DelegatingStorageEngine(inner)
+    {
+        public override string EngineType => "not-persistent-durable";
+
+        public override StorageCapabilities Capabilities => Inner.Capabilities | StorageCapabilities.Durable;
     }
 
     /// <summary>The kit over an engine made by <paramref name="create"/>; not public, so xunit does not run it as a suite of its own.</summary>
