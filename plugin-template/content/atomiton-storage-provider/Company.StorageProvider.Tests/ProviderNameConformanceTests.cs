@@ -7,9 +7,12 @@ namespace CompanyNamespacePlaceholder.Tests;
 /// <summary>Runs the whole Atomiton conformance kit against the engine, built through its descriptor as the host builds it.</summary>
 public sealed class ProviderNameConformanceTests : StorageConformanceTests
 {
-    // The starting-point engine buffers objects in memory; set this to false (the default) once your
-    // engine streams to its backend, so the kit also bounds the memory a large save uses.
-    protected override bool HoldsContentInMemory => true;
+    // The kit bounds the memory a large save uses only for an engine that does not hold content in
+    // memory: by default one that declares StorageCapabilities.Persistent. The starting-point engine
+    // keeps objects in memory and does not declare Persistent, so only its loads are bounded. Once
+    // your engine stores in its backend, declare Persistent (if data outlives the process) and the kit
+    // bounds its saves too; if it streams to a backend that does not persist, add
+    //     protected override bool HoldsContentInMemory => false;
 
     protected override ValueTask<IStorageEngine> CreateEngineAsync() =>
         new ProviderNameProvider().CreateAsync(

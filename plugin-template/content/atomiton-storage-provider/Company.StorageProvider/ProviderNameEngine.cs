@@ -163,6 +163,23 @@ public sealed class ProviderNameEngine : StorageEngine
         }
     }
 
+    /// <summary>
+    /// Releases what the engine holds (a backend client, connections, files). The base class calls it
+    /// once, on the first <see cref="StorageEngine.DisposeAsync"/>, and from then on refuses every
+    /// operation with <see cref="ObjectDisposedException"/>. Keep the call to the base method: the
+    /// analyzers (CA2215) require it.
+    /// </summary>
+    protected override async ValueTask DisposeCoreAsync()
+    {
+        lock (_gate)
+        {
+            _objects.Clear();
+            _bytes = 0;
+        }
+
+        await base.DisposeCoreAsync();
+    }
+
     private List<StorageEntry> ReadPage(ListOptions options, string? after, int pageSize)
     {
         var page = new List<StorageEntry>();
