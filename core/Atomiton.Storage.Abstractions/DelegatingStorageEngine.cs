@@ -23,8 +23,13 @@ public abstract class DelegatingStorageEngine : StorageEngine
     /// <summary>The engine beneath this one.</summary>
     public IStorageEngine Inner { get; }
 
-    /// <summary>The inner engine's capabilities, unless overridden.</summary>
-    public override StorageCapabilities Capabilities => Inner.Capabilities;
+    /// <summary>
+    /// The inner engine's capabilities less <see cref="StorageCapabilities.NativeCopy"/> and
+    /// <see cref="StorageCapabilities.NativeMove"/>, unless overridden: this class's copy and move run through its
+    /// own load and save, so they are not native whatever the inner engine does. A wrapper that forwards copy and
+    /// move to <see cref="Inner"/> overrides this to return <c>Inner.Capabilities</c>.
+    /// </summary>
+    public override StorageCapabilities Capabilities => Inner.Capabilities & ~(StorageCapabilities.NativeCopy | StorageCapabilities.NativeMove);
 
     /// <inheritdoc />
     protected override ValueTask<StorageItem> SaveCoreAsync(string key, Stream content, SaveOptions options, CancellationToken cancellationToken) =>

@@ -17,6 +17,9 @@ public abstract class ResilienceStorageEngine : DelegatingStorageEngine
     {
     }
 
+    /// <summary>The inner engine's capabilities: copy and move are forwarded to it.</summary>
+    public override StorageCapabilities Capabilities => Inner.Capabilities;
+
     /// <summary>Runs one call of <paramref name="operation"/> through the stage's policy.</summary>
     /// <param name="operation">The operation name (<see cref="StorageOperation"/>).</param>
     /// <param name="key">The key or prefix, for errors and logs.</param>

@@ -25,6 +25,9 @@ internal sealed class StageBoundaryEngine : DelegatingStorageEngine
     /// <summary>The inner engine's type: the boundary is invisible.</summary>
     public override string EngineType => Inner.EngineType;
 
+    /// <summary>The inner engine's capabilities: copy and move are forwarded to it.</summary>
+    public override StorageCapabilities Capabilities => Inner.Capabilities;
+
     public string Provider { get; }
 
     public string Pipeline { get; }

@@ -53,6 +53,9 @@ public sealed class AuditEngine : DelegatingStorageEngine
         _logger = logger ?? NullStorageLogger.Instance;
     }
 
+    /// <summary>The inner engine's capabilities: copy and move are forwarded to it.</summary>
+    public override StorageCapabilities Capabilities => Inner.Capabilities;
+
     /// <inheritdoc />
     public override string EngineType => TypeName;
 

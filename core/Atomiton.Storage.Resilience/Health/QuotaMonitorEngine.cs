@@ -45,6 +45,9 @@ public sealed class QuotaMonitorEngine : DelegatingStorageEngine
         _time = timeProvider ?? TimeProvider.System;
     }
 
+    /// <summary>The inner engine's capabilities: copy and move are forwarded to it.</summary>
+    public override StorageCapabilities Capabilities => Inner.Capabilities;
+
     /// <inheritdoc />
     public override string EngineType => TypeName;
 

@@ -26,6 +26,9 @@ public sealed class InstrumentedStorageEngine : DelegatingStorageEngine
     /// <summary>The inner engine's type: instrumentation is invisible.</summary>
     public override string EngineType => Inner.EngineType;
 
+    /// <summary>The inner engine's capabilities: copy and move are forwarded to it.</summary>
+    public override StorageCapabilities Capabilities => Inner.Capabilities;
+
     /// <summary>The pipeline this stage belongs to.</summary>
     public string Pipeline { get; }
 

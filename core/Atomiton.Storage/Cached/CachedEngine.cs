@@ -59,6 +59,9 @@ public sealed class CachedEngine : DelegatingStorageEngine
         _metrics.Attach(this);
     }
 
+    /// <summary>The inner engine's capabilities: copy and move are forwarded to it.</summary>
+    public override StorageCapabilities Capabilities => Inner.Capabilities;
+
     /// <inheritdoc />
     public override string EngineType => TypeName;
 

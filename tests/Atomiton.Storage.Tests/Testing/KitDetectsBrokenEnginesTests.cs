@@ -116,10 +116,12 @@ public sealed class KitDetectsBrokenEnginesTests
         }
     }
 
-    /// <summary>Declares memory's NativeCopy and NativeMove but copies and moves through StorageEngine's fallback.</summary>
+    /// <summary>Passes memory's NativeCopy and NativeMove through but copies and moves through StorageEngine's fallback.</summary>
     private sealed class FallbackTransferEngine(IStorageEngine inner) : DelegatingStorageEngine(inner)
     {
         public override string EngineType => "fallback-transfer";
+
+        public override StorageCapabilities Capabilities => Inner.Capabilities;
     }
 
     /// <summary>Claims saves are on stable storage while content lives in memory.</summary>
