@@ -15,7 +15,7 @@ public sealed class BadConfigurationTests : IDisposable
     public async Task Unknown_stage_type_lists_the_available_types()
     {
         await AssertBuildFails("""{ "stages": { "disk": { "type": "gdrive" } }, "pipelines": { "p": { "chain": ["disk"] } } }""",
-            $"{File}: $.stages.disk.type (pipeline 'p', stage 'disk'): unknown provider type 'gdrive'. Available types: probe, probe-wrapper.");
+            $"{File}: $.stages.disk.type (pipeline 'p', stage 'disk'): unknown provider type 'gdrive'. Available types: buggy, probe, probe-wrapper.");
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class BadConfigurationTests : IDisposable
     public async Task Chain_element_that_is_neither_stage_nor_type_lists_both()
     {
         await AssertBuildFails("""{ "stages": { "s": { "type": "probe" } }, "pipelines": { "p": { "chain": ["nope"] } } }""",
-            $"{File}: $.pipelines.p.chain[0] (pipeline 'p', stage 'nope'): 'nope' is neither a declared stage nor an available provider type. Declared stages: s. Available types: probe, probe-wrapper.");
+            $"{File}: $.pipelines.p.chain[0] (pipeline 'p', stage 'nope'): 'nope' is neither a declared stage nor an available provider type. Declared stages: s. Available types: buggy, probe, probe-wrapper.");
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public sealed class BadConfigurationTests : IDisposable
     public async Task Stage_without_a_type_lists_the_available_types()
     {
         await AssertBuildFails("""{ "stages": { "s": { "options": { "size": 2 } } }, "pipelines": { "p": { "chain": ["s"] } } }""",
-            $"{File}: $.stages.s.type (pipeline 'p', stage 's'): stage 's' has no type. Available types: probe, probe-wrapper.");
+            $"{File}: $.stages.s.type (pipeline 'p', stage 's'): stage 's' has no type. Available types: buggy, probe, probe-wrapper.");
     }
 
     [Fact]

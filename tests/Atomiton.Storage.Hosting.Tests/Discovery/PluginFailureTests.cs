@@ -146,7 +146,7 @@ public sealed class PluginFailureTests
 
         Assert.Equal(StorageErrorCode.InvalidConfiguration, error.Code);
         Assert.Equal(
-            $"{temp.Combine("plugins.json")}: $.pipelines.store.chain[1] (pipeline 'store', stage 'json13-store'): 'json13-store' is neither a declared stage nor an available provider type. Declared stages: (none). Available types: json12-stamp, probe, probe-wrapper. 1 plugin problem(s) may explain it: {host.Catalogue.Failures[0]}",
+            $"{temp.Combine("plugins.json")}: $.pipelines.store.chain[1] (pipeline 'store', stage 'json13-store'): 'json13-store' is neither a declared stage nor an available provider type. Declared stages: (none). Available types: buggy, json12-stamp, probe, probe-wrapper. 1 plugin problem(s) may explain it: {host.Catalogue.Failures[0]}",
             error.Message);
         Assert.Contains("dependency 'Newtonsoft.Json' 13.0.0.0 could not be loaded: it is missing from the plugin folder.", error.Message, StringComparison.Ordinal);
         await AssertStampedPipelineWorks(host);
@@ -179,7 +179,7 @@ public sealed class PluginFailureTests
         var failure = Assert.Single(host.Catalogue.Failures);
         Assert.Equal(new PluginLoadFailure("plugins", temp.Combine("plugins"),
             "the plugin directory does not exist. Build the plugins (dotnet build lays them out there) or fix pluginDirectories."), failure);
-        Assert.Equal(["probe", "probe-wrapper"], host.Catalogue.Names);
+        Assert.Equal(["buggy", "probe", "probe-wrapper"], host.Catalogue.Names);
     }
 
     [Fact]
@@ -338,7 +338,7 @@ public sealed class PluginFailureTests
         var failure = Assert.Single(host.Catalogue.Failures);
         Assert.Equal(new PluginLoadFailure("NoProviderPlugin", Path.Combine(plugins, "NoProviderPlugin", "NoProviderPlugin.dll"),
             "'NoProviderPlugin.dll' has no public, non-abstract IStorageProvider type with a public parameterless constructor. Derive a provider from StorageProvider<TOptions>."), failure);
-        Assert.Equal(["json12-stamp", "probe", "probe-wrapper"], host.Catalogue.Names);
+        Assert.Equal(["buggy", "json12-stamp", "probe", "probe-wrapper"], host.Catalogue.Names);
         await AssertStampedPipelineWorks(host);
     }
 
