@@ -58,7 +58,11 @@ internal static class ProviderCatalogueBuilder
                     }
                 }
 
-                plugins.Add(new LoadedPlugin(result.Name, result.Directory, result.AssemblyPath, names));
+                plugins.Add(new LoadedPlugin(result.Name, result.Directory, result.AssemblyPath, names)
+                {
+                    LoadContext = PluginIsolation.DescribeContext(result.Loader.LoadContext, result.Name),
+                    DifferingDependencies = PluginIsolation.DifferingDependencies(result.Directory, result.AssemblyPath),
+                });
             }
         }
 

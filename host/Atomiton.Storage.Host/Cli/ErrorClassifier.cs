@@ -13,6 +13,7 @@ internal static class ErrorClassifier
             StorageErrorCode.AuthenticationFailed or StorageErrorCode.AccessDenied => ExitCodes.Authentication,
             StorageErrorCode.InvalidConfiguration => ExitCodes.Configuration,
             StorageErrorCode.InvalidKey or StorageErrorCode.InvalidArgument => ExitCodes.Usage,
+            StorageErrorCode.PluginFailed => ExitCodes.PluginFailed,
             _ => ExitCodes.Other,
         },
         OperationCanceledException => ExitCodes.Cancelled,

@@ -24,6 +24,9 @@ internal static class ExitCodes
     /// <summary><c>plugins.json</c> is missing or invalid, or a pipeline cannot be built from it.</summary>
     public const int Configuration = 6;
 
+    /// <summary>A plugin broke the contract (threw something other than a storage error): a bug in that plugin.</summary>
+    public const int PluginFailed = 7;
+
     /// <summary>The user interrupted the command (Ctrl+C).</summary>
     public const int Cancelled = 130;
 }

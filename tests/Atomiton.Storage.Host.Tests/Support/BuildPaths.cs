@@ -9,6 +9,9 @@ internal static class BuildPaths
 
     public static string Plugins => Metadata("AtomitonPlugins");
 
+    /// <summary>Where the test plugins (tests/TestPlugins) are laid out.</summary>
+    public static string TestPlugins => Metadata("AtomitonTestPlugins");
+
     private static string Metadata(string name) =>
         typeof(BuildPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == name).Value
         ?? throw new InvalidOperationException($"Assembly metadata {name} is missing.");
