@@ -32,17 +32,7 @@ internal sealed class HostedPipelineSource : IPipelineSource
             { Operation = "configure" };
         }
 
-        Microsoft.Extensions.Configuration.IConfigurationRoot configuration;
-        try
-        {
-            configuration = StorageConfigurationFile.Load(fullPath);
-        }
-        catch (StorageException e) when (e.InnerException is InvalidDataException invalid)
-        {
-            throw new StorageException(StorageErrorCode.InvalidConfiguration,
-                $"The configuration file '{configurationFile}' is not valid JSON: {invalid.InnerException?.Message ?? invalid.Message}", invalid)
-            { Operation = "configure" };
-        }
+        var configuration = StorageConfigurationFile.Load(fullPath, configurationFile);
 
         var host = StorageHost.Create(new StorageHostOptions
         {
