@@ -276,8 +276,9 @@ public sealed class ConfigurationInProcessTests : IDisposable
 
         var result = await sandbox.Cli.RunAsync("info", "-p", "x");
 
-        Assert.Equal(3, result.ExitCode);
-        Assert.Contains("declared pipelines: (none)", result.Error, StringComparison.Ordinal);
+        Assert.Equal(6, result.ExitCode);
+        Assert.StartsWith("error: plugins.json declares no pipelines; declare one under pipelines", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("(none)", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]

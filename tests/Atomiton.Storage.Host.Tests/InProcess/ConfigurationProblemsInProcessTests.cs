@@ -97,6 +97,46 @@ public sealed class ConfigurationProblemsInProcessTests : IDisposable
         Assert.Contains("declare a stage under stages with \"type\": \"filesystem\"", problem.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("not a url")]
+    [InlineData("ftp://storage.example.com/")]
+    public async Task A_cloud_endpoint_that_is_not_http_is_refused_without_offering_ftp(string endpoint)
+    {
+        var sandbox = Sandbox($$"""
+            {
+              "pluginDirectories": [{{Support.Sandbox.PluginDirectoryJson}}],
+              "defaultPipeline": "remote",
+              "stages": { "cloud": { "type": "cloud", "options": { "endpoint": "{{endpoint}}", "apiKey": "file:key.txt" } } },
+              "pipelines": { "remote": { "chain": ["cloud"] } }
+            }
+            """);
+        File.WriteAllText(sandbox.PathOf("key.txt"), "ak_test");
+
+        var result = await sandbox.Cli.RunAsync("validate", "--json");
+
+        Assert.Equal(6, result.ExitCode);
+        var problem = Assert.Single(result.Json().GetProperty("problems").EnumerateArray());
+        Assert.Equal("$.stages.cloud.options.endpoint", problem.GetProperty("jsonPath").GetString());
+        Assert.Equal("endpoint must be an absolute http:// or https:// URL, such as https://storage.example.com/.", problem.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task A_missing_plugin_directory_is_called_a_plugin_directory()
+    {
+        var sandbox = Sandbox("""
+            {
+              "pluginDirectories": ["no-such-plugins"],
+              "defaultPipeline": "mem",
+              "pipelines": { "mem": { "chain": ["memory"] } }
+            }
+            """);
+
+        var result = await sandbox.Cli.RunAsync("validate");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal($"warning: plugin directory '{sandbox.PathOf("no-such-plugins")}': the plugin directory does not exist. Build the plugins (dotnet build lays them out there) or fix pluginDirectories.", result.OutputLines[0]);
+    }
+
     private Sandbox Sandbox(string configuration)
     {
         var sandbox = new Sandbox(configuration);
