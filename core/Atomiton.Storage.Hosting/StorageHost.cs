@@ -67,13 +67,13 @@ public sealed class StorageHost : IDisposable
     /// <returns>Every problem found; empty when all pipelines can be built.</returns>
     public IReadOnlyList<ConfigurationProblem> Validate()
     {
-        var problems = new List<ConfigurationProblem>(Configuration.Problems);
+        var problems = new List<ConfigurationProblem>(ProblemsOutsidePipelines());
         foreach (string pipeline in PipelineNames)
         {
             _planner.Plan(pipeline, problems);
         }
 
-        return problems;
+        return OncePerCause(problems);
     }
 
     /// <summary>Checks one pipeline as if it were built.</summary>
@@ -93,7 +93,7 @@ public sealed class StorageHost : IDisposable
     /// </summary>
     public IReadOnlyList<ConfigurationProblem> ValidateForStartup()
     {
-        var problems = new List<ConfigurationProblem>(Configuration.Problems);
+        var problems = new List<ConfigurationProblem>(ProblemsOutsidePipelines());
         foreach (string pipeline in PipelineNames)
         {
             var found = new List<ConfigurationProblem>();
@@ -102,8 +102,26 @@ public sealed class StorageHost : IDisposable
             problems.AddRange(isDefault ? found : found.Where(p => !p.IsMissingSecret));
         }
 
-        return problems;
+        return OncePerCause(problems);
     }
+
+    // The reader's problems that planning a declared pipeline does not report again: those of no
+    // pipeline, and an undeclared default pipeline.
+    private IEnumerable<ConfigurationProblem> ProblemsOutsidePipelines() =>
+        Configuration.Problems.Where(p => p.Pipeline is null || !Configuration.Pipelines.ContainsKey(p.Pipeline));
+
+    // A stage's problem is found once for every pipeline that uses the stage; it is one problem, at
+    // the stage, naming every pipeline it stops.
+    private static List<ConfigurationProblem> OncePerCause(List<ConfigurationProblem> problems) =>
+        problems
+            .GroupBy(p => (p.JsonPath, p.Stage, p.Option, p.Message, p.IsMissingSecret))
+            .Select(group => group.First() with
+            {
+                OtherPipelines = group.Skip(1).Select(p => p.Pipeline).OfType<string>()
+                    .Where(name => !string.Equals(name, group.First().Pipeline, StringComparison.OrdinalIgnoreCase))
+                    .Distinct(StringComparer.OrdinalIgnoreCase).ToList(),
+            })
+            .ToList();
 
     /// <summary>Builds a new engine for the pipeline named <paramref name="pipeline"/>; the caller owns (and disposes) it.</summary>
     /// <exception cref="StorageException">InvalidConfiguration naming file, JSON path, pipeline, stage and option; or the error of a provider that failed.</exception>
@@ -119,7 +137,9 @@ public sealed class StorageHost : IDisposable
         DefaultPipeline is { } name
             ? BuildPipelineAsync(name, cancellationToken)
             : throw new StorageException(StorageErrorCode.InvalidConfiguration,
-                $"{Configuration.File}: $.defaultPipeline: no default pipeline is declared. Set defaultPipeline to one of: {StorageConfigurationReader.List(Configuration.Pipelines.Keys)}.")
+                Configuration.Pipelines.Count == 0
+                    ? $"{Configuration.File}: $.pipelines: no pipeline is declared. Declare one under pipelines, such as \"local\": {{ \"chain\": [\"memory\"] }}, and name it in defaultPipeline."
+                    : $"{Configuration.File}: $.defaultPipeline: no default pipeline is declared. Set defaultPipeline to one of: {StorageConfigurationReader.List(Configuration.Pipelines.Keys)}.")
             { Operation = "configure" };
 
     /// <summary>Releases the plugin loaders. Engines already built stay usable until disposed.</summary>

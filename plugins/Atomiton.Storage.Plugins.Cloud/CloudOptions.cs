@@ -4,11 +4,10 @@ using Atomiton.Storage.Providers;
 namespace Atomiton.Storage.Plugins.Cloud;
 
 /// <summary>Options of the <c>cloud</c> engine: where the server is, the API key, and transfer tuning.</summary>
-public sealed class CloudOptions
+public sealed class CloudOptions : IValidatableObject
 {
     /// <summary>The server's base URL, such as <c>https://storage.example.com/</c> (what <c>atomiton-storage serve --urls</c> listens on).</summary>
     [Required]
-    [Url]
     public string? Endpoint { get; set; }
 
     /// <summary>The API key from <c>atomiton-storage cloud keys create</c>; a secret reference (<c>env:NAME</c> or <c>file:PATH</c>) in <c>plugins.json</c>.</summary>
@@ -35,6 +34,15 @@ public sealed class CloudOptions
     /// <summary>How long one request may wait for the server's response headers. Default 100 seconds.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>The endpoint is an absolute http or https URL (the engine speaks nothing else; DataAnnotations' [Url] would also pass ftp).</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Endpoint is { Length: > 0 } && (!Uri.TryCreate(Endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        {
+            yield return new ValidationResult("endpoint must be an absolute http:// or https:// URL, such as https://storage.example.com/.", [nameof(Endpoint)]);
+        }
+    }
 
     /// <summary>Names the endpoint only; the API key never appears.</summary>
     public override string ToString() => $"cloud endpoint={Endpoint}";

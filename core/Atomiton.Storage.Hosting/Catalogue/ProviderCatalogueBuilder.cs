@@ -34,7 +34,7 @@ internal static class ProviderCatalogueBuilder
         {
             if (!Directory.Exists(directory))
             {
-                failures.Add(new PluginLoadFailure(Path.GetFileName(Path.TrimEndingDirectorySeparator(directory)), directory,
+                failures.Add(new PluginLoadFailure(directory, directory,
                     "the plugin directory does not exist. Build the plugins (dotnet build lays them out there) or fix pluginDirectories."));
                 continue;
             }

@@ -15,6 +15,12 @@ public sealed record ConfigurationProblem
     /// <summary>The pipeline being checked, when there is one.</summary>
     public string? Pipeline { get; init; }
 
+    /// <summary>
+    /// Further pipelines the same problem stops, beside <see cref="Pipeline"/>: a problem of a stage
+    /// that several pipelines use is one problem, reported once.
+    /// </summary>
+    public IReadOnlyList<string> OtherPipelines { get; init; } = [];
+
     /// <summary>The stage involved, when there is one.</summary>
     public string? Stage { get; init; }
 
@@ -30,13 +36,18 @@ public sealed record ConfigurationProblem
     /// </summary>
     public bool IsMissingSecret { get; init; }
 
-    /// <summary>The problem as one line: <c>file: $.path (pipeline 'p', stage 's', option 'o'): message</c>.</summary>
+    /// <summary>
+    /// The problem as one line: <c>file: $.path (pipeline 'p', stage 's', option 'o'): message</c>
+    /// (<c>pipelines 'p', 'q'</c> when it stops several).
+    /// </summary>
     public override string ToString()
     {
         var context = new List<string>(3);
         if (Pipeline is not null)
         {
-            context.Add($"pipeline '{Pipeline}'");
+            context.Add(OtherPipelines.Count == 0
+                ? $"pipeline '{Pipeline}'"
+                : $"pipelines {string.Join(", ", OtherPipelines.Prepend(Pipeline).Select(name => $"'{name}'"))}");
         }
 
         if (Stage is not null)

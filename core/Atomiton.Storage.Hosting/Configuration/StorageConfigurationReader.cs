@@ -18,25 +18,38 @@ internal static class StorageConfigurationReader
         foreach (var stage in configuration.GetSection("stages").GetChildren())
         {
             string? type = stage["type"];
-            stages[stage.Key] = new StageDefinition(stage.Key, string.IsNullOrWhiteSpace(type) ? null : type, stage.GetSection("options"), stage);
+            stages[stage.Key] = new StageDefinition(NameAsWritten(configuration, stage), string.IsNullOrWhiteSpace(type) ? null : type, stage.GetSection("options"), stage);
         }
 
         var pipelines = new Dictionary<string, PipelineDefinition>(StringComparer.OrdinalIgnoreCase);
         foreach (var pipeline in configuration.GetSection("pipelines").GetChildren())
         {
+            string name = NameAsWritten(configuration, pipeline);
             var chainSection = pipeline.GetSection("chain");
             var chain = chainSection.GetChildren()
                 .OrderBy(c => int.TryParse(c.Key, out int i) ? i : int.MaxValue)
                 .Select(c => c.Value ?? "")
                 .ToList();
-            if (chainSection.Value is { Length: > 0 } single && (chain.Count == 0 || SingleValueWins(configuration, chainSection.Path)))
+            if (chainSection.Value is { Length: > 0 } single && SingleValueSource(configuration, chainSection.Path, chain.Count > 0) is { } source)
             {
                 // A chain given as one value (an environment variable cannot hold a list) replaces a
-                // list from a source of lower precedence, such as plugins.json.
+                // list from a source of lower precedence, such as plugins.json. A file can hold a
+                // list, so there a single string is a mistake, not a chain of one.
                 chain = [single];
+                if (source is FileConfigurationProvider)
+                {
+                    problems.Add(new ConfigurationProblem
+                    {
+                        File = file,
+                        JsonPath = JsonPath.FromConfigurationPath(ConfigurationPath.Combine(ConfigurationPath.GetParentPath(pipeline.Path) ?? "", name, "chain")),
+                        Pipeline = name,
+                        Message = $"the chain is a string; write it as a list, outermost stage first: \"chain\": [\"{single}\"]. (Only an environment variable, which cannot hold a list, gives a chain as one value.)",
+                    });
+                }
             }
 
-            pipelines[pipeline.Key] = new PipelineDefinition(pipeline.Key, chain, chainSection.Path);
+            string chainPath = ConfigurationPath.Combine(ConfigurationPath.GetParentPath(pipeline.Path) ?? "", name, "chain");
+            pipelines[name] = new PipelineDefinition(name, chain, chainPath);
         }
 
         string? defaultPipeline = configuration["defaultPipeline"];
@@ -51,7 +64,9 @@ internal static class StorageConfigurationReader
                 File = file,
                 JsonPath = "$.defaultPipeline",
                 Pipeline = defaultPipeline,
-                Message = $"the default pipeline '{defaultPipeline}' is not declared under pipelines. Declared pipelines: {List(pipelines.Keys)}.",
+                Message = pipelines.Count == 0
+                    ? $"the default pipeline '{defaultPipeline}' is not declared: pipelines declares none. Declare it under pipelines, such as \"{defaultPipeline}\": {{ \"chain\": [\"memory\"] }}."
+                    : $"the default pipeline '{defaultPipeline}' is not declared under pipelines. Declared pipelines: {List(pipelines.Keys)}.",
             });
         }
 
@@ -68,15 +83,16 @@ internal static class StorageConfigurationReader
     }
 
     /// <summary>
-    /// Whether the single value at <paramref name="path"/> comes from a configuration source of higher
-    /// precedence than every source giving list elements there. Without the sources at hand (a plain
-    /// <see cref="IConfiguration"/>), the list wins.
+    /// The configuration source that gives the single value at <paramref name="path"/>, when that
+    /// value wins: it comes from a source of higher precedence than every source giving list
+    /// elements there. With no list, any source's single value wins. Without the sources at hand
+    /// (a plain <see cref="IConfiguration"/>), a list wins and a lone value has no known source.
     /// </summary>
-    private static bool SingleValueWins(IConfiguration configuration, string path)
+    private static IConfigurationProvider? SingleValueSource(IConfiguration configuration, string path, bool hasList)
     {
         if (configuration is not IConfigurationRoot root)
         {
-            return false;
+            return hasList ? null : UnknownSource.Instance;
         }
 
         // Later providers override earlier ones; the last one that says anything about the chain decides.
@@ -84,21 +100,53 @@ internal static class StorageConfigurationReader
         {
             if (provider.TryGet(path, out string? value) && !string.IsNullOrEmpty(value))
             {
-                return true;
+                return provider;
             }
 
             if (provider.GetChildKeys([], path).Any())
             {
-                return false;
+                return null;
             }
         }
 
-        return false;
+        return null;
+    }
+
+    /// <summary>
+    /// A section's key as the lowest-precedence source spells it (normally plugins.json): an
+    /// environment variable overriding <c>pipelines.local</c> spells it <c>LOCAL</c>, and keys
+    /// compare case-insensitively, so without this the name shown would depend on the override.
+    /// </summary>
+    private static string NameAsWritten(IConfiguration configuration, IConfigurationSection section)
+    {
+        if (configuration is not IConfigurationRoot root)
+        {
+            return section.Key;
+        }
+
+        string parent = ConfigurationPath.GetParentPath(section.Path) ?? "";
+        foreach (var provider in root.Providers)
+        {
+            string? written = provider.GetChildKeys([], parent.Length == 0 ? null : parent)
+                .FirstOrDefault(key => string.Equals(key, section.Key, StringComparison.OrdinalIgnoreCase));
+            if (written is not null)
+            {
+                return written;
+            }
+        }
+
+        return section.Key;
     }
 
     internal static string List(IEnumerable<string> names)
     {
         var sorted = names.Order(StringComparer.Ordinal).ToList();
         return sorted.Count == 0 ? "(none)" : string.Join(", ", sorted);
+    }
+
+    // Stands for the source of a value read through a plain IConfiguration, whose sources are not known.
+    private sealed class UnknownSource : ConfigurationProvider
+    {
+        public static readonly UnknownSource Instance = new();
     }
 }

@@ -9,6 +9,9 @@ namespace Atomiton.Storage.Hosting.Discovery;
 /// <param name="Reason">What went wrong and what to do about it.</param>
 public sealed record PluginLoadFailure(string Plugin, string Path, string Reason)
 {
-    /// <summary>The failure as one line: plugin, path and reason.</summary>
-    public override string ToString() => $"plugin '{Plugin}' at '{Path}': {Reason}";
+    /// <summary>Whether the failure is a whole plugin directory (of <c>pluginDirectories</c>) rather than one plugin in it.</summary>
+    public bool IsPluginDirectory => string.Equals(Plugin, Path, StringComparison.Ordinal);
+
+    /// <summary>The failure as one line: plugin (or plugin directory), path and reason.</summary>
+    public override string ToString() => IsPluginDirectory ? $"plugin directory '{Path}': {Reason}" : $"plugin '{Plugin}' at '{Path}': {Reason}";
 }

@@ -12,16 +12,22 @@ namespace Atomiton.Storage.Hosting.Options;
 /// <param name="OptionsPath">The configuration path problems are located under (the options section, or the chain element naming a type directly).</param>
 /// <param name="Registration">The provider whose options type is bound.</param>
 /// <param name="BaseDirectory">The folder relative paths resolve against.</param>
-internal sealed record StageBinding(string File, string Pipeline, string Stage, IConfigurationSection Options, string OptionsPath, ProviderRegistration Registration, string BaseDirectory)
+/// <param name="IsDirectType">
+/// Whether the chain names the provider type itself, so there is no options section in the file:
+/// problems are then located at the chain element, with how to declare a stage that has options.
+/// </param>
+internal sealed record StageBinding(string File, string Pipeline, string Stage, IConfigurationSection Options, string OptionsPath, ProviderRegistration Registration, string BaseDirectory, bool IsDirectType = false)
 {
     public ConfigurationProblem Problem(string option, string configurationKey, string message, bool isMissingSecret = false) => new()
     {
         File = File,
-        JsonPath = configurationKey.Length == 0 ? JsonPath.FromConfigurationPath(OptionsPath) : JsonPath.Combine(OptionsPath, configurationKey),
+        JsonPath = configurationKey.Length == 0 || IsDirectType ? JsonPath.FromConfigurationPath(OptionsPath) : JsonPath.Combine(OptionsPath, configurationKey),
         Pipeline = Pipeline,
         Stage = Stage,
         Option = option,
-        Message = message,
+        Message = IsDirectType
+            ? $"{message} The chain names the type '{Registration.Name}' directly, which gives it no options: declare a stage under stages with \"type\": \"{Registration.Name}\" and its options, and name that stage in the chain instead."
+            : message,
         IsMissingSecret = isMissingSecret,
     };
 }

@@ -51,7 +51,7 @@ internal static class StageOptionsBinder
             }
             else
             {
-                BindValue(binding, child, property, options, problems);
+                BindValue(binding, child, property, options, problems, skipValidation);
             }
         }
 
@@ -85,9 +85,13 @@ internal static class StageOptionsBinder
         skipValidation.Remove(property.Name);
     }
 
-    private static void BindValue(StageBinding binding, IConfigurationSection child, PropertyInfo property, object options, List<ConfigurationProblem> problems)
+    private static void BindValue(StageBinding binding, IConfigurationSection child, PropertyInfo property, object options, List<ConfigurationProblem> problems, HashSet<string> skipValidation)
     {
         string option = OptionName(property);
+
+        // A value that did not bind is its option's one problem; validating the default left in its
+        // place ("baseDir is required") would report the same cause twice.
+        skipValidation.Add(property.Name);
         if (child.Value is null && child.GetChildren().Any() && TypeDescriptor.GetConverter(property.PropertyType).CanConvertFrom(typeof(string)))
         {
             // The binder would skip it silently and leave the default in place.
@@ -102,6 +106,8 @@ internal static class StageOptionsBinder
             {
                 property.SetValue(options, value);
             }
+
+            skipValidation.Remove(property.Name);
         }
         catch (InvalidOperationException e)
         {
@@ -136,9 +142,11 @@ internal static class StageOptionsBinder
         foreach (var result in results)
         {
             var members = result.MemberNames.ToList();
-            if (members.Count > 0 && members.All(skipValidation.Contains))
+            if (members.Any(skipValidation.Contains))
             {
-                continue; // already reported as an unresolved secret
+                // Already reported: an unresolved secret or a value that did not bind. A rule over
+                // several options ("exactly one of key or passphrase") follows from that one cause.
+                continue;
             }
 
             string? member = members.FirstOrDefault();

@@ -15,8 +15,17 @@ internal sealed class PipelinePlanner(StorageConfiguration configuration, Provid
 {
     public PipelinePlan? Plan(string pipelineName, List<ConfigurationProblem> problems)
     {
+        // What the reader found about this pipeline, where it found it (an undeclared default pipeline
+        // at defaultPipeline, a chain written as a string), is its first problem.
+        var found = configuration.Problems.Where(p => string.Equals(p.Pipeline, pipelineName, StringComparison.OrdinalIgnoreCase)).ToList();
+        problems.AddRange(found);
         if (!configuration.Pipelines.TryGetValue(pipelineName, out var pipeline))
         {
+            if (found.Count > 0)
+            {
+                return null;
+            }
+
             problems.Add(new ConfigurationProblem
             {
                 File = configuration.File,
@@ -27,7 +36,7 @@ internal sealed class PipelinePlanner(StorageConfiguration configuration, Provid
             return null;
         }
 
-        int before = problems.Count;
+        int before = problems.Count - found.Count;
         if (pipeline.Chain.Count == 0)
         {
             problems.Add(Problem(pipeline, JsonPath.FromConfigurationPath(pipeline.ChainPath), null,
@@ -105,7 +114,7 @@ internal sealed class PipelinePlanner(StorageConfiguration configuration, Provid
             return null;
         }
 
-        var binding = new StageBinding(configuration.File, pipeline.Name, element, options, optionsPath, registration, configuration.BaseDirectory);
+        var binding = new StageBinding(configuration.File, pipeline.Name, element, options, optionsPath, registration, configuration.BaseDirectory, IsDirectType: stage is null);
         object? bound = StageOptionsBinder.Bind(binding, problems);
         string stagePath = stage is null ? elementPath : JsonPath.FromConfigurationPath(stage.Section.Path);
         return bound is null ? null : new PlannedStage(element, stagePath, registration, bound);

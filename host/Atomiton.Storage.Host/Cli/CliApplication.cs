@@ -12,9 +12,24 @@ internal static class CliApplication
         var root = RootCommandFactory.Create(environment);
         // No arguments at all: show what the tool can do rather than a usage error.
         var parseResult = root.Parse(args.Length == 0 ? ["--help"] : args);
-        if (parseResult.Errors.Count > 0)
+        var unknownOptions = UnknownOptions.Find(parseResult);
+        if (UnknownCommand.Find(parseResult) is { } unknownCommand)
         {
-            foreach (var error in parseResult.Errors)
+            // The parser would first say "Required command was not provided", which hides the cause.
+            environment.Error.WriteLine($"error: {unknownCommand}");
+            environment.Error.WriteLine($"Run 'atomiton-storage{CommandPath(parseResult.CommandResult)} --help' for usage.");
+            return ExitCodes.Usage;
+        }
+
+        if (parseResult.Errors.Count > 0 || unknownOptions.Count > 0)
+        {
+            foreach (var (_, message) in unknownOptions)
+            {
+                environment.Error.WriteLine($"error: {message}");
+            }
+
+            // The parser's own complaint about the same word ("Unrecognized command or argument") says less.
+            foreach (var error in parseResult.Errors.Where(e => !UnknownOptions.Mentions(e.Message, unknownOptions)))
             {
                 environment.Error.WriteLine($"error: {error.Message}");
             }

@@ -35,6 +35,12 @@ internal sealed class CliEnvironment
     /// <summary>The folder the tool is installed in, holding its bundled <c>plugins.json</c> and <c>plugins/</c>.</summary>
     public required string ToolDirectory { get; init; }
 
+    /// <summary>The executable that started this process (the tool's launcher, or <c>dotnet</c>), to tell the user how to run it again.</summary>
+    public string? ProcessPath { get; init; }
+
+    /// <summary>The PATH the tool's launcher would be found on.</summary>
+    public string? SearchPath { get; init; }
+
     /// <summary>The clock progress displays use.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
@@ -61,6 +67,8 @@ internal sealed class CliEnvironment
         WorkingDirectory = Environment.CurrentDirectory,
         UserConfigurationDirectory = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData, Environment.SpecialFolderOption.DoNotVerify), "atomiton-storage"),
         ToolDirectory = AppContext.BaseDirectory,
+        ProcessPath = Environment.ProcessPath,
+        SearchPath = Environment.GetEnvironmentVariable("PATH"),
         HandlesTermination = true,
     };
 

@@ -32,6 +32,9 @@ internal sealed class Invocation : IDisposable
     /// <summary>The console, working folder and configuration folders of this run.</summary>
     public CliEnvironment Environment { get; }
 
+    /// <summary>The <c>--config</c> given, or null when the configuration is looked for.</summary>
+    public string? ConfigOption => _configOption;
+
     /// <summary>The <c>--pipeline</c> given, or null for the default.</summary>
     public string? Pipeline { get; }
 

@@ -62,10 +62,11 @@ internal static class DemoCommand
             var info = await engine.GetInfoAsync(cancellationToken);
             log.WriteLine("4. info");
             InfoCommand.Write(log, pipeline, info);
-            log.WriteLine($"Done. Look at it yourself: atomiton-storage ls demo/ --recursive --long; atomiton-storage get {SampleKey}");
+            string tool = CommandName.For(invocation.Environment) + ConfigurationArguments(invocation);
+            log.WriteLine($"Done. Look at it yourself: {tool} ls demo/ --recursive --long; {tool} get {SampleKey}");
             if (invocation.Json)
             {
-                invocation.WriteJson(new { pipeline, saved = ItemView.Of(saved), listed, loadedBytes = loaded.Length, identical, info });
+                invocation.WriteJson(new { pipeline, saved = ItemView.Of(saved), listed, loadedBytes = loaded.Length, identical, info = InfoView.Of(info) });
             }
 
             return identical
@@ -73,5 +74,22 @@ internal static class DemoCommand
                 : throw new CommandLineException(ExitCodes.Other, $"Pipeline '{pipeline}' returned different bytes for {SampleKey} than were saved; run 'atomiton-storage info' and check its stages.");
         });
         return command;
+    }
+
+    // The options that chose this configuration and pipeline, so the printed commands look where the demo wrote.
+    private static string ConfigurationArguments(Invocation invocation)
+    {
+        var arguments = new System.Text.StringBuilder();
+        if (invocation.ConfigOption is { } config)
+        {
+            arguments.Append(" --config ").Append(config.Contains(' ', StringComparison.Ordinal) ? $"\"{config}\"" : config);
+        }
+
+        if (invocation.Pipeline is { } pipeline)
+        {
+            arguments.Append(" --pipeline ").Append(pipeline);
+        }
+
+        return arguments.ToString();
     }
 }

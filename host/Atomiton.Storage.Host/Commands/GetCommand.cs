@@ -18,6 +18,11 @@ internal static class GetCommand
             StorageKey.Validate(objectKey, operation: "get");
             string? path = invocation.ParseResult.GetValue(file);
             string? target = path is null or "-" ? null : invocation.ResolvePath(path);
+            if (target is not null)
+            {
+                CheckTarget(path!, target);
+            }
+
             await using var engine = await invocation.OpenPipelineAsync(cancellationToken);
             await using var result = await engine.OpenReadAsync(objectKey, null, cancellationToken);
             if (target is null)
@@ -66,5 +71,21 @@ internal static class GetCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    // Checked before the pipeline is opened, so the message names what the user typed, not the
+    // temporary file written beside it.
+    private static void CheckTarget(string path, string target)
+    {
+        if (Directory.Exists(target))
+        {
+            throw new CommandLineException(ExitCodes.Usage, $"'{path}' is a folder; name the file to write, such as {Path.Combine(path, "out.json")}.");
+        }
+
+        string? folder = Path.GetDirectoryName(target);
+        if (folder is not null && !Directory.Exists(folder))
+        {
+            throw new CommandLineException(ExitCodes.NotFound, $"The folder of '{path}' does not exist; create it first (mkdir -p {Path.GetDirectoryName(path)}) or name a file in an existing folder.");
+        }
     }
 }

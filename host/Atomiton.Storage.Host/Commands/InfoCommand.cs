@@ -17,7 +17,7 @@ internal static class InfoCommand
             var info = await engine.GetInfoAsync(cancellationToken);
             if (invocation.Json)
             {
-                invocation.WriteJson(new { pipeline, info });
+                invocation.WriteJson(new { pipeline, info = InfoView.Of(info) });
                 return ExitCodes.Success;
             }
 
@@ -35,7 +35,7 @@ internal static class InfoCommand
         {
             string indent = new(' ', depth * 2);
             writer.WriteLine($"{indent}{level.EngineType} on {level.Platform}, {(level.IsConnected ? "connected" : "NOT connected")}");
-            writer.WriteLine($"{indent}  capabilities: {level.Capabilities}");
+            writer.WriteLine($"{indent}  capabilities: {string.Join(", ", CapabilityNames.Of(level.Capabilities))}");
             var limits = new List<string>();
             AddLimit(limits, "max object size", level.Limits.MaxObjectSize);
             AddLimit(limits, "max items", level.Limits.MaxItems);

@@ -27,6 +27,11 @@ internal static class PutCommand
             string? path = parse.GetValue(file);
             bool fromStdin = path is null or "-";
             string? source = fromStdin ? null : invocation.ResolvePath(path!);
+            if (source is not null && Directory.Exists(source))
+            {
+                throw new CommandLineException(ExitCodes.Usage, $"Input '{path}' is a folder; put stores one file. Name a file in it, or use '-' to read standard input.");
+            }
+
             if (source is not null && !File.Exists(source))
             {
                 throw new CommandLineException(ExitCodes.NotFound, $"Input file '{path}' does not exist; name an existing file, or '-' to read standard input.");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Atomiton.Storage.Cloud.Server;
 using Atomiton.Storage.Cloud.Server.Auth;
@@ -88,6 +89,13 @@ internal static class ServeCommand
             }
 
             await invocation.Out.FlushAsync(CancellationToken.None);
+
+            // SIGTERM is how a service manager stops the server: a normal end (exit 0). Ctrl+C
+            // (SIGINT), like cancelling any other command, exits 130 as docs/cli.md says.
+            var stop = new StopSignal();
+            using var terminate = invocation.Environment.HandlesTermination && !OperatingSystem.IsWindows()
+                ? PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => stop.Terminated = true)
+                : null;
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken);
@@ -100,8 +108,19 @@ internal static class ServeCommand
             using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             await server.StopAsync(grace.Token);
             invocation.Note("Stopped.");
-            return ExitCodes.Success;
+            return stop.Terminated || !cancellationToken.IsCancellationRequested ? ExitCodes.Success : ExitCodes.Cancelled;
         });
         return command;
+    }
+
+    private sealed class StopSignal
+    {
+        private volatile bool _terminated;
+
+        public bool Terminated
+        {
+            get => _terminated;
+            set => _terminated = value;
+        }
     }
 }

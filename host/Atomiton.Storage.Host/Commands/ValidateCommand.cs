@@ -20,7 +20,7 @@ internal static class ValidateCommand
                 {
                     configuration = invocation.Source.ConfigurationFile,
                     valid = problems.Count == 0,
-                    problems = problems.Select(p => new { file = p.File, jsonPath = p.JsonPath, pipeline = p.Pipeline, stage = p.Stage, option = p.Option, message = p.Message, missingSecret = p.IsMissingSecret, text = p.ToString() }),
+                    problems = problems.Select(p => new { file = p.File, jsonPath = p.JsonPath, pipeline = p.Pipeline, pipelines = p.Pipeline is null ? [] : p.OtherPipelines.Prepend(p.Pipeline), stage = p.Stage, option = p.Option, message = p.Message, missingSecret = p.IsMissingSecret, text = p.ToString() }),
                     pluginFailures = failures.Select(f => new { plugin = f.Plugin, path = f.Path, reason = f.Reason }),
                 });
             }

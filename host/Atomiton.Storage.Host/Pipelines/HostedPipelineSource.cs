@@ -32,17 +32,7 @@ internal sealed class HostedPipelineSource : IPipelineSource
             { Operation = "configure" };
         }
 
-        Microsoft.Extensions.Configuration.IConfigurationRoot configuration;
-        try
-        {
-            configuration = StorageConfigurationFile.Load(fullPath);
-        }
-        catch (StorageException e) when (e.InnerException is InvalidDataException invalid)
-        {
-            throw new StorageException(StorageErrorCode.InvalidConfiguration,
-                $"The configuration file '{configurationFile}' is not valid JSON: {invalid.InnerException?.Message ?? invalid.Message}", invalid)
-            { Operation = "configure" };
-        }
+        var configuration = StorageConfigurationFile.Load(fullPath, configurationFile);
 
         var host = StorageHost.Create(new StorageHostOptions
         {
@@ -56,6 +46,12 @@ internal sealed class HostedPipelineSource : IPipelineSource
     public string ResolveName(string? pipeline)
     {
         var declared = Host.Configuration.Pipelines.Keys.Order(StringComparer.Ordinal).ToList();
+        if (declared.Count == 0)
+        {
+            throw new CommandLineException(ExitCodes.Configuration,
+                $"{ConfigurationFile} declares no pipelines; declare one under pipelines, such as \"pipelines\": {{ \"local\": {{ \"chain\": [\"memory\"] }} }} (see docs/plugins-json.md).");
+        }
+
         if (string.IsNullOrEmpty(pipeline))
         {
             return Host.DefaultPipeline
@@ -73,5 +69,5 @@ internal sealed class HostedPipelineSource : IPipelineSource
 
     public void Dispose() => Host.Dispose();
 
-    private static string List(List<string> names) => names.Count == 0 ? "(none)" : string.Join(", ", names);
+    private static string List(List<string> names) => string.Join(", ", names);
 }

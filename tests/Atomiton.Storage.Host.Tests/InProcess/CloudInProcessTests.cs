@@ -129,7 +129,7 @@ public sealed class CloudInProcessTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("hello over http", body);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
-        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(result.ExitCode == 130, result.ToString());
         Assert.Equal("Stopped.", result.ErrorLines[^1]);
         Assert.DoesNotContain("warning:", result.Error, StringComparison.Ordinal);
     }
@@ -155,7 +155,7 @@ public sealed class CloudInProcessTests : IDisposable
         Assert.Equal(1, document.GetProperty("validKeys").GetInt32());
         Assert.True(smallResponse.IsSuccessStatusCode, smallResponse.StatusCode.ToString());
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, largeResponse.StatusCode);
-        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(130, result.ExitCode);
         Assert.DoesNotContain("Stopped.", result.Error, StringComparison.Ordinal);
     }
 
@@ -166,7 +166,7 @@ public sealed class CloudInProcessTests : IDisposable
         await serving.BannerAsync();
         var result = await serving.StopAsync();
 
-        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(130, result.ExitCode);
         Assert.Equal(
             $"warning: {_sandbox.PathOf("cloud-keys.json")} holds no valid key, so every request will be refused with 401. Create one with 'atomiton-storage cloud keys create --tenant <prefix>'.",
             result.ErrorLines[0]);

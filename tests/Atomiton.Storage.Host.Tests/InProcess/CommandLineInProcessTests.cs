@@ -66,6 +66,68 @@ public sealed class CommandLineInProcessTests : IDisposable
         Assert.Equal("Run 'atomiton-storage cloud keys create --help' for usage.", result.ErrorLines[^1]);
     }
 
+    [Theory]
+    [InlineData("--jsno", "--json", "get", "k.txt", "--jsno")]
+    [InlineData("--recursiv", "--recursive", "ls", "--recursiv")]
+    [InlineData("--pipelin", "--pipeline", "pipelines", "--pipelin")]
+    [InlineData("--tenent", "--tenant", "cloud", "keys", "create", "--tenent", "t/")]
+    [InlineData("-x", null, "put", "k.txt", "-x")]
+    public async Task A_misspelt_option_is_a_usage_error_suggesting_the_closest_option_and_writes_nothing(string given, string? suggested, params string[] arguments)
+    {
+        var (host, engine) = await _sandbox.OpenAsync("local");
+        using (host)
+        await using (engine)
+        {
+            await engine.SaveAsync("k.txt", "content"u8.ToArray());
+        }
+
+        var result = await _sandbox.Cli.RunAsync(arguments);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith($"error: unknown option '{given}'", result.ErrorLines[0], StringComparison.Ordinal);
+        if (suggested is not null)
+        {
+            Assert.Contains($"Did you mean '{suggested}'?", result.ErrorLines[0], StringComparison.Ordinal);
+        }
+
+        Assert.Single(result.ErrorLines, line => line.Contains(given, StringComparison.Ordinal));
+        Assert.EndsWith("--help' for usage.", result.ErrorLines[^1], StringComparison.Ordinal);
+        Assert.False(File.Exists(_sandbox.PathOf(given)), $"a file named {given} was written");
+        Assert.Equal("", result.Output);
+    }
+
+    [Fact]
+    public async Task An_argument_starting_with_a_dash_after_double_dash_is_a_plain_argument()
+    {
+        var (host, engine) = await _sandbox.OpenAsync("local");
+        using (host)
+        await using (engine)
+        {
+            await engine.SaveAsync("k.txt", "content"u8.ToArray());
+        }
+
+        var result = await _sandbox.Cli.RunAsync("get", "k.txt", "--", "--out.txt");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("content", File.ReadAllText(_sandbox.PathOf("--out.txt")));
+    }
+
+    [Fact]
+    public async Task A_lone_dash_still_means_standard_output()
+    {
+        var (host, engine) = await _sandbox.OpenAsync("local");
+        using (host)
+        await using (engine)
+        {
+            await engine.SaveAsync("k.txt", "content"u8.ToArray());
+        }
+
+        var result = await _sandbox.Cli.RunAsync("get", "k.txt", "-");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("content", result.StandardOutputText);
+    }
+
     [Fact]
     public async Task Verbose_adds_the_stack_trace_after_the_one_line_error()
     {

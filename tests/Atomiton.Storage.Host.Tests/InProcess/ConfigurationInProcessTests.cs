@@ -276,8 +276,9 @@ public sealed class ConfigurationInProcessTests : IDisposable
 
         var result = await sandbox.Cli.RunAsync("info", "-p", "x");
 
-        Assert.Equal(3, result.ExitCode);
-        Assert.Contains("declared pipelines: (none)", result.Error, StringComparison.Ordinal);
+        Assert.Equal(6, result.ExitCode);
+        Assert.StartsWith("error: plugins.json declares no pipelines; declare one under pipelines", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("(none)", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -333,12 +334,13 @@ public sealed class ConfigurationInProcessTests : IDisposable
     [Fact]
     public async Task A_configuration_that_is_not_json_exits_6_naming_the_file()
     {
-        var sandbox = Sandbox("{ this is not json");
+        var sandbox = Sandbox("{\n  \"pipelines\": { this is not json");
 
         var result = await sandbox.Cli.RunAsync("pipelines");
 
         Assert.Equal(6, result.ExitCode);
-        Assert.StartsWith("error: The configuration file 'plugins.json' is not valid JSON: ", result.Error, StringComparison.Ordinal);
+        Assert.StartsWith("error: The configuration file 'plugins.json' is not valid JSON at line 2, column 18: ", result.Error, StringComparison.Ordinal);
+        Assert.Single(result.ErrorLines);
     }
 
     [Fact]
@@ -478,7 +480,7 @@ public sealed class ConfigurationInProcessTests : IDisposable
         var result = await cli.RunAsync("pipelines");
 
         Assert.Equal(6, result.ExitCode);
-        Assert.StartsWith($"error: The configuration file '{user}' is not valid JSON: ", result.Error, StringComparison.Ordinal);
+        Assert.StartsWith($"error: The configuration file '{user}' is not valid JSON at line 1, column ", result.Error, StringComparison.Ordinal);
         Assert.Equal(broken, File.ReadAllText(user));
     }
 

@@ -30,6 +30,12 @@ internal sealed record InProcessCli
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>The executable the run believes started it (how its hints say to run the tool again).</summary>
+    public string? ProcessPath { get; init; }
+
+    /// <summary>The PATH the run believes it has.</summary>
+    public string? SearchPath { get; init; }
+
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Wraps the pipelines a run loads (to decorate an engine); null keeps them as loaded.</summary>
@@ -51,6 +57,8 @@ internal sealed record InProcessCli
             WorkingDirectory = WorkingDirectory,
             UserConfigurationDirectory = UserConfigurationDirectory,
             ToolDirectory = ToolDirectory,
+            ProcessPath = ProcessPath,
+            SearchPath = SearchPath,
             Time = Time,
             ProgressInterval = ProgressInterval,
             LoadPipelines = (name, path) => DecoratePipelines is null ? HostedPipelineSource.Load(name, path) : DecoratePipelines(HostedPipelineSource.Load(name, path)),

@@ -119,6 +119,32 @@ public sealed class BadConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task Chain_written_as_a_string_in_the_file_is_refused_at_the_chain()
+    {
+        using var host = TestHosts.Create(_temp, """{ "stages": { "s": { "type": "probe" } }, "pipelines": { "p": { "chain": "s" } } }""");
+        string expected = $"{File}: $.pipelines.p.chain (pipeline 'p'): the chain is a string; write it as a list, outermost stage first: \"chain\": [\"s\"]. (Only an environment variable, which cannot hold a list, gives a chain as one value.)";
+
+        var error = await Assert.ThrowsAsync<StorageException>(() => host.BuildPipelineAsync("p").AsTask());
+
+        Assert.Equal(expected, error.Message);
+        Assert.Equal(expected, Assert.Single(host.Validate()).ToString());
+        Assert.Equal(expected, Assert.Single(host.Validate("p")).ToString());
+    }
+
+    [Fact]
+    public async Task Undeclared_default_pipeline_without_any_pipelines_says_none_are_declared()
+    {
+        using var host = TestHosts.Create(_temp, """{ "defaultPipeline": "main" }""");
+
+        var problem = Assert.Single(host.Validate());
+        var error = await Assert.ThrowsAsync<StorageException>(() => host.BuildDefaultPipelineAsync().AsTask());
+
+        Assert.Equal($"{File}: $.defaultPipeline (pipeline 'main'): the default pipeline 'main' is not declared: pipelines declares none. Declare it under pipelines, such as \"main\": {{ \"chain\": [\"memory\"] }}.", problem.ToString());
+        Assert.Equal(problem.ToString(), error.Message);
+        Assert.DoesNotContain("(none)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Undeclared_default_pipeline_is_reported_by_validate_and_by_the_build()
     {
         using var host = TestHosts.Create(_temp, """{ "defaultPipeline": "main", "pipelines": { "p": { "chain": ["probe"] } } }""");
@@ -126,7 +152,7 @@ public sealed class BadConfigurationTests : IDisposable
         var problem = Assert.Single(host.Validate());
         Assert.Equal($"{File}: $.defaultPipeline (pipeline 'main'): the default pipeline 'main' is not declared under pipelines. Declared pipelines: p.", problem.ToString());
         var error = await Assert.ThrowsAsync<StorageException>(() => host.BuildDefaultPipelineAsync().AsTask());
-        Assert.Equal($"{File}: $.pipelines (pipeline 'main'): pipeline 'main' is not declared. Declared pipelines: p.", error.Message);
+        Assert.Equal($"{File}: $.defaultPipeline (pipeline 'main'): the default pipeline 'main' is not declared under pipelines. Declared pipelines: p.", error.Message);
     }
 
     [Fact]

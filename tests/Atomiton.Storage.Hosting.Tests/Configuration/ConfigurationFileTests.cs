@@ -27,7 +27,22 @@ public sealed class ConfigurationFileTests
         var error = Assert.Throws<StorageException>(() => StorageHost.Load(file));
 
         Assert.Equal(StorageErrorCode.InvalidConfiguration, error.Code);
-        Assert.StartsWith($"The configuration file '{file}' is not valid JSON: ", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"The configuration file '{file}' is not valid JSON at line 1, column ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Malformed_json_is_located_by_line_and_column_with_what_was_expected()
+    {
+        using var temp = new TempDirectory();
+        string file = temp.Combine("plugins.json");
+        File.WriteAllText(file, "{\n  \"defaultPipeline\": \"local\"\n  \"pipelines\": {}\n}\n");
+
+        var error = Assert.Throws<StorageException>(() => StorageConfigurationFile.Load(file, "plugins.json"));
+
+        Assert.StartsWith("The configuration file 'plugins.json' is not valid JSON at line 3, column 3: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Expected either ',', '}', or ']'", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("LineNumber", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Could not parse", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

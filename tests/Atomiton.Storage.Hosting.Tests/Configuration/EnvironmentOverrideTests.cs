@@ -88,6 +88,29 @@ public sealed class EnvironmentOverrideTests : IDisposable
     }
 
     [Fact]
+    public void A_pipeline_overridden_by_an_environment_variable_keeps_the_name_the_file_gives_it()
+    {
+        string pipeline = "local" + Guid.NewGuid().ToString("N");
+        string variable = $"ATOMITON__PIPELINES__{pipeline.ToUpperInvariant()}__CHAIN";
+        Environment.SetEnvironmentVariable(variable, "probe");
+        try
+        {
+            using var host = TestHosts.Create(_temp, $$"""
+                { "defaultPipeline": "{{pipeline}}", "pipelines": { "{{pipeline}}": { "chain": ["probe-wrapper", "probe"] } } }
+                """);
+
+            Assert.Equal([pipeline], host.PipelineNames);
+            Assert.Equal(pipeline, host.Configuration.Pipelines[pipeline].Name);
+            Assert.Equal(["probe"], host.Configuration.Pipelines[pipeline].Chain);
+            Assert.Empty(host.Validate());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
+
+    [Fact]
     public void A_list_of_higher_precedence_wins_over_a_single_value_beneath_it()
     {
         var configuration = new ConfigurationBuilder()

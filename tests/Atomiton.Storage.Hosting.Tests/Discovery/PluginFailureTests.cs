@@ -177,8 +177,10 @@ public sealed class PluginFailureTests
         using var host = TestHosts.Create(temp, Json);
 
         var failure = Assert.Single(host.Catalogue.Failures);
-        Assert.Equal(new PluginLoadFailure("plugins", temp.Combine("plugins"),
+        Assert.Equal(new PluginLoadFailure(temp.Combine("plugins"), temp.Combine("plugins"),
             "the plugin directory does not exist. Build the plugins (dotnet build lays them out there) or fix pluginDirectories."), failure);
+        Assert.True(failure.IsPluginDirectory);
+        Assert.Equal($"plugin directory '{temp.Combine("plugins")}': the plugin directory does not exist. Build the plugins (dotnet build lays them out there) or fix pluginDirectories.", failure.ToString());
         Assert.Equal(["buggy", "probe", "probe-wrapper"], host.Catalogue.Names);
     }
 
