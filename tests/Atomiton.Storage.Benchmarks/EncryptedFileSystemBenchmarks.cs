@@ -104,6 +104,21 @@ public class EncryptedFileSystemBenchmarks
         using var aes = new AesGcm(key, 16);
     }
 
+    [Benchmark(Description = "save: HKDF-SHA256 alone (per-object segment key)")]
+    [BenchmarkCategory("save")]
+    public void Hkdf()
+    {
+        Span<byte> key = stackalloc byte[32];
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, RingKey, key, _tag, "atomiton-storage segment key v1"u8);
+    }
+
+    [Benchmark(Description = "save: new AesGcm alone (key schedule, native context)")]
+    [BenchmarkCategory("save")]
+    public void NewAesGcm()
+    {
+        using var aes = new AesGcm(RingKey, 16);
+    }
+
     [Benchmark(Baseline = true, Description = "load: filesystem")]
     [BenchmarkCategory("load")]
     public ValueTask<byte[]> FileSystemLoad() => _plain.LoadBytesAsync("bench/read");
