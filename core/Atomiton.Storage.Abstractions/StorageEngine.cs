@@ -253,6 +253,45 @@ public abstract class StorageEngine : IStorageEngine
     /// <summary>Releases resources; called once.</summary>
     protected virtual ValueTask DisposeCoreAsync() => ValueTask.CompletedTask;
 
+    /// <summary>
+    /// Loads a whole object (or a range) into a new array the caller owns, for
+    /// <see cref="StorageEngineExtensions.LoadBytesAsync"/>; arguments are valid and capabilities
+    /// checked. By default it opens the object with <see cref="OpenReadCoreAsync"/> and reads it;
+    /// override it when the engine can answer without a stream (a cache hit). It must return what
+    /// reading <see cref="OpenReadCoreAsync"/> would, never an array the engine keeps using.
+    /// </summary>
+    protected virtual async ValueTask<byte[]> LoadBytesCoreAsync(string key, ReadOptions options, CancellationToken cancellationToken)
+    {
+        await using var result = await OpenReadCoreAsync(key, options, cancellationToken);
+        return await StorageEngineExtensions.ReadWholeAsync(result, options, cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="StorageEngineExtensions.LoadBytesAsync"/> for engines derived from this class: the
+    /// checks of <see cref="OpenReadAsync"/>, then <see cref="LoadBytesCoreAsync"/>. A result that is
+    /// ready at once (a cache hit) is returned without an async state machine.
+    /// </summary>
+    internal ValueTask<byte[]> LoadBytesAsync(string key, ReadOptions? options, CancellationToken cancellationToken)
+    {
+        ValueTask<byte[]> pending;
+        try
+        {
+            options ??= ReadOptions.Default;
+            Enter(key, "load", StorageCapabilities.Read, cancellationToken);
+            Require(options.Range is not null, StorageCapabilities.RangeRead, "ranged reads");
+            Require(options.IfNoneMatch is not null, StorageCapabilities.ConditionalRead, "if-none-match loads");
+            pending = LoadBytesCoreAsync(key, options, cancellationToken);
+        }
+#pragma warning disable CA1031 // Not swallowed: handed to the caller in the returned task, as an async method would.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            return ValueTask.FromException<byte[]>(e is StorageException storage && NeedsContext(storage) ? storage.WithContext(EngineType, "load", key) : e);
+        }
+
+        return pending.IsCompletedSuccessfully ? pending : WithContextAsync(pending, key);
+    }
+
     /// <summary>Throws <see cref="ObjectDisposedException"/> once the engine is disposed.</summary>
     protected void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(IsDisposed, this);
 
@@ -278,6 +317,18 @@ public abstract class StorageEngine : IStorageEngine
             }
 
             yield return entry;
+        }
+    }
+
+    private async ValueTask<byte[]> WithContextAsync(ValueTask<byte[]> pending, string key)
+    {
+        try
+        {
+            return await pending;
+        }
+        catch (StorageException e) when (NeedsContext(e))
+        {
+            throw e.WithContext(EngineType, "load", key);
         }
     }
 

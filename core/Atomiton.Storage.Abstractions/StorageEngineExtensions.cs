@@ -10,18 +10,14 @@ public static class StorageEngineExtensions
         return SaveBytesAsync(engine, key, content, options, cancellationToken);
     }
 
-    /// <summary>Loads a whole object into memory. Use <see cref="IStorageEngine.OpenReadAsync"/> for large objects.</summary>
+    /// <summary>Loads a whole object into memory, as a new array the caller owns. Use <see cref="IStorageEngine.OpenReadAsync"/> for large objects.</summary>
     /// <exception cref="StorageException">NotFound, or any error of <see cref="IStorageEngine.OpenReadAsync"/>.</exception>
-    public static async ValueTask<byte[]> LoadBytesAsync(this IStorageEngine engine, string key, ReadOptions? options = null, CancellationToken cancellationToken = default)
+    public static ValueTask<byte[]> LoadBytesAsync(this IStorageEngine engine, string key, ReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(engine);
-        await using var result = await engine.OpenReadAsync(key, options, cancellationToken);
-        if (options?.Range is null && !result.NotModified && result.Content is not MemoryStream && result.Item.Size <= Array.MaxLength)
-        {
-            return await ReadExactlyAsync(result, cancellationToken);
-        }
 
-        return await ReadAllAsync(result, cancellationToken);
+        // Engines built on StorageEngine may answer without opening a stream (a cache hit).
+        return engine is StorageEngine storage ? storage.LoadBytesAsync(key, options, cancellationToken) : OpenAndReadAsync(engine, key, options, cancellationToken);
     }
 
     /// <summary>Reads the rest of an opened object into an array.</summary>
@@ -82,6 +78,23 @@ public static class StorageEngineExtensions
     {
         ArgumentNullException.ThrowIfNull(engine);
         return (engine.Capabilities & capabilities) == capabilities;
+    }
+
+    /// <summary>Reads an opened object (whole, or the range <paramref name="options"/> asked for) into a new array.</summary>
+    internal static async ValueTask<byte[]> ReadWholeAsync(StorageReadResult result, ReadOptions? options, CancellationToken cancellationToken)
+    {
+        if (options?.Range is null && !result.NotModified && result.Content is not MemoryStream && result.Item.Size <= Array.MaxLength)
+        {
+            return await ReadExactlyAsync(result, cancellationToken);
+        }
+
+        return await ReadAllAsync(result, cancellationToken);
+    }
+
+    private static async ValueTask<byte[]> OpenAndReadAsync(IStorageEngine engine, string key, ReadOptions? options, CancellationToken cancellationToken)
+    {
+        await using var result = await engine.OpenReadAsync(key, options, cancellationToken);
+        return await ReadWholeAsync(result, options, cancellationToken);
     }
 
     /// <summary>Reads a whole object of known size straight into an array of that size (no intermediate buffer).</summary>

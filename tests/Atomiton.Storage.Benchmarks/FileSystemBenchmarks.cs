@@ -87,6 +87,16 @@ public class FileSystemBenchmarks
         }
     }
 
+    // The asynchronous raw call, beside the synchronous one: the engine's API is asynchronous too.
+    [Benchmark(Description = "save: raw File.WriteAllBytesAsync")]
+    public async Task RawSaveAsync()
+    {
+        foreach (var key in _keys)
+        {
+            await File.WriteAllBytesAsync(Path.Combine(_rawDir, key), _content);
+        }
+    }
+
     [Benchmark(Description = "save: FluentStorage disk")]
     public async Task FluentSave()
     {

@@ -75,6 +75,35 @@ public sealed class InstrumentedStorageEngine : DelegatingStorageEngine
         }
     }
 
+    /// <summary>
+    /// A whole-object load into an array, measured as one load whose bytes are the array's length,
+    /// forwarded to the inner engine's <c>LoadBytesAsync</c> so its fast path (a cache hit) is kept.
+    /// </summary>
+    protected override ValueTask<byte[]> LoadBytesCoreAsync(string key, ReadOptions options, CancellationToken cancellationToken)
+    {
+        var scope = new OperationScope(this, StorageOperation.Load, key);
+        ValueTask<byte[]> pending;
+        try
+        {
+            pending = Inner.LoadBytesAsync(key, options, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            scope.Fail(e);
+            throw;
+        }
+
+        if (!pending.IsCompletedSuccessfully)
+        {
+            return CompleteLoadAsync(pending, scope);
+        }
+
+        var content = pending.Result;
+        scope.Succeed();
+        ReportBytesRead(content.LongLength);
+        return new ValueTask<byte[]>(content);
+    }
+
     /// <inheritdoc />
     protected override ValueTask<StorageItem> StatCoreAsync(string key, CancellationToken cancellationToken) =>
         MeasureAsync(StorageOperation.Stat, key, ct => Inner.StatAsync(key, ct), cancellationToken);
@@ -133,6 +162,24 @@ public sealed class InstrumentedStorageEngine : DelegatingStorageEngine
     /// <summary>The inner engine's information, unchanged.</summary>
     protected override ValueTask<StorageInfo> GetInfoCoreAsync(CancellationToken cancellationToken) =>
         MeasureAsync(StorageOperation.Info, null, Inner.GetInfoAsync, cancellationToken);
+
+    private async ValueTask<byte[]> CompleteLoadAsync(ValueTask<byte[]> pending, OperationScope scope)
+    {
+        byte[] content;
+        try
+        {
+            content = await pending;
+        }
+        catch (Exception e)
+        {
+            scope.Fail(e);
+            throw;
+        }
+
+        scope.Succeed();
+        ReportBytesRead(content.LongLength);
+        return content;
+    }
 
     private async ValueTask<T> MeasureAsync<T>(string operation, string? key, Func<CancellationToken, ValueTask<T>> action, CancellationToken cancellationToken)
     {

@@ -159,6 +159,28 @@ public sealed class CachedEngine : DelegatingStorageEngine
         return await LoadThroughAsync(key, entry, options, cancellationToken);
     }
 
+    /// <summary>
+    /// A fresh whole-object hit is answered at once with a copy of the cached content (the caller
+    /// owns the array; the cache's copy cannot be altered through it), without a stream or an async
+    /// state machine. Everything else (miss, stale entry, range, if-none-match) loads as <see cref="OpenReadCoreAsync"/> does.
+    /// </summary>
+    protected override ValueTask<byte[]> LoadBytesCoreAsync(string key, ReadOptions options, CancellationToken cancellationToken)
+    {
+        if (options.Range is null && options.IfNoneMatch is null)
+        {
+            var entry = Lookup(key, out bool fresh);
+            if (fresh)
+            {
+                Interlocked.Increment(ref _hits);
+                return entry!.IsNotFound
+                    ? throw StorageException.NotFound(key, TypeName, "load")
+                    : new ValueTask<byte[]>(entry.Content.AsSpan().ToArray());
+            }
+        }
+
+        return base.LoadBytesCoreAsync(key, options, cancellationToken);
+    }
+
     /// <inheritdoc />
     protected override async ValueTask<StorageItem> StatCoreAsync(string key, CancellationToken cancellationToken)
     {

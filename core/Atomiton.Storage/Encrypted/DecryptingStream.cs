@@ -16,7 +16,8 @@ internal sealed class DecryptingStream : ReadOnlyStream
     private readonly long _lastSegment;
     private readonly string _key;
     private readonly byte[] _sealed;
-    private readonly byte[] _plain;
+    private readonly int _largestSegment;
+    private byte[]? _plain; // only when a segment does not fit the caller's buffer
     private readonly byte[] _extra = new byte[1];
     private readonly bool _verifyToEnd;
     private long _segment;
@@ -36,9 +37,8 @@ internal sealed class DecryptingStream : ReadOnlyStream
     public DecryptingStream(Stream inner, ObjectCipher cipher, long plaintextLength, long firstSegment, int skip, long take, string key, bool verifyToEnd)
     {
         _verifyToEnd = verifyToEnd;
-        int largestSegment = (int)Math.Min(EncryptedFormat.SegmentSize, plaintextLength);
-        _plain = new byte[largestSegment];
-        _sealed = new byte[largestSegment + EncryptedFormat.TagSize];
+        _largestSegment = (int)Math.Min(EncryptedFormat.SegmentSize, plaintextLength);
+        _sealed = new byte[_largestSegment + EncryptedFormat.TagSize];
         _inner = inner;
         _cipher = cipher;
         _plaintextLength = plaintextLength;
@@ -101,7 +101,11 @@ internal sealed class DecryptingStream : ReadOnlyStream
     private int Drain(Span<byte> buffer)
     {
         int count = (int)Math.Min(Math.Min(buffer.Length, _plainLength - _plainOffset), _remaining);
-        _plain.AsSpan(_plainOffset, count).CopyTo(buffer);
+        if (count > 0)
+        {
+            _plain.AsSpan(_plainOffset, count).CopyTo(buffer);
+        }
+
         _plainOffset += count;
         _remaining -= count;
         return count;
@@ -142,7 +146,7 @@ internal sealed class DecryptingStream : ReadOnlyStream
         bool isFinal = _segment == _lastSegment;
         try
         {
-            _cipher.DecryptSegment(_segment, isFinal, _sealed.AsSpan(0, sealedLength), destination is { } direct ? direct.Span : _plain);
+            _cipher.DecryptSegment(_segment, isFinal, _sealed.AsSpan(0, sealedLength), destination is { } direct ? direct.Span : (_plain ??= new byte[_largestSegment]));
         }
         catch (CryptographicException e)
         {

@@ -48,6 +48,14 @@ internal sealed class EncryptingStream : ReadOnlyStream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (_segmentIndex == 0 && _sealedOffset == 0 && !_finished && buffer.Length >= EncryptedFormat.HeaderSize + _plain.Length + EncryptedFormat.TagSize)
+        {
+            // The first read: header and first sealed segment in one buffer (one write for a small object).
+            _cipher.Header.CopyTo(buffer);
+            int written = await SealNextSegmentAsync(useAsync: true, buffer[EncryptedFormat.HeaderSize..], cancellationToken);
+            return EncryptedFormat.HeaderSize + written;
+        }
+
         if (_sealedOffset == _sealedLength && !_finished && buffer.Length >= _plain.Length + EncryptedFormat.TagSize)
         {
             // A whole sealed segment fits the caller's buffer: encrypt straight into it (no extra copy).

@@ -40,6 +40,24 @@ public sealed class EncryptedRoundTripTests
         Assert.Equal(content, await engine.LoadBytesAsync("hint"));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1024)]
+    [InlineData((2 * 65536) + 3)]
+    public async Task A_byte_array_save_tells_the_inner_engine_the_stored_size_up_front(int size)
+    {
+        var inner = new ExpectedLengthRecorder(new MemoryEngine());
+        await using var engine = await WithKeyAsync(inner);
+
+        await engine.SaveAsync("sized", Content(size));
+        await engine.SaveAsync("streamed", new UnderstatedLengthStream(Content(size)));
+
+        // A filesystem preallocates the file from it; a hint-only stream still gives none.
+        Assert.Equal(EncryptedFormat.CiphertextLength(size), inner.Recorded["sized"]);
+        Assert.Null(inner.Recorded["streamed"]);
+        Assert.Equal(Content(size), await engine.LoadBytesAsync("sized"));
+    }
+
     [Fact]
     public async Task Backend_never_sees_the_plaintext()
     {
@@ -175,6 +193,20 @@ public sealed class EncryptedRoundTripTests
         Assert.Equal("k0,k1", info.Details["keyIds"]);
         Assert.DoesNotContain(info.Details.Values, v => v.Contains(KeyA, StringComparison.Ordinal) || v.Contains(KeyB, StringComparison.OrdinalIgnoreCase));
         Assert.Equal("memory", info.Inner!.EngineType);
+    }
+
+    /// <summary>Records the <see cref="SaveOptions.ExpectedLength"/> of each save.</summary>
+    private sealed class ExpectedLengthRecorder(IStorageEngine inner) : DelegatingStorageEngine(inner)
+    {
+        public override string EngineType => "recorder";
+
+        public Dictionary<string, long?> Recorded { get; } = [];
+
+        protected override ValueTask<StorageItem> SaveCoreAsync(string key, Stream content, SaveOptions options, CancellationToken cancellationToken)
+        {
+            Recorded[key] = options.ExpectedLength;
+            return base.SaveCoreAsync(key, content, options, cancellationToken);
+        }
     }
 
     /// <summary>A seekable stream that claims to hold 5 bytes, whatever it holds.</summary>
