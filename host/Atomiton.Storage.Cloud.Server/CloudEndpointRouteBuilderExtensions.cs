@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Atomiton.Storage.Cloud.Server;
 
@@ -27,7 +29,8 @@ public static class CloudEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(options);
-        var gate = new CloudGate(options);
+        var logger = endpoints.ServiceProvider.GetService<ILoggerFactory>()?.CreateLogger("Atomiton.Storage.Cloud.Server") ?? NullLogger.Instance;
+        var gate = new CloudGate(options, logger);
         endpoints.ServiceProvider.GetService<IHostApplicationLifetime>()?.ApplicationStopped.Register(gate.Dispose);
         var objects = new ObjectHandlers(engine, options);
         var listing = new ListingHandlers(engine, options);

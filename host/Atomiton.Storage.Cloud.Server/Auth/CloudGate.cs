@@ -2,22 +2,31 @@ using System.Threading.RateLimiting;
 using Atomiton.Storage.Cloud.Server.Http;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace Atomiton.Storage.Cloud.Server.Auth;
 
 /// <summary>
 /// The endpoint filter every API call passes: refuses dot segments in the raw path, authenticates
 /// the bearer key (401), applies the key's rate limit (429 with Retry-After), checks the endpoint's
-/// permission (403), and turns storage errors into problem details. Keys are never logged or echoed.
+/// permission (403), and turns storage errors into problem details. While the key file is
+/// unavailable every request with a key is refused with 503 (fail closed), logged once per change
+/// of the file. Keys are never logged or echoed.
 /// </summary>
 internal sealed class CloudGate : IEndpointFilter, IDisposable
 {
-    private readonly ApiKeyStore _keys;
-    private readonly PartitionedRateLimiter<string>? _limiter;
+    private static readonly TimeSpan KeyStoreRetryAfter = TimeSpan.FromSeconds(5);
 
-    public CloudGate(CloudServerOptions options)
+    private readonly ApiKeyStore _keys;
+    private readonly ILogger _logger;
+    private readonly PartitionedRateLimiter<string>? _limiter;
+    private int _loggedChange;
+    private int _unavailableLogged;
+
+    public CloudGate(CloudServerOptions options, ILogger logger)
     {
         _keys = options.Keys ?? throw new ArgumentException("CloudServerOptions.Keys is required: pass the API key store.", nameof(options));
+        _logger = logger;
         if (options.RateLimitPermits is { } permits)
         {
             _limiter = PartitionedRateLimiter.Create<string, string>(keyId => RateLimitPartition.GetFixedWindowLimiter(keyId, _ => new FixedWindowRateLimiterOptions
@@ -42,7 +51,30 @@ internal sealed class CloudGate : IEndpointFilter, IDisposable
             return Results.Empty;
         }
 
-        var entry = _keys.Authenticate(ReadBearer(http.Request));
+        ApiKeyEntry? entry;
+        try
+        {
+            entry = _keys.Authenticate(ReadBearer(http.Request));
+        }
+        catch (ApiKeyStoreUnavailableException unavailable)
+        {
+            if (Interlocked.Exchange(ref _loggedChange, unavailable.Change) != unavailable.Change)
+            {
+                Volatile.Write(ref _unavailableLogged, 1);
+                CloudLog.KeyStoreUnavailable(_logger, unavailable.Message, unavailable.InnerException);
+            }
+
+            await CloudProblem.WriteAsync(http, StatusCodes.Status503ServiceUnavailable, StorageErrorCode.NetworkError,
+                "The server's API key store is unavailable, so no key can be checked and every request is refused. Retry later; if this lasts, tell the operator.",
+                transient: true, retryAfter: KeyStoreRetryAfter);
+            return Results.Empty;
+        }
+
+        if (Interlocked.Exchange(ref _unavailableLogged, 0) == 1)
+        {
+            CloudLog.KeyStoreBack(_logger, _keys.FilePath);
+        }
+
         if (entry is null)
         {
             var detail = http.Request.Headers.Authorization.Count == 0
