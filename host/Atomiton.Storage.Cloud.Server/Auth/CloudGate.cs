@@ -110,7 +110,7 @@ internal sealed class CloudGate : IEndpointFilter, IDisposable
         }
         catch (StorageException e)
         {
-            await CloudProblem.WriteAsync(http, e, caller.TenantPrefix);
+            await CloudProblem.WriteAsync(http, e, caller.TenantPrefix, _logger);
             return Results.Empty;
         }
         catch (Exception e) when (FindBadRequest(e) is { } bad)
@@ -122,6 +122,12 @@ internal sealed class CloudGate : IEndpointFilter, IDisposable
         catch (Exception e) when (http.RequestAborted.IsCancellationRequested && e is OperationCanceledException or IOException or ConnectionResetException)
         {
             // The client went away; nothing to answer.
+            return Results.Empty;
+        }
+        catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            // Never an empty 500, and never the exception's words (they may name server paths).
+            await CloudProblem.WriteUnexpectedAsync(http, e, _logger);
             return Results.Empty;
         }
     }
