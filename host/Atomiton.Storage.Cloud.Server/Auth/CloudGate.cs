@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using Atomiton.Storage.Cloud.Server.Http;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace Atomiton.Storage.Cloud.Server.Auth;
@@ -19,6 +20,7 @@ internal sealed class CloudGate : IEndpointFilter, IDisposable
 
     private readonly ApiKeyStore _keys;
     private readonly ILogger _logger;
+    private readonly long _maxRequestBodySize;
     private readonly PartitionedRateLimiter<string>? _limiter;
     private int _loggedChange;
     private int _unavailableLogged;
@@ -27,6 +29,7 @@ internal sealed class CloudGate : IEndpointFilter, IDisposable
     {
         _keys = options.Keys ?? throw new ArgumentException("CloudServerOptions.Keys is required: pass the API key store.", nameof(options));
         _logger = logger;
+        _maxRequestBodySize = options.MaxRequestBodySize;
         if (options.RateLimitPermits is { } permits)
         {
             _limiter = PartitionedRateLimiter.Create<string, string>(keyId => RateLimitPartition.GetFixedWindowLimiter(keyId, _ => new FixedWindowRateLimiterOptions
@@ -104,19 +107,30 @@ internal sealed class CloudGate : IEndpointFilter, IDisposable
         }
 
         http.Items[CallerItem] = caller;
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+        {
+            // Also when the API is mapped into an application whose server has another limit.
+            bodyLimit.MaxRequestBodySize = _maxRequestBodySize;
+        }
+
         try
         {
             return await next(context);
         }
+        catch (Exception e) when (FindBadRequest(e) is { } bad)
+        {
+            // First, because an engine may wrap the body's failure (the filesystem engine reports a
+            // failing content stream as InvalidArgument): the server's own refusal decides the status.
+            var code = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? StorageErrorCode.ObjectTooLarge : StorageErrorCode.InvalidArgument;
+            var detail = bad.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? $"The request body is larger than this server's single-request limit of {_maxRequestBodySize} bytes; use an upload session (POST /v1/uploads)."
+                : $"The request body was refused: {bad.Message}";
+            await CloudProblem.WriteAsync(http, bad.StatusCode, code, detail);
+            return Results.Empty;
+        }
         catch (StorageException e)
         {
             await CloudProblem.WriteAsync(http, e, caller.TenantPrefix, _logger);
-            return Results.Empty;
-        }
-        catch (Exception e) when (FindBadRequest(e) is { } bad)
-        {
-            var code = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? StorageErrorCode.ObjectTooLarge : StorageErrorCode.InvalidArgument;
-            await CloudProblem.WriteAsync(http, bad.StatusCode, code, $"The request body was refused: {bad.Message}");
             return Results.Empty;
         }
         catch (Exception e) when (http.RequestAborted.IsCancellationRequested && e is OperationCanceledException or IOException or ConnectionResetException)
