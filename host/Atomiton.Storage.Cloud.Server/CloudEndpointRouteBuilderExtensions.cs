@@ -31,10 +31,16 @@ public static class CloudEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(options);
         var logger = endpoints.ServiceProvider.GetService<ILoggerFactory>()?.CreateLogger("Atomiton.Storage.Cloud.Server") ?? NullLogger.Instance;
         var gate = new CloudGate(options, logger);
-        endpoints.ServiceProvider.GetService<IHostApplicationLifetime>()?.ApplicationStopped.Register(gate.Dispose);
+        var sessions = new UploadSessionStore(options);
+        if (endpoints.ServiceProvider.GetService<IHostApplicationLifetime>() is { } lifetime)
+        {
+            lifetime.ApplicationStopped.Register(gate.Dispose);
+            lifetime.ApplicationStopped.Register(sessions.Dispose);
+        }
+
         var objects = new ObjectHandlers(engine, options);
         var listing = new ListingHandlers(engine, options);
-        var uploads = new UploadHandlers(engine, new UploadSessionStore(options), options);
+        var uploads = new UploadHandlers(engine, sessions, options);
 
         endpoints.MapGet("/v1/health", () => Results.Json(new { status = "ok" }));
         endpoints.MapGet("/v1/openapi.json", () => Results.Stream(OpenApiDocument.Open(), "application/json"));
