@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Atomiton.Storage.Cloud.Server;
 
@@ -27,11 +29,18 @@ public static class CloudEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(options);
-        var gate = new CloudGate(options);
-        endpoints.ServiceProvider.GetService<IHostApplicationLifetime>()?.ApplicationStopped.Register(gate.Dispose);
+        var logger = endpoints.ServiceProvider.GetService<ILoggerFactory>()?.CreateLogger("Atomiton.Storage.Cloud.Server") ?? NullLogger.Instance;
+        var gate = new CloudGate(options, logger);
+        var sessions = new UploadSessionStore(options);
+        if (endpoints.ServiceProvider.GetService<IHostApplicationLifetime>() is { } lifetime)
+        {
+            lifetime.ApplicationStopped.Register(gate.Dispose);
+            lifetime.ApplicationStopped.Register(sessions.Dispose);
+        }
+
         var objects = new ObjectHandlers(engine, options);
         var listing = new ListingHandlers(engine, options);
-        var uploads = new UploadHandlers(engine, new UploadSessionStore(options), options);
+        var uploads = new UploadHandlers(engine, sessions, options);
 
         endpoints.MapGet("/v1/health", () => Results.Json(new { status = "ok" }));
         endpoints.MapGet("/v1/openapi.json", () => Results.Stream(OpenApiDocument.Open(), "application/json"));

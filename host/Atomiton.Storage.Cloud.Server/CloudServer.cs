@@ -57,6 +57,7 @@ public static class CloudServer
         });
 
         var app = builder.Build();
+        app.UseAtomitonCloudPathGuard();
         app.MapAtomitonCloud(engine, options);
         try
         {

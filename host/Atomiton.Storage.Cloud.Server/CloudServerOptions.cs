@@ -27,11 +27,23 @@ public sealed class CloudServerOptions
     /// <summary>The rate-limit window. Default one second.</summary>
     public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Where upload sessions keep their bytes until committed; survives a restart of the server. Default: a folder under the temp directory.</summary>
-    public string UploadDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "atomiton-cloud-uploads");
+    /// <summary>
+    /// Where upload sessions keep their bytes until committed; survives a restart of the server.
+    /// Null (the default) for a folder private to this server beside its key file: the key file's
+    /// path with the extension <c>.uploads</c> (<c>cloud-keys.json</c> → <c>cloud-keys.uploads</c>),
+    /// created readable by the server's user only — never a folder shared under the temp directory,
+    /// and outside the served pipeline, so sessions are never visible as objects.
+    /// </summary>
+    public string? UploadDirectory { get; set; }
 
-    /// <summary>How long an unfinished upload session is kept. Default 24 hours.</summary>
+    /// <summary>How long an upload session is kept after its last chunk (or its commit). Default 24 hours.</summary>
     public TimeSpan UploadSessionLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// How often abandoned upload sessions are looked for (and once at start): a session's files are
+    /// removed at most <see cref="UploadSessionLifetime"/> + this long after its last chunk. Default 15 minutes.
+    /// </summary>
+    public TimeSpan UploadSweepInterval { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>The clock (tests pass a fake one).</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

@@ -23,11 +23,20 @@ public sealed class CloudOptions : IValidatableObject
     [Range(64 * 1024, 256 * 1024 * 1024)]
     public int ChunkSize { get; set; } = 8 * 1024 * 1024;
 
-    /// <summary>How many times a transient failure (connection error, 429, 502–504) is retried. Default 6; 0 disables retries.</summary>
-    [Range(0, 50)]
-    public int MaxRetries { get; set; } = 6;
+    /// <summary>
+    /// How long one operation keeps retrying transient failures (connection errors, timeouts, 408,
+    /// 429, 502–504), counted from its first failure: long enough by default for a server restart
+    /// or a short outage not to fail an upload. Once it has passed, the last error is thrown, saying
+    /// so. Default two minutes; zero disables retries.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan RetryBudget { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>The first retry's delay, doubled (with jitter) each time; a server's Retry-After wins. Default 200 ms.</summary>
+    /// <summary>At most this many retries per operation, within <see cref="RetryBudget"/>; null (the default) for no count limit; 0 disables retries.</summary>
+    [Range(0, 10_000)]
+    public int? MaxRetries { get; set; }
+
+    /// <summary>The first retry's delay, doubled (with jitter) each time up to 30 seconds; a server's Retry-After wins. Default 200 ms.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 

@@ -10,12 +10,18 @@ namespace Atomiton.Storage.Plugins.Cloud;
 /// <summary>
 /// Sends requests to the server with the API key, retrying transient failures (connection errors,
 /// timeouts, 429 and 502–504) on Polly with exponential back-off and jitter, waiting exactly as
-/// long as a Retry-After header asks. Every failure leaves as a <see cref="StorageException"/>.
+/// long as a Retry-After header asks, until <see cref="CloudOptions.RetryBudget"/> has passed since
+/// the operation's first failure (on the context's clock). Every failure leaves as a
+/// <see cref="StorageException"/>; one that outlasted the budget says so.
 /// </summary>
 internal sealed class CloudTransport : IDisposable
 {
     private readonly HttpClient _client;
+    private static readonly ResiliencePropertyKey<long> FirstFailureKey = new("atomiton.cloud.first-failure");
+    private static readonly ResiliencePropertyKey<bool> BudgetSpentKey = new("atomiton.cloud.budget-spent");
+
     private readonly ResiliencePipeline _retry;
+    private readonly TimeSpan _budget;
     private readonly AuthenticationHeaderValue _authorization;
     private readonly TimeSpan _timeout;
     private readonly TimeProvider _time;
@@ -37,6 +43,7 @@ internal sealed class CloudTransport : IDisposable
             BaseAddress = BaseAddress,
             Timeout = Timeout.InfiniteTimeSpan,
         };
+        _budget = options.RetryBudget;
         _retry = BuildRetry(options, context);
     }
 
@@ -48,16 +55,37 @@ internal sealed class CloudTransport : IDisposable
     /// transient ones are retried.
     /// </summary>
     public ValueTask<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> build, string? key, CancellationToken cancellationToken) =>
-        _retry.ExecuteAsync(async token => await SendOnceAsync(build(), key, token), cancellationToken);
+        RetryAsync(token => SendOnceAsync(build(), key, token), cancellationToken);
 
     /// <summary>Runs <paramref name="operation"/> under the retry policy (for multi-request steps such as resuming a chunk).</summary>
-    public ValueTask<T> RetryAsync<T>(Func<CancellationToken, ValueTask<T>> operation, CancellationToken cancellationToken) =>
-        _retry.ExecuteAsync(async token => await operation(token), cancellationToken);
+    public async ValueTask<T> RetryAsync<T>(Func<CancellationToken, ValueTask<T>> operation, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        try
+        {
+            return await _retry.ExecuteAsync(static (context, operation) => operation(context.CancellationToken), context, operation);
+        }
+        catch (StorageException e) when (context.Properties.TryGetValue(BudgetSpentKey, out bool spent) && spent)
+        {
+            throw new StorageException(e.Code, $"{e.Message} Gave up after retrying for {Describe(_budget)} (option 'retryBudget').", e)
+            {
+                Key = e.Key,
+                Provider = e.Provider,
+                Operation = e.Operation,
+                IsTransient = e.IsTransient,
+                RetryAfter = e.RetryAfter,
+            };
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
 
     /// <summary>Like <see cref="SendAsync"/>, then reads the JSON body as <typeparamref name="T"/>.</summary>
     public async ValueTask<T> SendJsonAsync<T>(Func<HttpRequestMessage> build, string? key, CancellationToken cancellationToken)
     {
-        return await _retry.ExecuteAsync(async token =>
+        return await RetryAsync(async token =>
         {
             using var response = await SendOnceAsync(build(), key, token);
             try
@@ -112,19 +140,21 @@ internal sealed class CloudTransport : IDisposable
     private static ResiliencePipeline BuildRetry(CloudOptions options, StorageProviderContext context)
     {
         var builder = new ResiliencePipelineBuilder { TimeProvider = context.TimeProvider };
-        if (options.MaxRetries == 0)
+        if (options.MaxRetries == 0 || options.RetryBudget <= TimeSpan.Zero)
         {
             return builder.Build();
         }
 
+        var time = context.TimeProvider;
+        var budget = options.RetryBudget;
         return builder.AddRetry(new RetryStrategyOptions
         {
-            MaxRetryAttempts = options.MaxRetries,
+            MaxRetryAttempts = options.MaxRetries ?? int.MaxValue,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
             Delay = options.RetryDelay,
             MaxDelay = TimeSpan.FromSeconds(30),
-            ShouldHandle = new PredicateBuilder().Handle<StorageException>(e => e.IsTransient),
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is StorageException { IsTransient: true } && WithinBudget(args.Context, time, budget)),
             DelayGenerator = static args => ValueTask.FromResult(
                 args.Outcome.Exception is StorageException { RetryAfter: { } after } ? (TimeSpan?)after : null),
             OnRetry = args =>
@@ -139,4 +169,28 @@ internal sealed class CloudTransport : IDisposable
             },
         }).Build();
     }
+
+    /// <summary>Whether the operation of <paramref name="context"/> is still within its budget, counted from its first failure; marks it spent when not.</summary>
+    private static bool WithinBudget(ResilienceContext context, TimeProvider time, TimeSpan budget)
+    {
+        long now = time.GetTimestamp();
+        if (!context.Properties.TryGetValue(FirstFailureKey, out long first))
+        {
+            context.Properties.Set(FirstFailureKey, now);
+            first = now;
+        }
+
+        if (time.GetElapsedTime(first, now) < budget)
+        {
+            return true;
+        }
+
+        context.Properties.Set(BudgetSpentKey, true);
+        return false;
+    }
+
+    private static string Describe(TimeSpan span) =>
+        span.TotalMinutes >= 1 && span.Seconds == 0
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{span.TotalMinutes:0.##} min")
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{span.TotalSeconds:0.###} s");
 }

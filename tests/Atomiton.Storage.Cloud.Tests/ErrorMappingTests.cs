@@ -64,7 +64,6 @@ public sealed class ErrorMappingTests : IAsyncLifetime
 
     [Theory]
     [InlineData(StorageErrorCode.NotFound, 404, false)]
-    [InlineData(StorageErrorCode.AccessDenied, 403, false)]
     [InlineData(StorageErrorCode.Conflict, 412, false)]
     [InlineData(StorageErrorCode.InvalidArgument, 400, false)]
     [InlineData(StorageErrorCode.SerializationError, 400, false)]
@@ -74,8 +73,6 @@ public sealed class ErrorMappingTests : IAsyncLifetime
     [InlineData(StorageErrorCode.UnsupportedOperation, 501, false)]
     [InlineData(StorageErrorCode.Timeout, 504, true)]
     [InlineData(StorageErrorCode.NetworkError, 503, true)]
-    [InlineData(StorageErrorCode.Integrity, 500, false)]
-    [InlineData(StorageErrorCode.Unknown, 500, false)]
     public async Task Every_code_the_served_pipeline_throws_reaches_the_client_unchanged(StorageErrorCode code, int status, bool transient)
     {
         _failing.Error = new StorageException(code, "the backend says no.") { IsTransient = transient };
@@ -90,6 +87,22 @@ public sealed class ErrorMappingTests : IAsyncLifetime
         Assert.Equal(code, error.Code);
         Assert.Equal(transient, error.IsTransient);
         Assert.Equal($"The Atomiton Cloud server answered {status} {response.ReasonPhrase} for key 'failing': the backend says no.", error.Message);
+    }
+
+    [Theory]
+    [InlineData(StorageErrorCode.AccessDenied, 403, "The storage behind this server denied access to key 'failing'. Ask the operator to check the served pipeline's permissions.")]
+    [InlineData(StorageErrorCode.Integrity, 500, "The stored data of key 'failing' failed an integrity check on the server. Ask the operator.")]
+    [InlineData(StorageErrorCode.Unknown, 500, "The storage behind this server failed on key 'failing' (Unknown). Ask the operator.")]
+    public async Task Codes_only_the_operator_can_act_on_reach_the_client_unchanged_in_the_servers_words(StorageErrorCode code, int status, string detail)
+    {
+        _failing.Error = new StorageException(code, "the backend says no.") { Key = FailingEngine.FailingKey };
+        await using var engine = await _server.ConnectThroughAsync(_key.Key, handler: null, configure: o => o.MaxRetries = 0);
+
+        var error = await Assert.ThrowsAsync<StorageException>(async () => await engine.LoadBytesAsync("failing"));
+
+        Assert.Equal(code, error.Code);
+        Assert.False(error.IsTransient);
+        Assert.Matches($"^The Atomiton Cloud server answered {status} [^:]+: {System.Text.RegularExpressions.Regex.Escape(detail)} The server log has the details under reference [0-9a-f]{{8}}\\.$", error.Message);
     }
 
     [Fact]
@@ -119,9 +132,10 @@ public sealed class ErrorMappingTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.DoesNotContain("sk-live-123", body, StringComparison.Ordinal);
         Assert.Equal(StorageErrorCode.AuthenticationFailed, error.Code);
-        Assert.Equal(
-            "The Atomiton Cloud server answered 502 Bad Gateway for key 'failing': The storage pipeline behind this server could not authenticate to its backend (gdrive). Ask the operator to check the pipeline's credentials.",
-            error.Message);
+        Assert.StartsWith(
+            "The Atomiton Cloud server answered 502 Bad Gateway for key 'failing': The storage pipeline behind this server could not authenticate to its backend (gdrive). Ask the operator to check the pipeline's credentials. The server log has the details under reference ",
+            error.Message,
+            StringComparison.Ordinal);
     }
 
     [Fact]

@@ -49,7 +49,7 @@ public sealed class UploadApiTests : IAsyncLifetime
 
         Assert.Equal(status, (int)response.StatusCode);
         Assert.Equal(detail, await DetailOfAsync(response));
-        Assert.Empty(Directory.GetFiles(_server.Options.UploadDirectory));
+        Assert.Empty(Directory.GetFiles(_server.Options.UploadDirectory!));
     }
 
     [Theory]
@@ -133,7 +133,7 @@ public sealed class UploadApiTests : IAsyncLifetime
 
         using var response = await _client.GetAsync(new Uri($"v1/uploads/{old}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Empty(Directory.GetFiles(_server.Options.UploadDirectory, old + "*"));
+        Assert.Empty(Directory.GetFiles(_server.Options.UploadDirectory!, old + "*"));
         Assert.Equal(0, await OffsetAsync(fresh));
         Assert.False(await _server.Engine.ExistsAsync("t/old.bin"));
     }
@@ -188,7 +188,7 @@ public sealed class UploadApiTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.NoContent, abort.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, after.StatusCode);
-        Assert.Empty(Directory.GetFiles(_server.Options.UploadDirectory));
+        Assert.Empty(Directory.GetFiles(_server.Options.UploadDirectory!));
         Assert.False(await _server.Engine.ExistsAsync("t/a.bin"));
     }
 

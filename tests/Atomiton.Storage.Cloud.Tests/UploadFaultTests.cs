@@ -157,7 +157,7 @@ public sealed partial class UploadFaultTests : IAsyncLifetime
         Assert.Contains($"DELETE /v1/uploads/{session}", handler.Requests);
         Assert.Equal("previous"u8.ToArray(), await _server.Engine.LoadBytesAsync("t/big.bin"));
         Assert.Equal(1, _server.Engine.Count);
-        Assert.Empty(Directory.GetFiles(_server.Options.UploadDirectory, session + "*"));
+        Assert.Empty(Directory.GetFiles(_server.Options.UploadDirectory!, session + "*"));
     }
 
     private static bool IsChunk(HttpRequestMessage request) =>

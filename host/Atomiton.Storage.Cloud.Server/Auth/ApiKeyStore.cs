@@ -7,8 +7,12 @@ namespace Atomiton.Storage.Cloud.Server.Auth;
 /// <summary>
 /// The API keys of a server, kept in a JSON file that holds only SHA-256 hashes. Keys look like
 /// <c>atm_&lt;16 hex id&gt;_&lt;43 base64url characters = 256 random bits&gt;</c>; the id finds the
-/// entry and the hash is compared in constant time. The server re-reads the file when it changes,
-/// so <c>atomiton-storage cloud keys revoke</c> takes effect on a running server. Thread-safe.
+/// entry and the hash is compared in constant time. The server re-reads the file when it changes
+/// (its size or write time), so <c>atomiton-storage cloud keys revoke</c> takes effect on a running
+/// server. It fails closed: once the file has been read, removing it or making it unreadable or
+/// unparsable makes every lookup throw <see cref="ApiKeyStoreUnavailableException"/> — the keys
+/// held in memory are dropped, never served from a file that is gone — until a readable file is
+/// back. Thread-safe.
 /// </summary>
 public sealed class ApiKeyStore
 {
@@ -22,7 +26,10 @@ public sealed class ApiKeyStore
     private readonly string _path;
     private readonly TimeProvider _time;
     private Dictionary<string, ApiKeyEntry> _entries = new(StringComparer.Ordinal);
-    private DateTime _loadedWriteTime = DateTime.MinValue;
+    private FileStamp _seen = FileStamp.Missing;
+    private bool _everRead;
+    private (string Message, Exception? Error)? _unavailable;
+    private int _changes;
 
     /// <summary>Opens (or prepares to create) the key file at <paramref name="path"/>.</summary>
     /// <param name="path">The JSON key file; created with the first key.</param>
@@ -33,6 +40,21 @@ public sealed class ApiKeyStore
         ArgumentException.ThrowIfNullOrEmpty(path);
         _path = Path.GetFullPath(path);
         _time = timeProvider ?? TimeProvider.System;
+        try
+        {
+            Reload();
+        }
+        catch (ApiKeyStoreUnavailableException e)
+        {
+            // A store that cannot be read at start is a configuration error, not an outage.
+            throw new InvalidDataException(e.Message, e.InnerException);
+        }
+    }
+
+    /// <summary>Checks the file now (as every lookup does) and throws while it is unavailable.</summary>
+    /// <exception cref="ApiKeyStoreUnavailableException">The file was removed, or cannot be read or parsed.</exception>
+    public void Reload()
+    {
         lock (_gate)
         {
             ReloadIfChanged();
@@ -46,6 +68,7 @@ public sealed class ApiKeyStore
     /// <param name="tenantPrefix">The key prefix the caller is confined to, ending with <c>/</c> (such as <c>tenants/acme/</c>), or empty for the whole store.</param>
     /// <param name="permissions">What the key may do.</param>
     /// <param name="description">A note saying who uses the key.</param>
+    /// <exception cref="ApiKeyStoreUnavailableException">The file was removed, or cannot be read or parsed; nothing is written.</exception>
     /// <exception cref="ArgumentException">The tenant prefix is not a valid key prefix ending with '/'.</exception>
     public CreatedApiKey Create(string tenantPrefix, ApiKeyPermissions permissions, string? description = null)
     {
@@ -67,6 +90,7 @@ public sealed class ApiKeyStore
     }
 
     /// <summary>Every key, revoked ones included, by creation time.</summary>
+    /// <exception cref="ApiKeyStoreUnavailableException">The file was removed, or cannot be read or parsed.</exception>
     public IReadOnlyList<ApiKeyEntry> List()
     {
         lock (_gate)
@@ -78,6 +102,7 @@ public sealed class ApiKeyStore
 
     /// <summary>Revokes a key: from now on it is refused with 401. Revoking twice is harmless.</summary>
     /// <returns>False when no key has this id.</returns>
+    /// <exception cref="ApiKeyStoreUnavailableException">The file was removed, or cannot be read or parsed; nothing is written.</exception>
     public bool Revoke(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
@@ -100,6 +125,7 @@ public sealed class ApiKeyStore
     /// Finds the valid (not revoked) entry of a presented key, or null. The hash comparison runs in
     /// constant time and is done even when the id is unknown, so timing reveals nothing.
     /// </summary>
+    /// <exception cref="ApiKeyStoreUnavailableException">The file was removed, or cannot be read or parsed: no key is valid until it is back.</exception>
     public ApiKeyEntry? Authenticate(string? presentedKey)
     {
         if (presentedKey is null || !TryParseId(presentedKey, out var id))
@@ -178,35 +204,91 @@ public sealed class ApiKeyStore
             change(entries);
             Save(entries);
             _entries = entries;
-            _loadedWriteTime = File.GetLastWriteTimeUtc(_path);
+            _seen = FileStamp.Of(_path);
+            _everRead = true;
         }
     }
 
+    /// <summary>Re-reads the file when its stamp changed; throws while it is unavailable. Call under the lock.</summary>
     private void ReloadIfChanged()
     {
-        if (!File.Exists(_path))
+        var stamp = FileStamp.Of(_path);
+        if (stamp != _seen)
         {
+            _seen = stamp;
+            if (!stamp.Exists)
+            {
+                // Before the first key the file does not exist yet; after, a missing file is a removed one.
+                SetUnavailable(_everRead ? $"The API key file '{_path}' was removed" : null, null);
+            }
+            else if (TryRead(out var entries, out var problem, out var error))
+            {
+                _entries = entries;
+                _everRead = true;
+                SetUnavailable(null, null);
+            }
+            else
+            {
+                SetUnavailable($"The API key file '{_path}' cannot be read: {problem}", error);
+            }
+        }
+
+        if (_unavailable is { } unavailable)
+        {
+            throw new ApiKeyStoreUnavailableException(unavailable.Message, _changes, unavailable.Error);
+        }
+    }
+
+    private void SetUnavailable(string? reason, Exception? error)
+    {
+        if (reason is null)
+        {
+            _unavailable = null;
             return;
         }
 
-        var writeTime = File.GetLastWriteTimeUtc(_path);
-        if (writeTime == _loadedWriteTime)
-        {
-            return;
-        }
+        _entries = new Dictionary<string, ApiKeyEntry>(StringComparer.Ordinal);
+        _unavailable = (reason + ". No key is accepted until the file is back: restore it from a backup or create keys again with 'atomiton-storage cloud keys create'.", error);
+        _changes++;
+    }
 
+    private bool TryRead(out Dictionary<string, ApiKeyEntry> entries, out string? problem, out Exception? error)
+    {
+        entries = new Dictionary<string, ApiKeyEntry>(StringComparer.Ordinal);
+        error = null;
         try
         {
             using var stream = File.OpenRead(_path);
-            var file = JsonSerializer.Deserialize<ApiKeyFile>(stream, ApiKeyFile.JsonOptions)
-                ?? throw new InvalidDataException($"The API key file '{_path}' is empty.");
-            _entries = file.Keys.ToDictionary(e => e.Id, StringComparer.Ordinal);
-            _loadedWriteTime = writeTime;
+            var file = JsonSerializer.Deserialize<ApiKeyFile>(stream, ApiKeyFile.JsonOptions);
+            if (file?.Keys is not { } keys)
+            {
+                problem = "it holds no key list ({ \"keys\": [ … ] })";
+                return false;
+            }
+
+            problem = null;
+            foreach (var entry in keys)
+            {
+                if (entry?.Id is null || entry.Hash is null || entry.TenantPrefix is null)
+                {
+                    problem = "an entry lacks its id, hash or tenant prefix";
+                }
+                else if (!entries.TryAdd(entry.Id, entry))
+                {
+                    problem = $"key id {entry.Id} appears twice";
+                }
+            }
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"The API key file '{_path}' is not valid JSON ({e.Message}). Restore it from a backup or create keys again.", e);
+            (problem, error) = ($"it is not valid JSON ({e.Message})", e);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            (problem, error) = (e.Message, e);
+        }
+
+        return problem is null;
     }
 
     private void Save(Dictionary<string, ApiKeyEntry> entries)
@@ -222,5 +304,17 @@ public sealed class ApiKeyStore
         }
 
         File.Move(temporary, _path, overwrite: true);
+    }
+
+    /// <summary>What identifies one version of the file: whether it exists, its write time and size.</summary>
+    private readonly record struct FileStamp(bool Exists, DateTime WriteTime, long Length)
+    {
+        public static FileStamp Missing => default;
+
+        public static FileStamp Of(string path)
+        {
+            var info = new FileInfo(path);
+            return info.Exists ? new FileStamp(true, info.LastWriteTimeUtc, info.Length) : Missing;
+        }
     }
 }

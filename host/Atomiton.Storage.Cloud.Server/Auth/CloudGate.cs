@@ -2,22 +2,34 @@ using System.Threading.RateLimiting;
 using Atomiton.Storage.Cloud.Server.Http;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
 
 namespace Atomiton.Storage.Cloud.Server.Auth;
 
 /// <summary>
 /// The endpoint filter every API call passes: refuses dot segments in the raw path, authenticates
 /// the bearer key (401), applies the key's rate limit (429 with Retry-After), checks the endpoint's
-/// permission (403), and turns storage errors into problem details. Keys are never logged or echoed.
+/// permission (403), and turns storage errors into problem details. While the key file is
+/// unavailable every request with a key is refused with 503 (fail closed), logged once per change
+/// of the file. Keys are never logged or echoed.
 /// </summary>
 internal sealed class CloudGate : IEndpointFilter, IDisposable
 {
-    private readonly ApiKeyStore _keys;
-    private readonly PartitionedRateLimiter<string>? _limiter;
+    private static readonly TimeSpan KeyStoreRetryAfter = TimeSpan.FromSeconds(5);
 
-    public CloudGate(CloudServerOptions options)
+    private readonly ApiKeyStore _keys;
+    private readonly ILogger _logger;
+    private readonly long _maxRequestBodySize;
+    private readonly PartitionedRateLimiter<string>? _limiter;
+    private int _loggedChange;
+    private int _unavailableLogged;
+
+    public CloudGate(CloudServerOptions options, ILogger logger)
     {
         _keys = options.Keys ?? throw new ArgumentException("CloudServerOptions.Keys is required: pass the API key store.", nameof(options));
+        _logger = logger;
+        _maxRequestBodySize = options.MaxRequestBodySize;
         if (options.RateLimitPermits is { } permits)
         {
             _limiter = PartitionedRateLimiter.Create<string, string>(keyId => RateLimitPartition.GetFixedWindowLimiter(keyId, _ => new FixedWindowRateLimiterOptions
@@ -42,7 +54,30 @@ internal sealed class CloudGate : IEndpointFilter, IDisposable
             return Results.Empty;
         }
 
-        var entry = _keys.Authenticate(ReadBearer(http.Request));
+        ApiKeyEntry? entry;
+        try
+        {
+            entry = _keys.Authenticate(ReadBearer(http.Request));
+        }
+        catch (ApiKeyStoreUnavailableException unavailable)
+        {
+            if (Interlocked.Exchange(ref _loggedChange, unavailable.Change) != unavailable.Change)
+            {
+                Volatile.Write(ref _unavailableLogged, 1);
+                CloudLog.KeyStoreUnavailable(_logger, unavailable.Message, unavailable.InnerException);
+            }
+
+            await CloudProblem.WriteAsync(http, StatusCodes.Status503ServiceUnavailable, StorageErrorCode.NetworkError,
+                "The server's API key store is unavailable, so no key can be checked and every request is refused. Retry later; if this lasts, tell the operator.",
+                transient: true, retryAfter: KeyStoreRetryAfter);
+            return Results.Empty;
+        }
+
+        if (Interlocked.Exchange(ref _unavailableLogged, 0) == 1)
+        {
+            CloudLog.KeyStoreBack(_logger, _keys.FilePath);
+        }
+
         if (entry is null)
         {
             var detail = http.Request.Headers.Authorization.Count == 0
@@ -72,24 +107,41 @@ internal sealed class CloudGate : IEndpointFilter, IDisposable
         }
 
         http.Items[CallerItem] = caller;
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+        {
+            // Also when the API is mapped into an application whose server has another limit.
+            bodyLimit.MaxRequestBodySize = _maxRequestBodySize;
+        }
+
         try
         {
             return await next(context);
         }
-        catch (StorageException e)
-        {
-            await CloudProblem.WriteAsync(http, e, caller.TenantPrefix);
-            return Results.Empty;
-        }
         catch (Exception e) when (FindBadRequest(e) is { } bad)
         {
+            // First, because an engine may wrap the body's failure (the filesystem engine reports a
+            // failing content stream as InvalidArgument): the server's own refusal decides the status.
             var code = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? StorageErrorCode.ObjectTooLarge : StorageErrorCode.InvalidArgument;
-            await CloudProblem.WriteAsync(http, bad.StatusCode, code, $"The request body was refused: {bad.Message}");
+            var detail = bad.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? $"The request body is larger than this server's single-request limit of {_maxRequestBodySize} bytes; use an upload session (POST /v1/uploads)."
+                : $"The request body was refused: {bad.Message}";
+            await CloudProblem.WriteAsync(http, bad.StatusCode, code, detail);
+            return Results.Empty;
+        }
+        catch (StorageException e)
+        {
+            await CloudProblem.WriteAsync(http, e, caller.TenantPrefix, _logger);
             return Results.Empty;
         }
         catch (Exception e) when (http.RequestAborted.IsCancellationRequested && e is OperationCanceledException or IOException or ConnectionResetException)
         {
             // The client went away; nothing to answer.
+            return Results.Empty;
+        }
+        catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            // Never an empty 500, and never the exception's words (they may name server paths).
+            await CloudProblem.WriteUnexpectedAsync(http, e, _logger);
             return Results.Empty;
         }
     }

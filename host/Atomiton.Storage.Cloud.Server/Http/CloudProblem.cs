@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace Atomiton.Storage.Cloud.Server.Http;
 
@@ -28,18 +30,44 @@ internal static class CloudProblem
         _ => StatusCodes.Status500InternalServerError,
     };
 
-    /// <summary>Writes a storage error, with tenant prefixes removed from its message and key.</summary>
-    public static Task WriteAsync(HttpContext context, StorageException error, string tenantPrefix)
+    /// <summary>
+    /// Writes a storage error in words fit for a tenant: tenant prefixes removed and no server path.
+    /// Errors only the operator can act on (the served engine's access denied, integrity, unknown,
+    /// configuration and credential failures) get a fixed sentence with a reference, and their full
+    /// message goes to <paramref name="logger"/> under that reference; in the other messages,
+    /// absolute paths are replaced (and the original logged).
+    /// </summary>
+    public static Task WriteAsync(HttpContext context, StorageException error, string tenantPrefix, ILogger logger)
     {
         var status = StatusOf(error.Code);
-        var detail = tenantPrefix.Length == 0 ? error.Message : error.Message.Replace(tenantPrefix, string.Empty, StringComparison.Ordinal);
         var key = error.Key is { } k && k.StartsWith(tenantPrefix, StringComparison.Ordinal) ? k[tenantPrefix.Length..] : null;
-        if (error.Code == StorageErrorCode.AuthenticationFailed)
+        string detail;
+        if (OperatorSideDetail(error, key) is { } sentence)
         {
-            detail = $"The storage pipeline behind this server could not authenticate to its backend ({error.Provider ?? "unknown provider"}). Ask the operator to check the pipeline's credentials.";
+            var reference = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+            CloudLog.EngineError(logger, reference, context.Request.Method, context.Request.Path.Value ?? "/", error);
+            detail = $"{sentence} The server log has the details under reference {reference}.";
+        }
+        else
+        {
+            var message = tenantPrefix.Length == 0 ? error.Message : error.Message.Replace(tenantPrefix, string.Empty, StringComparison.Ordinal);
+            detail = ServerPathScrubber.Scrub(message, key);
+            if (!string.Equals(detail, message, StringComparison.Ordinal))
+            {
+                CloudLog.EngineError(logger, "(paths removed from the answer)", context.Request.Method, context.Request.Path.Value ?? "/", error);
+            }
         }
 
         return WriteAsync(context, status, error.Code, detail, key, error.IsTransient, error.RetryAfter);
+    }
+
+    /// <summary>Writes a failure that is no storage error (a bug, a failing upload folder) as 500 Unknown with a reference; the exception goes to the log only.</summary>
+    public static Task WriteUnexpectedAsync(HttpContext context, Exception error, ILogger logger)
+    {
+        var reference = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+        CloudLog.UnexpectedError(logger, reference, context.Request.Method, context.Request.Path.Value ?? "/", error);
+        return WriteAsync(context, StatusCodes.Status500InternalServerError, StorageErrorCode.Unknown,
+            $"The server failed on this request. Ask the operator; the server log has the details under reference {reference}.", transient: false);
     }
 
     /// <summary>Writes a problem with an explicit status and code.</summary>
@@ -90,6 +118,24 @@ internal static class CloudProblem
         }
 
         await JsonSerializer.SerializeAsync(context.Response.Body, body, CloudJson.Options, context.RequestAborted);
+    }
+
+    /// <summary>The tenant-facing sentence for an error only the operator can act on, or null for one the caller's message may carry.</summary>
+    private static string? OperatorSideDetail(StorageException error, string? key)
+    {
+        var subject = key is null ? "this request" : $"key '{key}'";
+        return error.Code switch
+        {
+            StorageErrorCode.AuthenticationFailed =>
+                $"The storage pipeline behind this server could not authenticate to its backend ({error.Provider ?? "unknown provider"}). Ask the operator to check the pipeline's credentials.",
+            StorageErrorCode.AccessDenied =>
+                $"The storage behind this server denied access to {subject}. Ask the operator to check the served pipeline's permissions.",
+            StorageErrorCode.Integrity =>
+                $"The stored data of {subject} failed an integrity check on the server. Ask the operator.",
+            StorageErrorCode.Unknown or StorageErrorCode.InvalidConfiguration =>
+                $"The storage behind this server failed on {subject} ({error.Code}). Ask the operator.",
+            _ => null,
+        };
     }
 
     private static string TitleOf(StorageErrorCode code) => code switch

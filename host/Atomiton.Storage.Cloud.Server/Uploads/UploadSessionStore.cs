@@ -11,19 +11,33 @@ namespace Atomiton.Storage.Cloud.Server.Uploads;
 /// and goes on. Nothing reaches the engine until the commit, which saves the whole file in one
 /// atomic engine save — a failed upload never leaves a partial object. A committed session keeps
 /// a marker with the result, so a commit retried after a lost response answers the same item.
+/// A session's files carry the time of its last activity (on the server's clock) as their write
+/// time; a sweep at start and every <see cref="CloudServerOptions.UploadSweepInterval"/> removes
+/// the sessions idle for longer than <see cref="CloudServerOptions.UploadSessionLifetime"/>.
 /// </summary>
-internal sealed class UploadSessionStore
+internal sealed class UploadSessionStore : IDisposable
 {
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
     private readonly string _directory;
     private readonly CloudServerOptions _options;
+    private readonly ITimer _sweeper;
 
     public UploadSessionStore(CloudServerOptions options)
     {
+        if (options.UploadSweepInterval <= TimeSpan.Zero || options.UploadSessionLifetime <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"CloudServerOptions.UploadSweepInterval ({options.UploadSweepInterval}) and UploadSessionLifetime ({options.UploadSessionLifetime}) must be positive.", nameof(options));
+        }
+
         _options = options;
-        _directory = Path.GetFullPath(options.UploadDirectory);
-        Directory.CreateDirectory(_directory);
+        _directory = CreateDirectory(options);
+        SweepExpired();
+        _sweeper = options.TimeProvider.CreateTimer(_ => SweepExpired(), null, options.UploadSweepInterval, options.UploadSweepInterval);
     }
+
+    public void Dispose() => _sweeper.Dispose();
 
     public UploadSession Create(string tenantPrefix, string key, WireUploadRequest request)
     {
@@ -42,6 +56,7 @@ internal sealed class UploadSessionStore
         };
         File.WriteAllBytes(PartPath(session.Id), []);
         File.WriteAllBytes(SessionPath(session.Id), JsonSerializer.SerializeToUtf8Bytes(session, CloudJson.Options));
+        Touch(session.Id);
         return session;
     }
 
@@ -95,20 +110,26 @@ internal sealed class UploadSessionStore
                 { Key = session.EngineKey };
             }
 
-            await using var file = new FileStream(PartPath(session.Id), FileMode.Open, FileAccess.Write, FileShare.Read, 1 << 16, useAsync: true);
-            file.Seek(current, SeekOrigin.Begin);
-            try
+            long length;
+            await using (var file = new FileStream(PartPath(session.Id), FileMode.Open, FileAccess.Write, FileShare.Read, 1 << 16, useAsync: true))
             {
-                await CopyExactlyAsync(chunk, file, chunkLength, cancellationToken);
-                await file.FlushAsync(cancellationToken);
-            }
-            catch
-            {
-                file.SetLength(current);
-                throw;
+                file.Seek(current, SeekOrigin.Begin);
+                try
+                {
+                    await CopyExactlyAsync(chunk, file, chunkLength, cancellationToken);
+                    await file.FlushAsync(cancellationToken);
+                }
+                catch
+                {
+                    file.SetLength(current);
+                    throw;
+                }
+
+                length = file.Length;
             }
 
-            return file.Length;
+            Touch(session.Id);
+            return length;
         }
         finally
         {
@@ -153,6 +174,7 @@ internal sealed class UploadSessionStore
             var wire = WireItem.From(item, session.TenantPrefix);
             File.WriteAllBytes(DonePath(session.Id), JsonSerializer.SerializeToUtf8Bytes(wire, CloudJson.Options));
             File.Delete(PartPath(session.Id));
+            Touch(session.Id);
             return wire;
         }
         finally
@@ -189,18 +211,87 @@ internal sealed class UploadSessionStore
         }
     }
 
+    /// <summary>Removes every session (and stray file) whose last activity is older than the lifetime; sessions busy right now are left for the next sweep.</summary>
     private void SweepExpired()
     {
-        var cutoff = _options.TimeProvider.GetUtcNow() - _options.UploadSessionLifetime;
-        foreach (var path in Directory.EnumerateFiles(_directory, "*.json"))
+        var cutoff = (_options.TimeProvider.GetUtcNow() - _options.UploadSessionLifetime).UtcDateTime;
+        try
         {
-            if (File.GetLastWriteTimeUtc(path) < cutoff.UtcDateTime)
+            var lastActivity = new Dictionary<string, DateTime>(StringComparer.Ordinal);
+            foreach (var path in Directory.EnumerateFiles(_directory))
             {
                 var id = Path.GetFileName(path).Split('.')[0];
-                File.Delete(PartPath(id));
-                File.Delete(DonePath(id));
-                File.Delete(path);
+                var written = File.GetLastWriteTimeUtc(path);
+                lastActivity[id] = lastActivity.TryGetValue(id, out var seen) && seen > written ? seen : written;
             }
+
+            foreach (var (id, last) in lastActivity)
+            {
+                if (last < cutoff && !(_locks.TryGetValue(id, out var gate) && gate.CurrentCount == 0))
+                {
+                    DeleteFiles(id);
+                    _locks.TryRemove(id, out _);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A file that vanished or cannot be removed now is tried again at the next sweep.
+        }
+    }
+
+    private void DeleteFiles(string id)
+    {
+        foreach (var path in Directory.EnumerateFiles(_directory, id + ".*"))
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>Stamps the session's files with the server clock's now: the time its lifetime counts from.</summary>
+    private void Touch(string id)
+    {
+        var now = _options.TimeProvider.GetUtcNow().UtcDateTime;
+        foreach (var path in new[] { SessionPath(id), PartPath(id), DonePath(id) })
+        {
+            if (File.Exists(path))
+            {
+                File.SetLastWriteTimeUtc(path, now);
+            }
+        }
+    }
+
+    private static string CreateDirectory(CloudServerOptions options)
+    {
+        if (options.UploadDirectory is { } given)
+        {
+            var directory = Path.GetFullPath(given);
+            CreatePrivate(directory);
+            return directory;
+        }
+
+        var keyFile = options.Keys?.FilePath
+            ?? throw new ArgumentException("CloudServerOptions.Keys is required: the default upload folder lies beside the key file.", nameof(options));
+        var beside = Path.ChangeExtension(keyFile, ".uploads");
+        CreatePrivate(beside);
+        if (!OperatingSystem.IsWindows())
+        {
+            // The default folder is the server's own: keep it private even if it was created otherwise.
+            File.SetUnixFileMode(beside, OwnerOnly);
+        }
+
+        return beside;
+    }
+
+    private static void CreatePrivate(string directory)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+        }
+        else
+        {
+            Directory.CreateDirectory(directory, OwnerOnly);
         }
     }
 

@@ -19,7 +19,7 @@ internal static class ServeCommand
             DefaultValueFactory = _ => ["http://127.0.0.1:8080"],
         };
         var keys = CloudKeysFileOption.Create();
-        var uploads = new Option<string?>("--upload-dir") { Description = "Where unfinished upload sessions keep their bytes (survives restarts). Default: a folder under the temp directory." };
+        var uploads = new Option<string?>("--upload-dir") { Description = "Where unfinished upload sessions keep their bytes (survives restarts). Default: a private folder beside the key file (cloud-keys.json -> cloud-keys.uploads)." };
         var rateLimit = new Option<int>("--rate-limit")
         {
             Description = "Requests per second each key may make; 0 for no limit. Default: 600.",
