@@ -60,7 +60,7 @@ public sealed class CloudCommandTests : IDisposable
         using var serving = Process.Start(HostProcess.StartInfo(_server.Directory, ["serve", "--pipeline", "local", "--urls", "http://127.0.0.1:0"]))!;
         try
         {
-            var banner = await serving.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(1));
+            var banner = await serving.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(5));
             Assert.NotNull(banner);
             var endpoint = System.Text.RegularExpressions.Regex.Match(banner, @"http://127\.0\.0\.1:\d+/").Value;
             Assert.NotEmpty(endpoint);

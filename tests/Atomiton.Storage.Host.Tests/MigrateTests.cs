@@ -15,7 +15,7 @@ public sealed class MigrateTests : IDisposable
         var expected = await SeedAsync(count);
 
         // Run 1: killed once 3,000 objects are reported copied and verified.
-        var first = Process.Start(HostProcess.StartInfo(_sandbox.Directory, ["migrate", "--from", "local", "--to", "archive", "--parallel", "4", "--verbose"]))!;
+        using var first = Process.Start(HostProcess.StartInfo(_sandbox.Directory, ["migrate", "--from", "local", "--to", "archive", "--parallel", "4", "--verbose"]))!;
         var firstLines = new List<string>();
         var killed = new TaskCompletionSource();
         first.ErrorDataReceived += (_, _) => { };
@@ -33,7 +33,22 @@ public sealed class MigrateTests : IDisposable
                 }
             }
         });
-        await first.WaitForExitAsync();
+
+        // Killed after a count of objects, not after a time; the wait is a hang guard only.
+        using (var hang = new CancellationTokenSource(HostProcess.Timeout))
+        {
+            try
+            {
+                await first.WaitForExitAsync(hang.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                first.Kill(entireProcessTree: true);
+                await reader;
+                Assert.Fail($"The first migrate run neither finished nor was killed within {HostProcess.Timeout}:\n" + string.Join('\n', firstLines.TakeLast(20)));
+            }
+        }
+
         await reader;
         Assert.True(killed.Task.IsCompleted, "The first run finished before it could be killed:\n" + string.Join('\n', firstLines.TakeLast(20)));
         Assert.True(File.Exists(_sandbox.PathOf(".atomiton-migrate/local-archive.checkpoint")), "No checkpoint after the interrupted run.");

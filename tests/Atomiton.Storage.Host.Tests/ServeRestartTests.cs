@@ -40,7 +40,7 @@ public sealed class ServeRestartTests : IDisposable
                     new Random(21).NextBytes(content);
                     var source = new GatedStream(content, gateAt: 300 * 1024);
                     var save = Task.Run(async () => await remote.SaveAsync("videos/clip.bin", source));
-                    await source.Reached.Task.WaitAsync(TimeSpan.FromMinutes(1));
+                    await source.Reached.Task.WaitAsync(TimeSpan.FromMinutes(5));
 
                     serving.Kill(entireProcessTree: true);
                     await serving.WaitForExitAsync();
@@ -48,7 +48,7 @@ public sealed class ServeRestartTests : IDisposable
                     Assert.False(await ExistsOnServerAsync("t/videos/clip.bin"));
                     (serving, _) = await StartServeAsync(endpoint.TrimEnd('/'));
                     source.Release.SetResult();
-                    var item = await save.WaitAsync(TimeSpan.FromMinutes(1));
+                    var item = await save.WaitAsync(TimeSpan.FromMinutes(5));
 
                     Assert.Equal(content.Length, item.Size);
                     var (serverHost, served) = await _server.OpenAsync("local");
@@ -74,7 +74,7 @@ public sealed class ServeRestartTests : IDisposable
     private async Task<(Process Process, string Endpoint)> StartServeAsync(string url)
     {
         var process = Process.Start(HostProcess.StartInfo(_server.Directory, ["serve", "--pipeline", "local", "--urls", url, "--upload-dir", "uploads"]))!;
-        var banner = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        var banner = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(5));
         var endpoint = Regex.Match(banner ?? "", @"http://127\.0\.0\.1:\d+/").Value;
         if (endpoint.Length == 0)
         {

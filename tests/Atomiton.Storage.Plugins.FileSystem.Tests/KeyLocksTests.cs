@@ -7,6 +7,9 @@ namespace Atomiton.Storage.Plugins.FileSystem.Tests;
 public sealed class KeyLocksTests : IDisposable
 {
     private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(20);
+
+    // A hang guard and a lock timeout no wait in these tests may reach, however slow the machine.
+    private static readonly TimeSpan HangGuard = TimeSpan.FromMinutes(5);
     private readonly TemporaryFolder _folder = new("locks");
 
     private string LockFolder => Path.Combine(_folder.Path, "%_locks");
@@ -61,6 +64,69 @@ public sealed class KeyLocksTests : IDisposable
         }
 
         using (await locks.AcquireAsync("k", CancellationToken.None))
+        {
+        }
+    }
+
+    [Fact]
+    public async Task Writers_of_one_key_in_one_process_get_the_lock_in_the_order_they_asked()
+    {
+        using var locks = new KeyLocks(LockFolder, HangGuard);
+        var held = await locks.AcquireAsync("k", CancellationToken.None);
+        var order = new List<int>();
+        var waiters = Enumerable.Range(0, 20).Select(async i =>
+        {
+            using (await locks.AcquireAsync("k", CancellationToken.None))
+            {
+                order.Add(i);
+            }
+        }).ToArray();
+        Assert.DoesNotContain(waiters, waiter => waiter.IsCompleted);
+
+        held.Dispose();
+        await Task.WhenAll(waiters).WaitAsync(HangGuard);
+
+        Assert.Equal(Enumerable.Range(0, 20), order);
+    }
+
+    [Fact]
+    public async Task A_writer_waiting_in_another_engine_on_the_same_folder_is_not_overtaken()
+    {
+        // Two engines on one base folder in one process (a migration beside a host): each has its own KeyLocks.
+        using var first = new KeyLocks(LockFolder, HangGuard);
+        using var second = new KeyLocks(LockFolder, HangGuard);
+        var held = await first.AcquireAsync("k", CancellationToken.None);
+        var waiting = second.AcquireAsync("k", CancellationToken.None).AsTask();
+        Assert.False(waiting.IsCompleted);
+
+        held.Dispose();
+        var later = first.AcquireAsync("k", CancellationToken.None).AsTask();
+
+        // Before: the waiter polled the lock file with a backoff, and the first engine's next writer took
+        // the free lock in between, as often as its own queue stayed busy. Now the waiter is next.
+        Assert.False(later.IsCompleted, "A writer that asked later took the lock from one that was waiting.");
+        using (await waiting.WaitAsync(HangGuard))
+        {
+            Assert.False(later.IsCompleted);
+        }
+
+        using (await later.WaitAsync(HangGuard))
+        {
+        }
+    }
+
+    [Fact]
+    public async Task Engines_disposed_in_any_order_leave_the_gates_of_the_folder_working()
+    {
+        var first = new KeyLocks(LockFolder, HangGuard);
+        using (await first.AcquireAsync("k", CancellationToken.None))
+        {
+            first.Dispose();
+            first.Dispose();
+        }
+
+        using var second = new KeyLocks(LockFolder, HangGuard);
+        using (await second.AcquireAsync("k", CancellationToken.None))
         {
         }
     }

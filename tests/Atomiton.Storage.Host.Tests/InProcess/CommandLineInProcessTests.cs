@@ -198,7 +198,7 @@ public sealed class CommandLineInProcessTests : IDisposable
             await engine.SaveAsync("k.txt", "content"u8.ToArray());
         }
 
-        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var result = await _sandbox.Cli.RunAsync(new CliConsole(), stop.Token, arguments);
 
         Assert.Equal(2, result.ExitCode);
