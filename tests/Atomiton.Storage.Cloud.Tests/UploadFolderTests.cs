@@ -11,7 +11,8 @@ namespace Atomiton.Storage.Cloud.Tests;
 /// Where unfinished uploads keep their bytes, and for how long: by default in a private folder
 /// beside the server's key file (never a shared folder under the temp directory), and an abandoned
 /// session's files are removed within <c>UploadSessionLifetime + UploadSweepInterval</c> of its
-/// last chunk, on the server's clock, even when no new session is ever started.
+/// last chunk, on the server's clock, even when no new session is ever started; files that are no
+/// session's are never removed.
 /// </summary>
 public sealed partial class UploadFolderTests
 {
@@ -46,6 +47,10 @@ public sealed partial class UploadFolderTests
         using var client = server.RawClient(key.Key);
         string abandoned = await CreateSessionAsync(server, key, "abandoned.bin");
         string active = await CreateSessionAsync(server, key, "active.bin");
+        // Someone else's files in the folder (an operator pointed UploadDirectory at a shared one) are never the sweep's.
+        string foreign = Path.Combine(server.Options.UploadDirectory!, "settings.json");
+        await File.WriteAllTextAsync(foreign, "{}");
+        File.SetLastWriteTimeUtc(foreign, time.GetUtcNow().UtcDateTime - TimeSpan.FromDays(30));
 
         time.Advance(TimeSpan.FromMinutes(40));
         (await client.PutAsync(new Uri($"v1/uploads/{active}?offset=10", UriKind.Relative), new ByteArrayContent(new byte[5]))).EnsureSuccessStatusCode();
@@ -57,6 +62,7 @@ public sealed partial class UploadFolderTests
         using var kept = await client.GetAsync(new Uri($"v1/uploads/{active}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
         Assert.Contains("\"offset\":15", await kept.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True(File.Exists(foreign));
     }
 
     private static async Task<string> CreateSessionAsync(CloudTestServer server, CreatedApiKey key, string objectKey)

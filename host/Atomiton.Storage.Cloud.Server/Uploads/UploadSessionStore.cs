@@ -211,7 +211,11 @@ internal sealed class UploadSessionStore : IDisposable
         }
     }
 
-    /// <summary>Removes every session (and stray file) whose last activity is older than the lifetime; sessions busy right now are left for the next sweep.</summary>
+    /// <summary>
+    /// Removes every session whose last activity is older than the lifetime; sessions busy right now
+    /// are left for the next sweep. Only files named like a session's (<c>&lt;32 hex&gt;.json</c>,
+    /// <c>.part</c>, <c>.done.json</c>) are ever touched, whatever else the folder holds.
+    /// </summary>
     private void SweepExpired()
     {
         var cutoff = (_options.TimeProvider.GetUtcNow() - _options.UploadSessionLifetime).UtcDateTime;
@@ -220,7 +224,13 @@ internal sealed class UploadSessionStore : IDisposable
             var lastActivity = new Dictionary<string, DateTime>(StringComparer.Ordinal);
             foreach (var path in Directory.EnumerateFiles(_directory))
             {
-                var id = Path.GetFileName(path).Split('.')[0];
+                var name = Path.GetFileName(path);
+                var id = name.Split('.')[0];
+                if (!IsWellFormedId(id) || !IsSessionFile(name, id))
+                {
+                    continue;
+                }
+
                 var written = File.GetLastWriteTimeUtc(path);
                 lastActivity[id] = lastActivity.TryGetValue(id, out var seen) && seen > written ? seen : written;
             }
@@ -242,11 +252,12 @@ internal sealed class UploadSessionStore : IDisposable
 
     private void DeleteFiles(string id)
     {
-        foreach (var path in Directory.EnumerateFiles(_directory, id + ".*"))
-        {
-            File.Delete(path);
-        }
+        File.Delete(PartPath(id));
+        File.Delete(DonePath(id));
+        File.Delete(SessionPath(id));
     }
+
+    private static bool IsSessionFile(string name, string id) => name[id.Length..] is ".json" or ".part" or ".done.json";
 
     /// <summary>Stamps the session's files with the server clock's now: the time its lifetime counts from.</summary>
     private void Touch(string id)
