@@ -21,12 +21,13 @@ public sealed class CloudOptionsTests
         var apiKey = typeof(CloudOptions).GetProperty(nameof(CloudOptions.ApiKey))!;
         Assert.NotNull(apiKey.GetCustomAttribute<StorageSecretAttribute>());
         Assert.NotNull(apiKey.GetCustomAttribute<RequiredAttribute>());
-        Assert.NotNull(typeof(CloudOptions).GetProperty(nameof(CloudOptions.Endpoint))!.GetCustomAttribute<UrlAttribute>());
+        Assert.NotNull(typeof(CloudOptions).GetProperty(nameof(CloudOptions.Endpoint))!.GetCustomAttribute<RequiredAttribute>());
     }
 
     [Theory]
     [InlineData(null, "atm_x", "Endpoint")]
     [InlineData("not a url", "atm_x", "Endpoint")]
+    [InlineData("ftp://example.com/", "atm_x", "Endpoint")]
     [InlineData("http://127.0.0.1:1/", null, "ApiKey")]
     public void Invalid_options_fail_validation_naming_the_option(string? endpoint, string? apiKey, string member)
     {
