@@ -112,19 +112,6 @@ public class EncryptedFileSystemBenchmarks
         HKDF.DeriveKey(HashAlgorithmName.SHA256, RingKey, key, _tag, "atomiton-storage segment key v1"u8);
     }
 
-    [Benchmark(Description = "save: HKDF-SHA256 as its two HMACSHA256.HashData calls (what the engine now does)")]
-    [BenchmarkCategory("save")]
-    public void HkdfByHmac()
-    {
-        Span<byte> key = stackalloc byte[32];
-        Span<byte> prk = stackalloc byte[32];
-        Span<byte> block = stackalloc byte[32];
-        HMACSHA256.HashData(_tag, RingKey, prk);
-        "atomiton-storage segment key v1"u8.CopyTo(block);
-        block[^1] = 1;
-        HMACSHA256.HashData(prk, block, key);
-    }
-
     [Benchmark(Description = "save: new AesGcm alone (key schedule, native context)")]
     [BenchmarkCategory("save")]
     public void NewAesGcm()

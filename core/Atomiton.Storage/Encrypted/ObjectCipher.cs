@@ -17,7 +17,7 @@ internal sealed class ObjectCipher : IDisposable
     {
         Header = header;
         Span<byte> segmentKey = stackalloc byte[32];
-        DeriveSegmentKey(ringKey, header.AsSpan(EncryptedFormat.SaltOffset, EncryptedFormat.SaltSize), segmentKey);
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, ringKey, segmentKey, header.AsSpan(EncryptedFormat.SaltOffset, EncryptedFormat.SaltSize), EncryptedFormat.SegmentKeyInfo);
         _aes = new AesGcm(segmentKey, EncryptedFormat.TagSize);
         CryptographicOperations.ZeroMemory(segmentKey);
         _associatedData = new byte[EncryptedFormat.HeaderSize + Encoding.UTF8.GetByteCount(objectKey)];
@@ -43,23 +43,6 @@ internal sealed class ObjectCipher : IDisposable
 
     /// <summary>A cipher for a stored object whose header has been checked against <paramref name="key"/>.</summary>
     public static ObjectCipher ForRead(byte[] header, EncryptionKey key, string objectKey) => new(header, key.Material, objectKey);
-
-    /// <summary>
-    /// HKDF-SHA256 (RFC 5869) of the ring key with the object's salt, 32 bytes: the same output as
-    /// <see cref="HKDF.DeriveKey(HashAlgorithmName, ReadOnlySpan{byte}, Span{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>,
-    /// computed as its two HMACs (extract, then one expand block), which costs a fraction of the
-    /// general KDF call on OpenSSL 3 (see docs/benchmarks.md). Checked against HKDF.DeriveKey by the tests.
-    /// </summary>
-    internal static void DeriveSegmentKey(ReadOnlySpan<byte> ringKey, ReadOnlySpan<byte> salt, Span<byte> segmentKey)
-    {
-        Span<byte> prk = stackalloc byte[32];
-        Span<byte> block = stackalloc byte[EncryptedFormat.SegmentKeyInfo.Length + 1];
-        HMACSHA256.HashData(salt, ringKey, prk);
-        EncryptedFormat.SegmentKeyInfo.CopyTo(block);
-        block[^1] = 1;
-        HMACSHA256.HashData(prk, block, segmentKey);
-        CryptographicOperations.ZeroMemory(prk);
-    }
 
     public void EncryptSegment(long index, bool isFinal, ReadOnlySpan<byte> plaintext, Span<byte> destination)
     {

@@ -82,6 +82,24 @@ public sealed class InstrumentedStorageEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task LoadBytes_is_one_measured_load_with_its_bytes_and_a_failed_one_an_error()
+    {
+        await using var engine = _telemetry.Instrument(new Atomiton.Storage.Cached.CachedEngine(new MemoryEngine()), _pipeline, "lru");
+        await engine.SaveAsync("docs/a", new byte[100]);
+        await engine.LoadBytesAsync("docs/a"); // a miss: fills the cache
+
+        Assert.Equal(new byte[100], await engine.LoadBytesAsync("docs/a")); // a hit, answered with an array
+        await Assert.ThrowsAsync<StorageException>(async () => await engine.LoadBytesAsync("missing"));
+
+        var operations = Measured("atomiton.storage.operations");
+        Assert.Equal(["save", "load", "load", "load"], operations.Select(m => (string)m.Tags["storage.operation"]!));
+        Assert.Equal(["ok", "ok", "ok", "error"], operations.Select(m => (string)m.Tags["outcome"]!));
+        Assert.Equal([100d, 100d], Measured("atomiton.storage.bytes").Where(m => (string)m.Tags["direction"]! == "read").Select(m => m.Value));
+        Assert.Equal("NotFound", Assert.Single(Measured("atomiton.storage.errors")).Tags["error.code"]);
+        Assert.Equal(["storage.save", "storage.load", "storage.load", "storage.load"], _stopped.Select(a => a.OperationName));
+    }
+
+    [Fact]
     public async Task Failures_are_counted_by_code_traced_as_errors_and_logged_without_content()
     {
         var logger = new RecordingLogger();
