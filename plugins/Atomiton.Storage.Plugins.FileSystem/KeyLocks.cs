@@ -7,7 +7,9 @@ namespace Atomiton.Storage.Plugins.FileSystem;
 /// process) onto a fixed set of lock files under <c>%_locks</c>; a writer holds its file open with
 /// <see cref="FileShare.None"/> (an exclusive <c>flock</c> on Unix, a sharing lock on Windows) while
 /// it checks a condition and renames. The set is fixed so lock files are never deleted, which would
-/// let two writers lock two different files of the same name.
+/// let two writers lock two different files of the same name. The folder and its files are opened
+/// beneath a held handle of the base folder without following links (<see cref="InternalFolder"/>):
+/// a link or special file planted in their place is refused with AccessDenied, never written through.
 /// </summary>
 internal sealed class KeyLocks : IDisposable
 {
@@ -17,14 +19,28 @@ internal sealed class KeyLocks : IDisposable
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMilliseconds(8);
 
     private readonly string _directory;
+    private readonly InternalFolder _baseFolder;
+    private readonly string _name;
     private readonly TimeSpan _timeout;
     private readonly SemaphoreSlim[] _gates = new SemaphoreSlim[StripeCount];
 
+    /// <exception cref="StorageException">AccessDenied naming the relative path when the lock folder is a link or not a folder.</exception>
     public KeyLocks(string directory, TimeSpan timeout)
     {
         _directory = directory;
         _timeout = timeout;
-        Directory.CreateDirectory(directory);
+        _baseFolder = InternalFolder.OpenBase(Path.GetDirectoryName(directory)!);
+        _name = Path.GetFileName(directory);
+        try
+        {
+            _baseFolder.OpenOrCreateFolder(_name).Dispose();
+        }
+        catch
+        {
+            _baseFolder.Dispose();
+            throw;
+        }
+
         for (int i = 0; i < _gates.Length; i++)
         {
             _gates[i] = new SemaphoreSlim(1, 1);
@@ -50,7 +66,7 @@ internal sealed class KeyLocks : IDisposable
             {
                 try
                 {
-                    var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
+                    var file = OpenLockFile(path);
                     return new Releaser(_gates[stripe], file);
                 }
                 catch (IOException) when (File.Exists(path))
@@ -81,10 +97,34 @@ internal sealed class KeyLocks : IDisposable
 
     public void Dispose()
     {
+        _baseFolder.Dispose();
         foreach (var gate in _gates)
         {
             gate.Dispose();
         }
+    }
+
+    // The lock file, locked exclusively; IOException while another process holds it. Opened beneath
+    // the held base folder one name at a time without following links or waiting on special files.
+    private FileStream OpenLockFile(string path)
+    {
+        using var folder = _baseFolder.OpenOrCreateFolder(_name);
+        string name = Path.GetFileName(path);
+        if (!folder.IsHeld)
+        {
+            folder.OpenRegularFile(name, create: true).Dispose(); // refuses a link or folder in its place
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
+        }
+
+        var handle = folder.OpenRegularFile(name, create: true);
+        int error = NativeMethods.TryLockExclusive(handle);
+        if (error != 0)
+        {
+            handle.Dispose();
+            throw new IOException($"'{folder.RelativePath}/{name}' inside baseDir is locked by another process ({NativeMethods.Describe(error)}).", error);
+        }
+
+        return new FileStream(handle, FileAccess.ReadWrite, bufferSize: 0);
     }
 
     /// <summary>FNV-1a over the key's UTF-16 code units: stable across processes, unlike <see cref="string.GetHashCode()"/>.</summary>
