@@ -99,9 +99,18 @@ internal sealed class TemporaryArea : IDisposable
 
     public void Dispose()
     {
-        // The owner file goes while its lock is still held, so no cleaner ever sees it unlocked.
-        TryRemove(_id + OwnerSuffix);
-        _owner.Dispose();
+        if (_folder.IsHeld)
+        {
+            // The owner file goes while its lock is still held, so no cleaner ever sees it unlocked.
+            TryRemove(_id + OwnerSuffix);
+            _owner.Dispose();
+        }
+        else
+        {
+            _owner.Dispose(); // Windows cannot delete a file opened without FileShare.Delete
+            TryRemove(_id + OwnerSuffix);
+        }
+
         _folder.Dispose();
     }
 
