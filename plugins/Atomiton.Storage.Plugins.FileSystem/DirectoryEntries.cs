@@ -31,11 +31,12 @@ internal static class DirectoryEntries
 
     /// <summary>
     /// Calls <paramref name="visit"/> for every entry of the open <paramref name="folder"/> but
-    /// <c>.</c>, <c>..</c> and links, in the order the file system keeps them. Returns false, having
-    /// visited nothing, when the C library has no getdents64.
+    /// <c>.</c>, <c>..</c> and (unless <paramref name="includeLinks"/>, when they are visited as
+    /// files) links, in the order the file system keeps them. Returns false, having visited
+    /// nothing, when the C library has no getdents64.
     /// </summary>
     /// <exception cref="IOException">The folder could not be read.</exception>
-    public static bool ForEach(SafeFileHandle folder, string folderPath, Visitor visit)
+    public static bool ForEach(SafeFileHandle folder, string folderPath, Visitor visit, bool includeLinks = false)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         Span<char> name = stackalloc char[256];
@@ -73,7 +74,7 @@ internal static class DirectoryEntries
                     int end = bytes.IndexOf((byte)0);
                     bytes = end < 0 ? bytes : bytes[..end];
                     offset += length;
-                    if (type == TypeLink || (bytes.Length <= 2 && (bytes.SequenceEqual("."u8) || bytes.SequenceEqual(".."u8))))
+                    if ((type == TypeLink && !includeLinks) || (bytes.Length <= 2 && (bytes.SequenceEqual("."u8) || bytes.SequenceEqual(".."u8))))
                     {
                         continue;
                     }
@@ -84,12 +85,13 @@ internal static class DirectoryEntries
                     {
                         // Some file systems do not report types: ask (lstat), and skip links.
                         var attributes = new FileInfo(Path.Join(folderPath, text)).Attributes;
-                        if ((int)attributes == -1 || (attributes & FileAttributes.ReparsePoint) != 0)
+                        bool link = (int)attributes != -1 && (attributes & FileAttributes.ReparsePoint) != 0;
+                        if ((int)attributes == -1 || (link && !includeLinks))
                         {
                             continue;
                         }
 
-                        isFolder = (attributes & FileAttributes.Directory) != 0;
+                        isFolder = !link && (attributes & FileAttributes.Directory) != 0;
                     }
 
                     visit(text, isFolder);

@@ -121,12 +121,16 @@ public sealed partial class FileSystemEngine
         {
             try
             {
-                File.Move(temporary, path, overwrite: true);
+                _temporary.Folder.MoveOut(temporary, path, isFolder: false);
                 return;
             }
             catch (DirectoryNotFoundException) when (attempt < RenameAttempts)
             {
                 createdFolders = _paths.CreateFolders(key);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException && (e.HResult == NativeMethods.ErrorIsDirectory || Directory.Exists(path)))
+            {
+                throw FolderInTheWay(key);
             }
         }
     }
@@ -161,6 +165,13 @@ public sealed partial class FileSystemEngine
 
     private static StorageException Misconfigured(string message, Exception? inner = null) =>
         new(StorageErrorCode.InvalidConfiguration, message, inner) { Provider = TypeName, Operation = "create" };
+
+    // A folder the engine did not create sits where the key's object file belongs: renaming over
+    // it is impossible, and removing it would destroy someone else's files.
+    private static StorageException FolderInTheWay(string key) =>
+        new(StorageErrorCode.Integrity,
+            $"Cannot save key '{key}': a folder '{ObjectPaths.RelativeObjectPath(key).Replace('\\', '/')}' inside baseDir occupies the place of its object file (the engine never creates a folder there). Move that folder away, then retry. Nothing was written.")
+        { Key = key };
 
     private static StorageException TooLarge(string key, long size, long limit) =>
         new(StorageErrorCode.ObjectTooLarge, $"The object for key '{key}' has at least {size} bytes; maxObjectSize is {limit}. Nothing was written.")

@@ -54,9 +54,15 @@ public sealed partial class FileSystemEngine : StorageEngine
         string baseDirectory = OpenBaseDirectory(options);
         try
         {
-            _temporary = new TemporaryArea(Path.Combine(baseDirectory, TemporaryFolderName));
+            using var baseFolder = InternalFolder.OpenBase(baseDirectory);
+            _temporary = new TemporaryArea(baseFolder, TemporaryFolderName);
             _temporary.RemoveOrphans();
             _locks = new KeyLocks(Path.Combine(baseDirectory, LockFolderName), options.LockTimeout);
+        }
+        catch (StorageException e) when (e.Code == StorageErrorCode.AccessDenied)
+        {
+            _temporary?.Dispose();
+            throw Misconfigured($"baseDir '{baseDirectory}' cannot be used: {e.Message}", e);
         }
         catch (Exception e) when (IOErrors.IsTranslatable(e))
         {
@@ -103,7 +109,7 @@ public sealed partial class FileSystemEngine : StorageEngine
         {
             _paths.EnsureNoLinks(path, key);
             byte[] header = ObjectHeader.Prepare(key, options.ContentType, options.Metadata);
-            string temporary = _temporary.NextPath();
+            string temporary = _temporary.NextName();
             SafeFileHandle? handle = null;
             bool committed = false;
             try
@@ -112,7 +118,7 @@ public sealed partial class FileSystemEngine : StorageEngine
                 // otherwise forces the new file's delayed allocation (auto_da_alloc), ~5x slower.
                 long? knownLength = options.ExpectedLength ?? RemainingLength(content);
                 long preallocated = knownLength is { } known && (max is null || known <= max) ? header.Length + known : 0;
-                handle = File.OpenHandle(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.None, preallocated);
+                handle = _temporary.Create(temporary, preallocated);
                 RandomAccess.Write(handle, header, 0);
                 long size = await WriteContentAsync(key, handle, header.Length, content, options.ExpectedLength, cancellationToken);
                 if (preallocated != 0 && header.Length + size != preallocated)
@@ -130,7 +136,7 @@ public sealed partial class FileSystemEngine : StorageEngine
                 handle?.Dispose();
                 if (!committed)
                 {
-                    TemporaryArea.Discard(temporary);
+                    _temporary.Discard(temporary);
                 }
             }
         }

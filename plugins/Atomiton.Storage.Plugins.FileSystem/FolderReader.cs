@@ -150,7 +150,7 @@ internal sealed class FolderReader
 
             string encoded = name[..^KeyEncoder.DirectorySuffix.Length];
             return KeyEncoder.IsLongName(encoded)
-                ? ObjectPaths.ReadLongFolderSegment(Path.Combine(_folder, name)) ?? Foreign(name)
+                ? ObjectPaths.ReadLongFolderSegment(_opener, _relativeFolder, name) ?? Foreign(name)
                 : KeyEncoder.TryDecode(encoded) ?? Foreign(name);
         }
 
@@ -162,11 +162,18 @@ internal sealed class FolderReader
         string path = Path.Combine(_folder, name);
         try
         {
-            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            // Never through a link, never waiting on a FIFO; the stored segment must encode to this name.
+            using var handle = _opener.OpenRegularForListing(_relativeFolder == "." ? name : Path.Join(_relativeFolder, name));
+            if (handle is null)
+            {
+                return Foreign(name);
+            }
+
             string key = ObjectHeader.ReadKey(handle, path);
-            return key[(key.LastIndexOf('/') + 1)..];
+            string segment = key[(key.LastIndexOf('/') + 1)..];
+            return ObjectPaths.IsSegmentOf(segment, name) ? segment : Foreign(name);
         }
-        catch (Exception e) when (e is FileNotFoundException or StorageException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or StorageException)
         {
             return Foreign(name);
         }

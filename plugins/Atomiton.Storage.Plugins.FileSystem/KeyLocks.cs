@@ -8,7 +8,9 @@ namespace Atomiton.Storage.Plugins.FileSystem;
 /// process) onto a fixed set of lock files under <c>%_locks</c>; a writer holds its file open with
 /// <see cref="FileShare.None"/> (an exclusive <c>flock</c> on Unix, a sharing lock on Windows) while
 /// it checks a condition and renames. The set is fixed so lock files are never deleted, which would
-/// let two writers lock two different files of the same name.
+/// let two writers lock two different files of the same name. The folder and its files are opened
+/// beneath a held handle of the base folder without following links (<see cref="InternalFolder"/>):
+/// a link or special file planted in their place is refused with AccessDenied, never written through.
 /// </summary>
 /// <remarks>
 /// Waiting is fair within a process: every instance on one lock folder in this process shares one
@@ -28,15 +30,29 @@ internal sealed class KeyLocks : IDisposable
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(1);
 
     private readonly string _directory;
+    private readonly InternalFolder _baseFolder;
+    private readonly string _name;
     private readonly TimeSpan _timeout;
     private readonly StripeGates _gates;
     private bool _disposed;
 
+    /// <exception cref="StorageException">AccessDenied naming the relative path when the lock folder is a link or not a folder.</exception>
     public KeyLocks(string directory, TimeSpan timeout)
     {
         _directory = directory;
         _timeout = timeout;
-        Directory.CreateDirectory(directory);
+        _baseFolder = InternalFolder.OpenBase(Path.GetDirectoryName(directory)!);
+        _name = Path.GetFileName(directory);
+        try
+        {
+            _baseFolder.OpenOrCreateFolder(_name).Dispose();
+        }
+        catch
+        {
+            _baseFolder.Dispose();
+            throw;
+        }
+
         _gates = StripeGates.Share(Path.GetFullPath(directory));
     }
 
@@ -93,6 +109,7 @@ internal sealed class KeyLocks : IDisposable
         {
             _disposed = true;
             _gates.Leave();
+            _baseFolder.Dispose();
         }
     }
 
@@ -108,9 +125,28 @@ internal sealed class KeyLocks : IDisposable
         return (int)(hash % StripeCount);
     }
 
-    // The cross-process lock: the file held open exclusively. Throws IOException while another process holds it.
-    private static FileStream OpenLockFile(string path) =>
-        new(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
+    // The lock file, locked exclusively; IOException while another process holds it. Opened beneath
+    // the held base folder one name at a time without following links or waiting on special files.
+    private FileStream OpenLockFile(string path)
+    {
+        using var folder = _baseFolder.OpenOrCreateFolder(_name);
+        string name = Path.GetFileName(path);
+        if (!folder.IsHeld)
+        {
+            folder.OpenRegularFile(name, create: true).Dispose(); // refuses a link or folder in its place
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
+        }
+
+        var handle = folder.OpenRegularFile(name, create: true);
+        int error = NativeMethods.TryLockExclusive(handle);
+        if (error != 0)
+        {
+            handle.Dispose();
+            throw new IOException($"'{folder.RelativePath}/{name}' inside baseDir is locked by another process ({NativeMethods.Describe(error)}).", error);
+        }
+
+        return new FileStream(handle, FileAccess.ReadWrite, bufferSize: 0);
+    }
 
     private StorageException TimedOut(string key) =>
         new(StorageErrorCode.Timeout, $"Timed out after {_timeout} waiting for another writer of key '{key}' (or of a key sharing its lock). Retry, or raise lockTimeout if writers hold it longer.")

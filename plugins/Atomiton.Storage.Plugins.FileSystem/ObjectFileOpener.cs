@@ -30,24 +30,12 @@ internal sealed class ObjectFileOpener : IDisposable
     /// <summary>Opens the object file of <paramref name="key"/> for reading; null when there is none.</summary>
     /// <exception cref="StorageException">AccessDenied when a link lies on the path.</exception>
     /// <exception cref="IOException">Another failure to open (see <see cref="IOErrors"/>); UnauthorizedAccessException when permissions forbid it.</exception>
+    /// <exception cref="StorageException">Integrity when a special file (FIFO, socket, device) is there: it is refused without waiting on it.</exception>
     public SafeFileHandle? OpenRead(string key)
     {
-        if (_baseDirectory is not null)
-        {
-            return OpenBeneath(key, NativeMethods.OpenReadOnly);
-        }
-
-        string path = _paths.ObjectPath(key);
-        _paths.EnsureNoLinks(path, key);
-        try
-        {
-            // FileShare.Delete: on Windows a save may rename over the file while it is being read.
-            return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        }
-        catch (Exception e) when (IsMissing(e, path))
-        {
-            return null;
-        }
+        // O_NONBLOCK: opening a FIFO would otherwise wait for a writer forever.
+        var file = _baseDirectory is not null ? OpenBeneath(key, NativeMethods.OpenReadOnly | NativeMethods.OpenNonBlocking) : OpenByPath(key);
+        return file is null ? null : EnsureRegular(file, key);
     }
 
     /// <summary>Whether the object file of <paramref name="key"/> exists (anything there but a folder).</summary>
@@ -63,6 +51,74 @@ internal sealed class ObjectFileOpener : IDisposable
         string path = _paths.ObjectPath(key);
         _paths.EnsureNoLinks(path, key);
         return File.Exists(path);
+    }
+
+    /// <summary>
+    /// The content of the small regular file at <paramref name="relativePath"/> (an internal file such
+    /// as a folder's <c>%_segment</c>), opened without following links or waiting on special files;
+    /// null when it is missing, a link (or beyond one), not a regular file, unreadable or longer than
+    /// <paramref name="maxLength"/> bytes.
+    /// </summary>
+    public byte[]? ReadSmallInternalFile(string relativePath, int maxLength)
+    {
+        using var file = OpenRegularForListing(relativePath);
+        if (file is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var buffer = new byte[maxLength + 1];
+            int total = 0;
+            for (int read; total < buffer.Length && (read = RandomAccess.Read(file, buffer.AsSpan(total), total)) > 0;)
+            {
+                total += read;
+            }
+
+            return total > maxLength ? null : buffer[..total];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Opens the regular file at <paramref name="relativePath"/> for reading without following links
+    /// or waiting on special files; null when it is missing, a link (or beyond one), or not a regular file.
+    /// </summary>
+    public SafeFileHandle? OpenRegularForListing(string relativePath)
+    {
+        SafeFileHandle? file;
+        if (_baseDirectory is not null)
+        {
+            if (NativeMethods.OpenBeneath(_baseDirectory, relativePath, NativeMethods.OpenReadOnly | NativeMethods.OpenNonBlocking, out file) != 0)
+            {
+                return null;
+            }
+        }
+        else
+        {
+            string path = Path.Join(_paths.BaseDirectory, relativePath);
+            try
+            {
+                _paths.EnsureNoLinks(path, relativePath);
+                file = OpenPathNoFollow(path);
+            }
+            catch (Exception e) when (e is StorageException or IOException or UnauthorizedAccessException)
+            {
+                return null;
+            }
+        }
+
+        if (file is not null && NativeMethods.TryDescribe(file, out int kind, out _, out _) && kind != NativeMethods.KindRegular)
+        {
+            file.Dispose();
+            return null;
+        }
+
+        return file;
     }
 
     /// <summary>
@@ -127,6 +183,62 @@ internal sealed class ObjectFileOpener : IDisposable
         _paths.EnsureNoLinks(_paths.ObjectPath(key), key);
         return ObjectPaths.LinkRefused(key, "a symbolic link inside the base folder");
     }
+
+    // Every component checked with lstat first; the last one opened without following a link and,
+    // on Linux, without waiting on a FIFO.
+    private SafeFileHandle? OpenByPath(string key)
+    {
+        string path = _paths.ObjectPath(key);
+        _paths.EnsureNoLinks(path, key);
+        try
+        {
+            return OpenPathNoFollow(path);
+        }
+        catch (Exception e) when (IsMissing(e, path))
+        {
+            return null;
+        }
+        catch (IOException e) when (e.HResult == NativeMethods.ErrorLoop)
+        {
+            throw LinkOnTheWay(key);
+        }
+    }
+
+    private static SafeFileHandle? OpenPathNoFollow(string path)
+    {
+        if (!NativeMethods.HandlesInternalFilesBeneath)
+        {
+            // FileShare.Delete: on Windows a save may rename over the file while it is being read.
+            return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+
+        int error = NativeMethods.OpenPath(path, NativeMethods.OpenReadOnly | NativeMethods.OpenNonBlocking | NativeMethods.OpenNoFollow!.Value, out var handle);
+        return error switch
+        {
+            0 => handle,
+            NativeMethods.ErrorNoEntry or NativeMethods.ErrorNotDirectory => null,
+            NativeMethods.ErrorAccessDenied or NativeMethods.ErrorNotPermitted => throw new UnauthorizedAccessException($"Access to an object file is denied ({NativeMethods.Describe(error)})."),
+            _ => throw new IOException($"Could not open an object file: {NativeMethods.Describe(error)}.", error),
+        };
+    }
+
+    // A folder where an object file belongs is no object (null); a FIFO, socket or device is refused.
+    private static SafeFileHandle? EnsureRegular(SafeFileHandle file, string key)
+    {
+        if (!NativeMethods.TryDescribe(file, out int kind, out _, out _) || kind == NativeMethods.KindRegular)
+        {
+            return file;
+        }
+
+        file.Dispose();
+        return kind == NativeMethods.KindFolder ? null : throw NotRegular(key);
+    }
+
+    /// <summary>The Integrity error for a key whose object file is a special file.</summary>
+    public static StorageException NotRegular(string key) =>
+        new(StorageErrorCode.Integrity,
+            $"The file of key '{key}' ('{ObjectPaths.RelativeObjectPath(key).Replace('\\', '/')}' inside baseDir) is not a regular file but a FIFO, socket or device the engine did not write; it is never opened for reading. Remove it (a plain save replaces it).")
+        { Key = key };
 
     private static bool IsMissing(Exception e, string path) =>
         e is FileNotFoundException or DirectoryNotFoundException

@@ -12,6 +12,8 @@ internal sealed class ObjectPaths
     /// <summary>The file inside a shortened-name folder that holds the folder's full segment.</summary>
     public const string SegmentFileName = KeyEncoder.InternalPrefix + "segment";
 
+    private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
+
     private readonly TemporaryArea _temporary;
 
     public ObjectPaths(string baseDirectory, TemporaryArea temporary)
@@ -144,29 +146,53 @@ internal sealed class ObjectPaths
         return created;
     }
 
-    /// <summary>The full segment of a folder whose name was shortened, from its segment file; null when unreadable.</summary>
-    public static string? ReadLongFolderSegment(string folderPath)
+    /// <summary>
+    /// The full segment of a folder whose name was shortened, read from its segment file — or null
+    /// when that file is unreadable, is a link or a special file, or holds anything but a valid key
+    /// segment whose encoding is the folder's name (so no text from elsewhere becomes part of a key).
+    /// </summary>
+    public static string? ReadLongFolderSegment(ObjectFileOpener opener, string relativeFolder, string folderName)
     {
-        try
-        {
-            return File.ReadAllText(Path.Combine(folderPath, SegmentFileName), new UTF8Encoding(false, throwOnInvalidBytes: true));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DecoderFallbackException)
+        string relative = relativeFolder == "." ? folderName : Path.Join(relativeFolder, folderName);
+        byte[]? bytes = opener.ReadSmallInternalFile(Path.Join(relative, SegmentFileName), StorageKey.MaxSegmentBytes);
+        if (bytes is null)
         {
             return null;
         }
+
+        string segment;
+        try
+        {
+            segment = StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+
+        return IsSegmentOf(segment, folderName[..^KeyEncoder.DirectorySuffix.Length]) ? segment : null;
     }
+
+    /// <summary>Whether <paramref name="segment"/> (read back from disk) is a valid key segment that encodes to <paramref name="encodedName"/>.</summary>
+    public static bool IsSegmentOf(string segment, string encodedName) =>
+        !segment.Contains(StorageKey.Separator, StringComparison.Ordinal)
+        && StorageKey.IsValid(segment, out _)
+        && string.Equals(KeyEncoder.Encode(segment, out _), encodedName, StringComparison.Ordinal);
 
     // A shortened folder appears with its segment file already inside: built in the temporary
     // area, then renamed into place in one step.
     private void CreateLongFolder(string path, string segment)
     {
-        string staging = _temporary.NextPath();
-        Directory.CreateDirectory(staging);
+        string staging = _temporary.NextName();
         try
         {
-            File.WriteAllText(Path.Combine(staging, SegmentFileName), segment, new UTF8Encoding(false));
-            Directory.Move(staging, path);
+            using (var folder = _temporary.Folder.OpenOrCreateFolder(staging))
+            using (var file = folder.CreateFile(SegmentFileName, 0))
+            {
+                RandomAccess.Write(file, Encoding.UTF8.GetBytes(segment), 0);
+            }
+
+            _temporary.Folder.MoveOut(staging, path, isFolder: true);
         }
         catch (IOException) when (Directory.Exists(path))
         {
@@ -174,10 +200,7 @@ internal sealed class ObjectPaths
         }
         finally
         {
-            if (Directory.Exists(staging))
-            {
-                Directory.Delete(staging, recursive: true);
-            }
+            _temporary.Discard(staging);
         }
     }
 }

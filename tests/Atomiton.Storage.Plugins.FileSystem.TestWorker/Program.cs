@@ -7,7 +7,20 @@ using Atomiton.Storage.Plugins.FileSystem.TestWorker;
 //   crash <baseDir> <durable> <seed>       save/delete in a loop until killed; prints "saved N" after each step
 //   create <baseDir> <keys> <seed>         waits for "go" on stdin, then create-only saves race/0..keys-1 in a seeded order; prints "won <key>"
 //   increment <baseDir> <key> <count>      if-match read-modify-write of a decimal counter, count times; prints "done"
+//   starts <baseDir> <engines> <rounds> <saves>  waits for "go", then starts that many engines at once (a barrier), each
+//                                          restarting <rounds> times and saving <saves> keys <pid>/<engine>/<round>/<n> per
+//                                          round; prints "lost <failed saves>: <first error>" and "done"
 string mode = args[0];
+if (mode == "starts")
+{
+    Console.WriteLine("ready");
+    _ = Console.ReadLine();
+    var (lost, firstError) = await StartTogetherAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture));
+    Console.WriteLine($"lost {lost}: {firstError}");
+    Console.WriteLine("done");
+    return;
+}
+
 var options = new FileSystemOptions { BaseDir = args[1], Durable = mode == "crash" && bool.Parse(args[2]) };
 await using var engine = new FileSystemEngine(options);
 Console.Out.Flush();
@@ -101,4 +114,33 @@ static async Task CrashLoopAsync(FileSystemEngine engine, int seed)
 
         Console.WriteLine($"saved {step}");
     }
+}
+
+static async Task<(int Lost, string? FirstError)> StartTogetherAsync(string baseDir, int engines, int rounds, int saves)
+{
+    using var barrier = new Barrier(engines);
+    int lost = 0;
+    string? firstError = null;
+    var workers = Enumerable.Range(0, engines).Select(index => Task.Factory.StartNew(async () =>
+    {
+        barrier.SignalAndWait();
+        for (int round = 0; round < rounds; round++)
+        {
+            await using var engine = new FileSystemEngine(new FileSystemOptions { BaseDir = baseDir });
+            for (int n = 0; n < saves; n++)
+            {
+                try
+                {
+                    await engine.SaveAsync($"{Environment.ProcessId}/{index}/{round}/{n}", new byte[] { 1 });
+                }
+                catch (StorageException e)
+                {
+                    Interlocked.Increment(ref lost);
+                    Interlocked.CompareExchange(ref firstError, e.Message, null);
+                }
+            }
+        }
+    }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap());
+    await Task.WhenAll(workers);
+    return (lost, firstError);
 }

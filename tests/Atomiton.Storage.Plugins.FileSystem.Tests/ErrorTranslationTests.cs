@@ -50,9 +50,10 @@ public sealed class ErrorTranslationTests : IDisposable
 
         var error = await Assert.ThrowsAsync<StorageException>(async () => await engine.SaveAsync("doc", new byte[] { 1 }));
 
-        Assert.Equal(StorageErrorCode.Unknown, error.Code);
+        Assert.Equal(StorageErrorCode.Integrity, error.Code);
         Assert.Equal("doc", error.Key);
-        Assert.Contains("trying to save key 'doc'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Cannot save key 'doc': a folder 'doc' inside baseDir occupies the place of its object file", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_folder.Path, error.Message, StringComparison.Ordinal);
         Assert.False(await engine.DeleteAsync("doc"));
     }
 
@@ -79,7 +80,7 @@ public sealed class ErrorTranslationTests : IDisposable
         var error = Assert.Throws<StorageException>(() => new FileSystemEngine(new FileSystemOptions { BaseDir = _folder.Path }));
 
         Assert.Equal(StorageErrorCode.InvalidConfiguration, error.Code);
-        Assert.Contains("is not writable", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'%_tmp' inside baseDir is not a folder", error.Message, StringComparison.Ordinal);
         Assert.Contains(_folder.Path, error.Message, StringComparison.Ordinal);
     }
 

@@ -21,7 +21,7 @@ public sealed class TemporaryAreaTests : IDisposable
         File.WriteAllText(Path.Combine(Area, DeadOwner + ".2", "%_segment"), "a long folder being built");
         File.WriteAllText(Path.Combine(Area, "0123456789abcdef.7"), "an owner that never wrote its owner file");
 
-        using var area = new TemporaryArea(Area);
+        using var area = Open();
         area.RemoveOrphans();
 
         Assert.Equal(3, area.Removed);
@@ -31,30 +31,31 @@ public sealed class TemporaryAreaTests : IDisposable
     [Fact]
     public void Files_of_a_live_owner_are_kept()
     {
-        using var live = new TemporaryArea(Area);
-        string inFlight = live.NextPath();
+        using var live = Open();
+        string inFlight = Path.Combine(Area, live.NextName());
         File.WriteAllText(inFlight, "in flight");
         string ownerless = Path.Combine(Area, "no-dot-here");
         File.WriteAllText(ownerless, "");
 
-        using var starting = new TemporaryArea(Area);
+        using var starting = Open();
         starting.RemoveOrphans();
 
         Assert.True(File.Exists(inFlight));
         Assert.Equal(1, starting.Removed);
         Assert.False(File.Exists(ownerless));
-        Assert.NotEqual(live.NextPath(), starting.NextPath());
+        Assert.NotEqual(live.NextName(), starting.NextName());
     }
 
     [Fact]
     public void Discarding_a_missing_file_is_harmless()
     {
-        using var area = new TemporaryArea(Area);
-        string path = area.NextPath();
+        using var area = Open();
+        string name = area.NextName();
+        string path = Path.Combine(Area, name);
 
-        TemporaryArea.Discard(path);
+        area.Discard(name);
         File.WriteAllText(path, "x");
-        TemporaryArea.Discard(path);
+        area.Discard(name);
 
         Assert.False(File.Exists(path));
     }
@@ -74,4 +75,10 @@ public sealed class TemporaryAreaTests : IDisposable
     }
 
     public void Dispose() => _folder.Dispose();
+
+    private TemporaryArea Open()
+    {
+        using var baseFolder = InternalFolder.OpenBase(_folder.Path);
+        return new TemporaryArea(baseFolder, "%_tmp");
+    }
 }
