@@ -91,7 +91,7 @@ public sealed class TemplateEndToEndTests(TemplateFeedFixture feed, ITestOutputH
     {
         var solution = await feed.GenerateAsync("Acme.Storage.NoTests", "-k", "acme-lite", "--include-tests", "false");
         Assert.False(Directory.Exists(Path.Combine(solution, "Acme.Storage.NoTests.Tests")));
-        Assert.DoesNotContain("Tests", await File.ReadAllTextAsync(Path.Combine(solution, "Acme.Storage.NoTests.sln")), StringComparison.Ordinal);
+        Assert.DoesNotContain("NoTests.Tests", await File.ReadAllTextAsync(Path.Combine(solution, "Acme.Storage.NoTests.sln")), StringComparison.Ordinal);
 
         var build = (await feed.DotnetAsync(solution, "build", "-nologo", "-clp:Summary")).EnsureSuccess("dotnet build without tests");
         Assert.Contains("0 Warning(s)", build.Output, StringComparison.Ordinal);
