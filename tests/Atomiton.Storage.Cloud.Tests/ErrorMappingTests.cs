@@ -93,6 +93,7 @@ public sealed class ErrorMappingTests : IAsyncLifetime
     [InlineData(StorageErrorCode.AccessDenied, 403, "The storage behind this server denied access to key 'failing'. Ask the operator to check the served pipeline's permissions.")]
     [InlineData(StorageErrorCode.Integrity, 500, "The stored data of key 'failing' failed an integrity check on the server. Ask the operator.")]
     [InlineData(StorageErrorCode.Unknown, 500, "The storage behind this server failed on key 'failing' (Unknown). Ask the operator.")]
+    [InlineData(StorageErrorCode.PluginFailed, 500, "The storage behind this server failed on key 'failing' (PluginFailed). Ask the operator.")]
     public async Task Codes_only_the_operator_can_act_on_reach_the_client_unchanged_in_the_servers_words(StorageErrorCode code, int status, string detail)
     {
         _failing.Error = new StorageException(code, "the backend says no.") { Key = FailingEngine.FailingKey };

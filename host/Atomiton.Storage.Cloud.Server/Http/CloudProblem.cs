@@ -33,7 +33,7 @@ internal static class CloudProblem
     /// <summary>
     /// Writes a storage error in words fit for a tenant: tenant prefixes removed and no server path.
     /// Errors only the operator can act on (the served engine's access denied, integrity, unknown,
-    /// configuration and credential failures) get a fixed sentence with a reference, and their full
+    /// configuration, plugin and credential failures) get a fixed sentence with a reference, and their full
     /// message goes to <paramref name="logger"/> under that reference; in the other messages,
     /// absolute paths are replaced (and the original logged).
     /// </summary>
@@ -132,7 +132,7 @@ internal static class CloudProblem
                 $"The storage behind this server denied access to {subject}. Ask the operator to check the served pipeline's permissions.",
             StorageErrorCode.Integrity =>
                 $"The stored data of {subject} failed an integrity check on the server. Ask the operator.",
-            StorageErrorCode.Unknown or StorageErrorCode.InvalidConfiguration =>
+            StorageErrorCode.Unknown or StorageErrorCode.InvalidConfiguration or StorageErrorCode.PluginFailed =>
                 $"The storage behind this server failed on {subject} ({error.Code}). Ask the operator.",
             _ => null,
         };
