@@ -80,7 +80,7 @@ public sealed class BadConfigurationTests : IDisposable
     public async Task Chain_ending_with_a_wrapper_is_refused_listing_the_backends()
     {
         await AssertBuildFails("""{ "pipelines": { "p": { "chain": ["probe-wrapper"] } } }""",
-            $"{File}: $.pipelines.p.chain[0] (pipeline 'p', stage 'probe-wrapper'): the chain must end with a backend, but 'probe-wrapper' (probe-wrapper) is a wrapper. Add a backend at the end; available backends: probe.");
+            $"{File}: $.pipelines.p.chain[0] (pipeline 'p', stage 'probe-wrapper'): the chain must end with a backend, but 'probe-wrapper' (probe-wrapper) is a wrapper. Add a backend at the end; available backends: buggy, probe.");
     }
 
     [Fact]
