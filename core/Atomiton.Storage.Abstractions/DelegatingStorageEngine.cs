@@ -31,6 +31,31 @@ public abstract class DelegatingStorageEngine : StorageEngine
     /// </summary>
     public override StorageCapabilities Capabilities => Inner.Capabilities & ~(StorageCapabilities.NativeCopy | StorageCapabilities.NativeMove);
 
+    /// <summary>The inner engine's restrictions, unless overridden.</summary>
+    public override StorageTraits Traits => Inner.Traits;
+
+    /// <summary>The inner engine's key rules, unless overridden (a wrapper that changes keys declares its own).</summary>
+    public override StorageKeyRules KeyRules => Inner.KeyRules;
+
+    /// <summary>Continuation tokens are the inner engine's and pass through unchanged.</summary>
+    protected override bool HandlesContinuationTokens => true;
+
+    /// <inheritdoc />
+    protected override ValueTask<IReadOnlyList<StorageDeleteResult>> DeleteManyCoreAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
+        Inner.DeleteManyAsync(keys, cancellationToken);
+
+    /// <inheritdoc />
+    protected override ValueTask<string> GetChangeCursorCoreAsync(string prefix, CancellationToken cancellationToken) =>
+        Inner.GetChangeCursorAsync(prefix, cancellationToken);
+
+    /// <inheritdoc />
+    protected override ValueTask<StorageChangePage> ReadChangesCoreAsync(string cursor, ChangeReadOptions options, CancellationToken cancellationToken) =>
+        Inner.ReadChangesAsync(cursor, options, cancellationToken);
+
+    /// <inheritdoc />
+    protected override ValueTask<bool> WaitForChangesCoreAsync(string cursor, TimeSpan timeout, CancellationToken cancellationToken) =>
+        Inner.WaitForChangesAsync(cursor, timeout, cancellationToken);
+
     /// <inheritdoc />
     protected override ValueTask<StorageItem> SaveCoreAsync(string key, Stream content, SaveOptions options, CancellationToken cancellationToken) =>
         Inner.SaveAsync(key, content, options, cancellationToken);
@@ -59,7 +84,7 @@ public abstract class DelegatingStorageEngine : StorageEngine
     protected override async ValueTask<StorageInfo> GetInfoCoreAsync(CancellationToken cancellationToken)
     {
         var inner = await Inner.GetInfoAsync(cancellationToken);
-        return inner with { EngineType = EngineType, Capabilities = Capabilities, Details = StorageItem.EmptyMetadata, Inner = inner };
+        return inner with { EngineType = EngineType, Capabilities = Capabilities, Traits = Traits, KeyRules = KeyRules, Details = StorageItem.EmptyMetadata, Inner = inner };
     }
 
     /// <inheritdoc />

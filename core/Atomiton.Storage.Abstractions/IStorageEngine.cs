@@ -18,6 +18,12 @@ public interface IStorageEngine : IAsyncDisposable
     /// <summary>What this engine (with everything beneath it) can do.</summary>
     StorageCapabilities Capabilities { get; }
 
+    /// <summary>The engine's restrictions (case-insensitive keys, duplicate names, unordered listing…).</summary>
+    StorageTraits Traits => StorageTraits.None;
+
+    /// <summary>What keys the engine can store; a valid key beyond them is <see cref="StorageErrorCode.UnrepresentableKey"/>.</summary>
+    StorageKeyRules KeyRules => StorageKeyRules.Default;
+
     /// <summary>
     /// Stores the content of <paramref name="content"/> (read to its end, in bounded memory)
     /// under <paramref name="key"/>, replacing content, content type and metadata as a whole.
@@ -49,8 +55,10 @@ public interface IStorageEngine : IAsyncDisposable
     ValueTask<bool> DeleteAsync(string key, DeleteOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Streams the objects (and, in a shallow listing, common prefixes) under a prefix in ordinal
-    /// key order, without holding the whole listing in memory. A missing prefix lists nothing.
+    /// Streams the objects (and, in a shallow listing, common prefixes) under a prefix, each exactly
+    /// once, without holding the whole listing in memory: in ordinal key order on engines declaring
+    /// <see cref="StorageCapabilities.OrderedList"/>, in the engine's order otherwise. A missing prefix
+    /// lists nothing. Resume an interrupted listing with <see cref="ListOptions.ContinuationToken"/>.
     /// </summary>
     /// <exception cref="StorageException">InvalidKey (bad prefix), or a backend error while enumerating.</exception>
     IAsyncEnumerable<StorageEntry> ListAsync(ListOptions? options = null, CancellationToken cancellationToken = default);
@@ -69,4 +77,40 @@ public interface IStorageEngine : IAsyncDisposable
 
     /// <summary>Type, platform, connection, capabilities and limits.</summary>
     ValueTask<StorageInfo> GetInfoAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes several keys, in batches of up to <see cref="StorageLimits.MaxDeleteBatch"/> where the engine
+    /// declares <see cref="StorageCapabilities.BatchDelete"/> and one at a time otherwise. Every key is
+    /// checked before anything is deleted; a key that fails is reported in its result, the others still go.
+    /// </summary>
+    /// <returns>One result per key, in the order given.</returns>
+    /// <exception cref="StorageException">InvalidKey (nothing deleted), UnsupportedOperation, or a failure of the whole request.</exception>
+    ValueTask<IReadOnlyList<StorageDeleteResult>> DeleteManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default) =>
+        throw StorageException.Unsupported("batch delete", EngineType, "derive the engine from StorageEngine, which deletes one key at a time");
+
+    /// <summary>
+    /// The latest change cursor for keys under <paramref name="prefix"/>: reading changes from it returns
+    /// what happens after this call. Needs <see cref="StorageCapabilities.ChangeFeed"/>.
+    /// </summary>
+    /// <exception cref="StorageException">InvalidKey (bad prefix), UnsupportedOperation, or a backend error.</exception>
+    ValueTask<string> GetChangeCursorAsync(string prefix = "", CancellationToken cancellationToken = default) =>
+        throw StorageException.Unsupported("change feeds", EngineType);
+
+    /// <summary>
+    /// The changes after <paramref name="cursor"/> (for the prefix the cursor was made for), one page at a
+    /// time: upserts with their item, deletes as tombstones, moves where the engine knows them. Read until
+    /// <see cref="StorageChangePage.HasMore"/> is false to catch up. Needs <see cref="StorageCapabilities.ChangeFeed"/>.
+    /// </summary>
+    /// <exception cref="StorageException">CursorExpired (enumerate again; see <see cref="StorageException.CursorTrust"/>), InvalidArgument, or a backend error.</exception>
+    ValueTask<StorageChangePage> ReadChangesAsync(string cursor, ChangeReadOptions? options = null, CancellationToken cancellationToken = default) =>
+        throw StorageException.Unsupported("change feeds", EngineType);
+
+    /// <summary>
+    /// Waits until there are changes after <paramref name="cursor"/> or <paramref name="timeout"/> passes (a
+    /// long poll). Needs <see cref="StorageCapabilities.ChangeFeedWait"/>.
+    /// </summary>
+    /// <returns>True when changes are waiting; false when the timeout passed first.</returns>
+    /// <exception cref="StorageException">CursorExpired, InvalidArgument, or a backend error.</exception>
+    ValueTask<bool> WaitForChangesAsync(string cursor, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        throw StorageException.Unsupported("waiting for changes", EngineType);
 }

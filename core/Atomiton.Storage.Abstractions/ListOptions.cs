@@ -2,7 +2,8 @@ namespace Atomiton.Storage;
 
 /// <summary>
 /// Options of a listing. Prefixes are plain string prefixes: <c>a/b</c> matches <c>a/b/x</c> and
-/// <c>a/bc/x</c>; <c>a/b/</c> matches only the first. Results come in ordinal key order.
+/// <c>a/bc/x</c>; <c>a/b/</c> matches only the first. Results come in ordinal key order on engines that
+/// declare <see cref="StorageCapabilities.OrderedList"/>, and in the engine's order otherwise.
 /// </summary>
 public sealed record ListOptions
 {
@@ -18,7 +19,7 @@ public sealed record ListOptions
     /// </summary>
     public bool Recursive { get; init; } = true;
 
-    /// <summary>Only entries whose key (or common prefix) is ordinally greater than this.</summary>
+    /// <summary>Only entries whose key (or common prefix) is ordinally greater than this; needs <see cref="StorageCapabilities.OrderedList"/>.</summary>
     public string? StartAfter { get; init; }
 
     /// <summary>How many entries to fetch from the backend per round trip; a hint, null for the engine's default.</summary>
@@ -33,4 +34,10 @@ public sealed record ListOptions
     /// and every other option are the same either way.
     /// </summary>
     public bool KeysOnly { get; init; }
+
+    /// <summary>
+    /// Resume a listing after the entry that carried this <see cref="StorageEntry.ContinuationToken"/>, with
+    /// the same other options. Opaque; valid for the engine (and prefix) that issued it.
+    /// </summary>
+    public string? ContinuationToken { get; init; }
 }

@@ -14,4 +14,13 @@ public sealed record ReadOptions
     /// <see cref="StorageReadResult.NotModified"/> without content.
     /// </summary>
     public string? IfNoneMatch { get; init; }
+
+    /// <summary>
+    /// Read exactly this version: when the object's ETag differs (or it is missing), the load throws
+    /// <see cref="StorageErrorCode.Conflict"/> (or NotFound) instead of returning other content. Works on every engine.
+    /// </summary>
+    public string? IfMatch { get; init; }
+
+    /// <summary>Receives the bytes read from the returned content so far.</summary>
+    public IProgress<StorageProgress>? Progress { get; init; }
 }

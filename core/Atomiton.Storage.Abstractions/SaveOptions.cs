@@ -20,4 +20,20 @@ public sealed record SaveOptions
     /// runs long fails the save with nothing written.
     /// </summary>
     public long? ExpectedLength { get; init; }
+
+    /// <summary>
+    /// Hashes the content must have, algorithm (<see cref="StorageHashAlgorithms"/>) → value. The content is
+    /// hashed as it streams; a mismatch fails the save with <see cref="StorageErrorCode.Integrity"/> and
+    /// nothing written. Works on every engine (it needs no capability); an unknown algorithm is InvalidArgument.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? ExpectedHashes { get; init; }
+
+    /// <summary>
+    /// The content's own modification time to keep with the object (<see cref="StorageItem.LastModified"/>);
+    /// needs <see cref="StorageCapabilities.SetLastModified"/>.
+    /// </summary>
+    public DateTimeOffset? LastModified { get; init; }
+
+    /// <summary>Receives the bytes read from the content so far; reported by the engine that moves them.</summary>
+    public IProgress<StorageProgress>? Progress { get; init; }
 }

@@ -21,6 +21,23 @@ public abstract class StorageEngine : IStorageEngine
     /// <inheritdoc />
     public abstract StorageCapabilities Capabilities { get; }
 
+    /// <summary>
+    /// The engine's restrictions. By default <see cref="StorageTraits.UnorderedListing"/> when the engine
+    /// lists without <see cref="StorageCapabilities.OrderedList"/>, plus <see cref="StorageTraits.CaseInsensitiveKeys"/>
+    /// when it still declares the obsolete capability flag of that name.
+    /// </summary>
+    public virtual StorageTraits Traits => DefaultTraits(Capabilities);
+
+    /// <summary>What keys the engine can store; checked here before every operation. By default every valid key.</summary>
+    public virtual StorageKeyRules KeyRules => StorageKeyRules.Default;
+
+    /// <summary>
+    /// True when <see cref="ListCoreAsync"/> honours <see cref="ListOptions.ContinuationToken"/> itself (and sets
+    /// <see cref="StorageEntry.ContinuationToken"/>). When false, the engine must declare
+    /// <see cref="StorageCapabilities.OrderedList"/>, and a token (an entry's key) is turned into <see cref="ListOptions.StartAfter"/> here.
+    /// </summary>
+    protected virtual bool HandlesContinuationTokens => false;
+
     /// <summary>True once <see cref="DisposeAsync"/> has run.</summary>
     protected bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
@@ -46,19 +63,31 @@ public abstract class StorageEngine : IStorageEngine
         Require(options.Condition.Kind == WriteConditionKind.IfMatch, StorageCapabilities.ConditionalWrite, "if-match saves");
         Require(options.ContentType is not null, StorageCapabilities.ContentType, "content types");
         Require(options.Metadata is { Count: > 0 }, StorageCapabilities.UserMetadata, "user metadata");
+        Require(options.LastModified is not null, StorageCapabilities.SetLastModified, "setting the last-modified time");
         StorageMetadata.Validate(options.Metadata, key, EngineType);
         if (options.ExpectedLength is < 0)
         {
             throw new StorageException(StorageErrorCode.InvalidArgument, $"ExpectedLength for key '{key}' is negative.") { Key = key, Provider = EngineType, Operation = "save" };
         }
 
+        ValidateExpectedHashes(options.ExpectedHashes, key);
+        var observed = options.Progress is null && options.ExpectedHashes is not { Count: > 0 }
+            ? null
+            : new ContentObservingStream(content, options.Progress, options.ExpectedLength, options.ExpectedHashes, key, EngineType, ownsInner: false);
         try
         {
-            return await SaveCoreAsync(key, content, options, cancellationToken);
+            return await SaveCoreAsync(key, observed ?? content, options, cancellationToken);
         }
         catch (StorageException e) when (NeedsContext(e))
         {
             throw e.WithContext(EngineType, "save", key);
+        }
+        finally
+        {
+            if (observed is not null)
+            {
+                await observed.DisposeAsync();
+            }
         }
     }
 
@@ -71,7 +100,8 @@ public abstract class StorageEngine : IStorageEngine
         Require(options.IfNoneMatch is not null, StorageCapabilities.ConditionalRead, "if-none-match loads");
         try
         {
-            return await OpenReadCoreAsync(key, options, cancellationToken);
+            var result = await OpenReadCoreAsync(key, options, cancellationToken);
+            return options.IfMatch is null && options.Progress is null ? result : await PinAndObserveAsync(key, options, result);
         }
         catch (StorageException e) when (NeedsContext(e))
         {
@@ -131,9 +161,26 @@ public abstract class StorageEngine : IStorageEngine
         StorageKey.ValidatePrefix(options.Prefix, EngineType, "list");
         Require(true, StorageCapabilities.List, "listing");
         Require(!options.Recursive, StorageCapabilities.ShallowList, "shallow listing");
+        Require(options.Recursive, StorageCapabilities.RecursiveList, "recursive listing");
+        Require(options.StartAfter is not null, StorageCapabilities.OrderedList, "ordered listing with StartAfter");
         if (options.PageSize is <= 0)
         {
             throw new StorageException(StorageErrorCode.InvalidArgument, $"PageSize must be positive; it is {options.PageSize}.") { Provider = EngineType, Operation = "list" };
+        }
+
+        if (options.ContinuationToken is { } token && !HandlesContinuationTokens)
+        {
+            if (token.Length == 0 || !Capabilities.HasFlag(StorageCapabilities.OrderedList))
+            {
+                throw new StorageException(StorageErrorCode.InvalidArgument, $"Continuation token '{token}' was not issued by the '{EngineType}' engine. Pass the ContinuationToken (or, for ordered engines, the key) of the last entry received.")
+                { Provider = EngineType, Operation = "list", Key = options.Prefix };
+            }
+
+            options = options with
+            {
+                ContinuationToken = null,
+                StartAfter = options.StartAfter is null || string.CompareOrdinal(token, options.StartAfter) > 0 ? token : options.StartAfter,
+            };
         }
 
         return ListWithContextAsync(options, cancellationToken);
@@ -169,7 +216,99 @@ public abstract class StorageEngine : IStorageEngine
     }
 
     /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<StorageDeleteResult>> DeleteManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ThrowIfDisposed();
+        Require(true, StorageCapabilities.Delete, StorageOperation.DeleteMany);
+        foreach (var key in keys)
+        {
+            StorageKey.Validate(key, EngineType, StorageOperation.DeleteMany);
+            CheckKeyRules(key, StorageOperation.DeleteMany);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        if (keys.Count == 0)
+        {
+            return [];
+        }
+
+        try
+        {
+            return await DeleteManyCoreAsync(keys, cancellationToken);
+        }
+        catch (StorageException e) when (NeedsContext(e))
+        {
+            throw e.WithContext(EngineType, StorageOperation.DeleteMany, null);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<string> GetChangeCursorAsync(string prefix = "", CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        ThrowIfDisposed();
+        StorageKey.ValidatePrefix(prefix, EngineType, StorageOperation.ChangeCursor);
+        Require(true, StorageCapabilities.ChangeFeed, "change feeds");
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            return await GetChangeCursorCoreAsync(prefix, cancellationToken);
+        }
+        catch (StorageException e) when (NeedsContext(e))
+        {
+            throw e.WithContext(EngineType, StorageOperation.ChangeCursor, prefix);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<StorageChangePage> ReadChangesAsync(string cursor, ChangeReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= ChangeReadOptions.Default;
+        ThrowIfDisposed();
+        Require(true, StorageCapabilities.ChangeFeed, "change feeds");
+        ValidateCursor(cursor, StorageOperation.ReadChanges);
+        if (options.PageSize is <= 0)
+        {
+            throw new StorageException(StorageErrorCode.InvalidArgument, $"PageSize must be positive; it is {options.PageSize}.") { Provider = EngineType, Operation = StorageOperation.ReadChanges };
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            return await ReadChangesCoreAsync(cursor, options, cancellationToken);
+        }
+        catch (StorageException e) when (NeedsContext(e))
+        {
+            throw e.WithContext(EngineType, StorageOperation.ReadChanges, null);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> WaitForChangesAsync(string cursor, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        Require(true, StorageCapabilities.ChangeFeed | StorageCapabilities.ChangeFeedWait, "waiting for changes");
+        ValidateCursor(cursor, StorageOperation.WaitForChanges);
+        if (timeout <= TimeSpan.Zero || timeout == Timeout.InfiniteTimeSpan)
+        {
+            throw new StorageException(StorageErrorCode.InvalidArgument, $"The wait timeout must be positive and finite; it is {timeout}.") { Provider = EngineType, Operation = StorageOperation.WaitForChanges };
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            return await WaitForChangesCoreAsync(cursor, timeout, cancellationToken);
+        }
+        catch (StorageException e) when (NeedsContext(e))
+        {
+            throw e.WithContext(EngineType, StorageOperation.WaitForChanges, null);
+        }
+    }
+
+    /// <inheritdoc />
     public async ValueTask<StorageInfo> GetInfoAsync(CancellationToken cancellationToken = default)
+
     {
         ThrowIfDisposed();
         cancellationToken.ThrowIfCancellationRequested();
@@ -199,7 +338,10 @@ public abstract class StorageEngine : IStorageEngine
     /// <summary>Deletes; arguments are valid and capabilities checked.</summary>
     protected abstract ValueTask<bool> DeleteCoreAsync(string key, DeleteOptions options, CancellationToken cancellationToken);
 
-    /// <summary>Lists; the prefix is valid and capabilities checked. Must yield in ordinal key order and honour every option.</summary>
+    /// <summary>
+    /// Lists; the prefix is valid and capabilities checked. Yields every key under the prefix exactly once (in
+    /// ordinal key order when the engine declares <see cref="StorageCapabilities.OrderedList"/>) and honours every option.
+    /// </summary>
     protected abstract IAsyncEnumerable<StorageEntry> ListCoreAsync(ListOptions options, CancellationToken cancellationToken);
 
     /// <summary>Reports type, platform, connection, capabilities and limits.</summary>
@@ -250,7 +392,43 @@ public abstract class StorageEngine : IStorageEngine
         return copied;
     }
 
+    /// <summary>
+    /// Deletes several valid keys; by default one <see cref="DeleteCoreAsync"/> at a time, recording each
+    /// key's failure in its result. Engines declaring <see cref="StorageCapabilities.BatchDelete"/> override it.
+    /// </summary>
+    protected virtual async ValueTask<IReadOnlyList<StorageDeleteResult>> DeleteManyCoreAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        var results = new StorageDeleteResult[keys.Count];
+        for (int i = 0; i < keys.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                results[i] = new StorageDeleteResult(keys[i], await DeleteCoreAsync(keys[i], DeleteOptions.Default, cancellationToken));
+            }
+            catch (StorageException e)
+            {
+                results[i] = new StorageDeleteResult(keys[i], false, NeedsContext(e) ? e.WithContext(EngineType, StorageOperation.Delete, keys[i]) : e);
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>The latest change cursor for a valid prefix; engines declaring <see cref="StorageCapabilities.ChangeFeed"/> override it.</summary>
+    protected virtual ValueTask<string> GetChangeCursorCoreAsync(string prefix, CancellationToken cancellationToken) =>
+        throw StorageException.Unsupported("change feeds", EngineType);
+
+    /// <summary>Changes after a non-empty cursor; engines declaring <see cref="StorageCapabilities.ChangeFeed"/> override it.</summary>
+    protected virtual ValueTask<StorageChangePage> ReadChangesCoreAsync(string cursor, ChangeReadOptions options, CancellationToken cancellationToken) =>
+        throw StorageException.Unsupported("change feeds", EngineType);
+
+    /// <summary>Waits for changes after a cursor; engines declaring <see cref="StorageCapabilities.ChangeFeedWait"/> override it.</summary>
+    protected virtual ValueTask<bool> WaitForChangesCoreAsync(string cursor, TimeSpan timeout, CancellationToken cancellationToken) =>
+        throw StorageException.Unsupported("waiting for changes", EngineType);
+
     /// <summary>Releases resources; called once.</summary>
+
     protected virtual ValueTask DisposeCoreAsync() => ValueTask.CompletedTask;
 
     /// <summary>
@@ -280,7 +458,9 @@ public abstract class StorageEngine : IStorageEngine
             Enter(key, "load", StorageCapabilities.Read, cancellationToken);
             Require(options.Range is not null, StorageCapabilities.RangeRead, "ranged reads");
             Require(options.IfNoneMatch is not null, StorageCapabilities.ConditionalRead, "if-none-match loads");
-            pending = LoadBytesCoreAsync(key, options, cancellationToken);
+            pending = options.IfMatch is null && options.Progress is null
+                ? LoadBytesCoreAsync(key, options, cancellationToken)
+                : LoadPinnedBytesAsync(key, options, cancellationToken);
         }
 #pragma warning disable CA1031 // Not swallowed: handed to the caller in the returned task, as an async method would.
         catch (Exception e)
@@ -338,14 +518,80 @@ public abstract class StorageEngine : IStorageEngine
         StorageKey.Validate(key, EngineType, operation);
         cancellationToken.ThrowIfCancellationRequested();
         Require(true, needed, operation);
+        CheckKeyRules(key, operation);
     }
+
+    private void CheckKeyRules(string key, string operation)
+    {
+        var rules = KeyRules;
+        if (!ReferenceEquals(rules, StorageKeyRules.Default) && rules.Explain(key) is { } reason)
+        {
+            throw StorageException.Unrepresentable(key, reason, EngineType, operation);
+        }
+    }
+
+    private void ValidateCursor(string cursor, string operation)
+    {
+        if (string.IsNullOrEmpty(cursor))
+        {
+            throw new StorageException(StorageErrorCode.InvalidArgument, "A change cursor is required; get one from GetChangeCursorAsync or from the last page read.") { Provider = EngineType, Operation = operation };
+        }
+    }
+
+    private void ValidateExpectedHashes(IReadOnlyDictionary<string, string>? hashes, string key)
+    {
+        if (hashes is null)
+        {
+            return;
+        }
+
+        foreach (var (algorithm, value) in hashes)
+        {
+            if (!StorageHashAlgorithms.IsKnown(algorithm) || string.IsNullOrWhiteSpace(value))
+            {
+                throw new StorageException(StorageErrorCode.InvalidArgument, $"Expected hash '{algorithm}' for key '{key}' is not usable: name one of {string.Join(", ", StorageHashAlgorithms.All)} with a non-empty value.")
+                { Key = key, Provider = EngineType, Operation = StorageOperation.Save };
+            }
+        }
+    }
+
+    private async ValueTask<StorageReadResult> PinAndObserveAsync(string key, ReadOptions options, StorageReadResult result)
+    {
+        if (options.IfMatch is { } expected && !result.NotModified && result.Item.ETag != expected)
+        {
+            await result.DisposeAsync();
+            throw StorageException.ETagMismatch(key, expected, EngineType, StorageOperation.Load);
+        }
+
+        if (options.Progress is null || result.NotModified)
+        {
+            return result;
+        }
+
+        long? total = options.Range is null ? result.Item.Size : null;
+        return new StorageReadResult(result.Item, new ContentObservingStream(result.Content, options.Progress, total, null, key, EngineType, ownsInner: true));
+    }
+
+    private async ValueTask<byte[]> LoadPinnedBytesAsync(string key, ReadOptions options, CancellationToken cancellationToken)
+    {
+        await using var result = await PinAndObserveAsync(key, options, await OpenReadCoreAsync(key, options, cancellationToken));
+        return await StorageEngineExtensions.ReadWholeAsync(result, options, cancellationToken);
+    }
+
+#pragma warning disable CS0618 // The obsolete capability flag is read here, once, as the trait it became.
+    private static StorageTraits DefaultTraits(StorageCapabilities capabilities) =>
+        (capabilities.HasFlag(StorageCapabilities.CaseInsensitiveKeys) ? StorageTraits.CaseInsensitiveKeys : StorageTraits.None)
+        | (capabilities.HasFlag(StorageCapabilities.List) && !capabilities.HasFlag(StorageCapabilities.OrderedList) ? StorageTraits.UnorderedListing : StorageTraits.None);
+#pragma warning restore CS0618
+
 
     private void EnterTransfer(string sourceKey, string destinationKey, string operation, WriteCondition condition, CancellationToken cancellationToken)
     {
         Enter(sourceKey, operation, StorageCapabilities.Read | StorageCapabilities.Write, cancellationToken);
         StorageKey.Validate(destinationKey, EngineType, operation);
+        CheckKeyRules(destinationKey, operation);
         if (string.Equals(sourceKey, destinationKey, StringComparison.Ordinal)
-            || (Capabilities.HasFlag(StorageCapabilities.CaseInsensitiveKeys) && string.Equals(sourceKey, destinationKey, StringComparison.OrdinalIgnoreCase)))
+            || (Traits.HasFlag(StorageTraits.CaseInsensitiveKeys) && string.Equals(sourceKey, destinationKey, StringComparison.OrdinalIgnoreCase)))
         {
             throw new StorageException(StorageErrorCode.InvalidArgument, $"Cannot {operation} key '{sourceKey}' onto itself. Choose a different destination key.")
             { Key = sourceKey, Provider = EngineType, Operation = operation };

@@ -12,6 +12,16 @@ namespace Atomiton.Storage;
 /// </param>
 public sealed record StorageEntry(string Key, StorageItem? Item)
 {
+    /// <summary>
+    /// An opaque point to resume the listing just after this entry (<see cref="ListOptions.ContinuationToken"/>).
+    /// Null on engines that list in order (<see cref="StorageCapabilities.OrderedList"/>) and resume by key:
+    /// then the entry's <see cref="Key"/> is its resume point. Use <see cref="ResumePoint"/> to get either.
+    /// </summary>
+    public string? ContinuationToken { get; init; }
+
+    /// <summary>Where to resume after this entry: its <see cref="ContinuationToken"/>, or its key when the engine resumes by key.</summary>
+    public string ResumePoint => ContinuationToken ?? Key;
+
     /// <summary>True when this entry is a common prefix (its key ends with <c>/</c>) rather than an object.</summary>
     public bool IsPrefix => Key is { Length: > 0 } key && key[^1] == StorageKey.Separator;
 

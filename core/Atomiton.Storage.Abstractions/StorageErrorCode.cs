@@ -63,4 +63,32 @@ public enum StorageErrorCode
     /// operation, key and the original exception's type; the original is the inner exception. Never transient.
     /// </summary>
     PluginFailed,
+
+    /// <summary>
+    /// A change-feed cursor is unknown, expired or from another epoch of the store. Not transient: the
+    /// caller must enumerate again. <see cref="StorageException.CursorTrust"/> says whether what the
+    /// caller derived from earlier changes can still be trusted.
+    /// </summary>
+    CursorExpired,
+
+    /// <summary>
+    /// The key is valid under the API grammar (<see cref="StorageKey"/>) but this engine cannot store it
+    /// (too long for its backend, a forbidden character or reserved name; see <see cref="StorageKeyRules"/>).
+    /// Nothing was changed; the message names the rule.
+    /// </summary>
+    UnrepresentableKey,
+
+    /// <summary>
+    /// The key names several objects on a backend that allows duplicate names
+    /// (<see cref="StorageTraits.DuplicateNames"/>) and the operation cannot apply the documented
+    /// resolution rule (for example an if-match write). Run the engine's dedupe to keep one.
+    /// </summary>
+    AmbiguousKey,
+
+    /// <summary>
+    /// Interactive sign-in or consent is needed before the engine can work (no token stored, or the
+    /// grant was revoked). Distinct from <see cref="AuthenticationFailed"/> (wrong credentials): the
+    /// message names the pipeline, stage and the command that signs in.
+    /// </summary>
+    AuthorizationRequired,
 }

@@ -53,6 +53,16 @@ public sealed class StorageException : Exception
     /// <summary>For <see cref="StorageErrorCode.RateLimited"/>: how long the backend asked callers to wait.</summary>
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>
+    /// True when the error was transient but persisted after a retry stage's attempts (OpenDAL's
+    /// "persistent"): <see cref="IsTransient"/> is then false, so stacked retry or failover stages do
+    /// not multiply attempts. The message says how many attempts were made.
+    /// </summary>
+    public bool IsPersistent { get; init; }
+
+    /// <summary>For <see cref="StorageErrorCode.CursorExpired"/>: whether the caller's state derived from earlier changes can be trusted.</summary>
+    public ChangeCursorTrust? CursorTrust { get; init; }
+
     /// <summary>Whether errors with this code are transient unless said otherwise.</summary>
     public static bool IsTransientByDefault(StorageErrorCode code) =>
         code is StorageErrorCode.NetworkError or StorageErrorCode.RateLimited or StorageErrorCode.Timeout;
@@ -88,12 +98,35 @@ public sealed class StorageException : Exception
                 Operation = Operation ?? operation,
                 Key = Key ?? key,
                 RetryAfter = RetryAfter,
+                IsPersistent = IsPersistent,
+                CursorTrust = CursorTrust,
             };
+
+    /// <summary>
+    /// This error after a retry stage gave up: not transient any more, marked <see cref="IsPersistent"/>,
+    /// with the number of attempts added to the message; the original is the inner exception.
+    /// </summary>
+    public StorageException AsPersistent(int attempts) =>
+        new(Code, $"{Message} (gave up after {attempts} attempts; the failure persisted, so retrying at once will not help)", this)
+        {
+            IsTransient = false,
+            IsPersistent = true,
+            Provider = Provider,
+            Operation = Operation,
+            Key = Key,
+            RetryAfter = RetryAfter,
+            CursorTrust = CursorTrust,
+        };
+
+    /// <summary>A valid key this engine cannot store (<see cref="StorageErrorCode.UnrepresentableKey"/>).</summary>
+    public static StorageException Unrepresentable(string key, string reason, string? provider = null, string? operation = null) =>
+        new(StorageErrorCode.UnrepresentableKey, $"Key '{key}' cannot be stored by the '{provider ?? "storage"}' engine: {reason}. Nothing was changed; choose a key within the engine's key rules (GetInfoAsync().KeyRules) or put a stage that encodes names in front of it.")
+        { Key = key, Provider = provider, Operation = operation };
 
     /// <inheritdoc />
     public override string ToString()
     {
-        var context = $"[{Code}{(IsTransient ? ", transient" : "")}{(Provider is null ? "" : ", provider=" + Provider)}{(Operation is null ? "" : ", operation=" + Operation)}{(Key is null ? "" : ", key=" + Key)}]";
+        var context = $"[{Code}{(IsTransient ? ", transient" : "")}{(IsPersistent ? ", persistent" : "")}{(Provider is null ? "" : ", provider=" + Provider)}{(Operation is null ? "" : ", operation=" + Operation)}{(Key is null ? "" : ", key=" + Key)}]";
         return context + " " + base.ToString();
     }
 }

@@ -15,6 +15,15 @@ public sealed record StorageInfo
     /// <summary>The effective capabilities (for a wrapper: what it offers over its inner engine).</summary>
     public required StorageCapabilities Capabilities { get; init; }
 
+    /// <summary>The engine's restrictions (for a composite stage: those of any member).</summary>
+    public StorageTraits Traits { get; init; }
+
+    /// <summary>What keys the engine can store.</summary>
+    public StorageKeyRules KeyRules { get; init; } = StorageKeyRules.Default;
+
+    /// <summary>The hash algorithms every item carries (with <see cref="StorageCapabilities.ContentHashes"/>); empty when none.</summary>
+    public IReadOnlyList<string> HashAlgorithms { get; init; } = [];
+
     /// <summary>Limits and usage.</summary>
     public StorageLimits Limits { get; init; } = StorageLimits.None;
 

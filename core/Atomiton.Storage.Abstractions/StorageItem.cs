@@ -27,11 +27,28 @@ public sealed record StorageItem
     /// <summary>The user metadata given at save time (replaced as a whole on every save).</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = EmptyMetadata;
 
+    /// <summary>
+    /// Content hashes, algorithm (<see cref="StorageHashAlgorithms"/>) → value. Engines declaring
+    /// <see cref="StorageCapabilities.ContentHashes"/> include every algorithm of
+    /// <see cref="StorageInfo.HashAlgorithms"/>; others may include some or none.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Hashes { get; init; } = EmptyMetadata;
+
+    /// <summary>
+    /// The modification time the client gave with <see cref="SaveOptions.LastModified"/> (the content's own
+    /// time, such as a file's mtime), kept to <see cref="StorageLimits.ModifiedTimePrecision"/>; null when none
+    /// was given or the engine cannot keep it. Separate from <see cref="Updated"/>, the engine's write time.
+    /// </summary>
+    public DateTimeOffset? LastModified { get; init; }
+
+    /// <summary>The backend's stable id for the object (a Drive file id, a Graph item id), or null when it has none.</summary>
+    public string? ItemId { get; init; }
+
     /// <summary>An empty, shared metadata dictionary.</summary>
     public static IReadOnlyDictionary<string, string> EmptyMetadata { get; } =
         new System.Collections.ObjectModel.ReadOnlyDictionary<string, string>(new Dictionary<string, string>(0, StringComparer.Ordinal));
 
-    /// <summary>Value equality that also compares <see cref="Metadata"/> by content.</summary>
+    /// <summary>Value equality that also compares <see cref="Metadata"/> and <see cref="Hashes"/> by content.</summary>
     public bool Equals(StorageItem? other) =>
         other is not null
         && Key == other.Key
@@ -41,7 +58,14 @@ public sealed record StorageItem
         && ETag == other.ETag
         && ContentType == other.ContentType
         && Metadata.Count == other.Metadata.Count
-        && Metadata.All(pair => other.Metadata.TryGetValue(pair.Key, out var value) && value == pair.Value);
+        && LastModified == other.LastModified
+        && ItemId == other.ItemId
+        && SameEntries(Metadata, other.Metadata)
+        && SameEntries(Hashes, other.Hashes);
+
+    private static bool SameEntries(IReadOnlyDictionary<string, string> left, IReadOnlyDictionary<string, string> right) =>
+        ReferenceEquals(left, right)
+        || (left.Count == right.Count && left.All(pair => right.TryGetValue(pair.Key, out var value) && value == pair.Value));
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Key, Size, ETag);

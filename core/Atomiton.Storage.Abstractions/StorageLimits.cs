@@ -15,6 +15,24 @@ public sealed record StorageLimits
     /// <summary>Bytes available in all.</summary>
     public long? QuotaTotal { get; init; }
 
+    /// <summary>How finely <see cref="SaveOptions.LastModified"/> is kept (one second, one millisecond…); null when not kept.</summary>
+    public TimeSpan? ModifiedTimePrecision { get; init; }
+
+    /// <summary>The most keys one backend request of <see cref="IStorageEngine.DeleteManyAsync"/> deletes.</summary>
+    public int? MaxDeleteBatch { get; init; }
+
+    /// <summary>The most user-metadata entries an object can carry (the contract's own limits apply when null).</summary>
+    public int? MaxMetadataEntries { get; init; }
+
+    /// <summary>The most UTF-8 bytes of one user-metadata entry, name and value together.</summary>
+    public int? MaxMetadataEntryBytes { get; init; }
+
+    /// <summary>The most UTF-8 bytes of all user metadata of one object.</summary>
+    public int? MaxMetadataBytes { get; init; }
+
+    /// <summary>How long the change feed keeps changes (tombstones included); a cursor older than that is <see cref="StorageErrorCode.CursorExpired"/>.</summary>
+    public TimeSpan? ChangeRetention { get; init; }
+
     /// <summary>No known limits.</summary>
     public static StorageLimits None { get; } = new();
 }

@@ -190,7 +190,7 @@ public abstract partial class StorageConformanceTests
         await SaveAsync("File.json", Content(10, seed: 1));
         await SaveAsync("file.json", Content(20, seed: 2));
 
-        if (Supports(StorageCapabilities.CaseInsensitiveKeys))
+        if (Engine.Traits.HasFlag(StorageTraits.CaseInsensitiveKeys))
         {
             Assert.Single(await ListKeysAsync());
             await AssertContentAsync("File.json", Content(20, seed: 2));

@@ -18,7 +18,7 @@ public abstract partial class StorageConformanceTests
     public async Task Random_operation_sequences_match_a_dictionary_model()
     {
         ulong seed = ModelCheckSeed ?? (ulong)Random.Shared.NextInt64(1, long.MaxValue);
-        var sequences = ModelGenerator.Sequences(Engine.Capabilities);
+        var sequences = ModelGenerator.Sequences(Engine.Capabilities, Engine.Traits);
         var property = Prop.ForAll(sequences, async operations =>
         {
             var engine = await CreateEngineAsync();

@@ -15,7 +15,7 @@ namespace Atomiton.Storage.Plugins.Cloud;
 public sealed class CloudEngine : StorageEngine
 {
     private const StorageCapabilities Supported = StorageCapabilities.Standard | StorageCapabilities.Persistent
-        | StorageCapabilities.Durable | StorageCapabilities.Quota | StorageCapabilities.CaseInsensitiveKeys;
+        | StorageCapabilities.Durable | StorageCapabilities.Quota;
 
     private readonly CloudTransport _transport;
     private readonly CloudUploader _uploader;

@@ -9,13 +9,13 @@ namespace Atomiton.Storage.Testing.ModelCheck;
 /// </summary>
 internal static class ModelGenerator
 {
-    public static Arbitrary<ModelOperation[]> Sequences(StorageCapabilities capabilities) =>
-        Arb.Array(Arb.From(Operation(capabilities), Shrink));
+    public static Arbitrary<ModelOperation[]> Sequences(StorageCapabilities capabilities, StorageTraits traits) =>
+        Arb.Array(Arb.From(Operation(capabilities, traits), Shrink));
 
-    private static Gen<ModelOperation> Operation(StorageCapabilities capabilities)
+    private static Gen<ModelOperation> Operation(StorageCapabilities capabilities, StorageTraits traits)
     {
         bool Has(StorageCapabilities c) => (capabilities & c) == c;
-        int keyCount = Has(StorageCapabilities.CaseInsensitiveKeys) ? ModelOperation.Keys.Length - 1 : ModelOperation.Keys.Length;
+        int keyCount = traits.HasFlag(StorageTraits.CaseInsensitiveKeys) ? ModelOperation.Keys.Length - 1 : ModelOperation.Keys.Length;
         var key = Gen.Choose(0, keyCount - 1);
         var conditions = new List<ModelCondition> { ModelCondition.None };
         if (Has(StorageCapabilities.CreateOnly))

@@ -11,7 +11,7 @@ internal sealed class ListingHandlers(IStorageEngine engine, CloudServerOptions 
     public const int MaxPageSize = 1000;
 
     private const StorageCapabilities Exposed = StorageCapabilities.Standard | StorageCapabilities.Persistent
-        | StorageCapabilities.Durable | StorageCapabilities.Quota | StorageCapabilities.CaseInsensitiveKeys;
+        | StorageCapabilities.Durable | StorageCapabilities.Quota;
 
     public async Task<IResult> ListAsync(HttpContext context, CancellationToken cancellationToken)
     {

@@ -77,9 +77,13 @@ public sealed class StorageEngineTests
     }
 
     [Fact]
-    public async Task Copy_onto_a_key_differing_only_in_case_is_itself_on_a_case_insensitive_engine()
+    public async Task Copy_onto_a_key_differing_only_in_case_is_itself_on_an_engine_still_declaring_the_obsolete_flag()
     {
+#pragma warning disable CS0618 // The obsolete capability flag must still read as the CaseInsensitiveKeys trait.
         await using var engine = new ContextlessFailingEngine(StorageCapabilities.Standard | StorageCapabilities.CaseInsensitiveKeys);
+#pragma warning restore CS0618
+
+        Assert.Equal(StorageTraits.CaseInsensitiveKeys, engine.Traits);
 
         var error = await Assert.ThrowsAsync<StorageException>(async () => await engine.CopyAsync("File.json", "file.json"));
 
