@@ -11,5 +11,5 @@ public sealed class PartialCapabilitiesConformanceTests : StorageConformanceTest
     protected override int ManyKeysCount => 5_000;
 
     protected override ValueTask<IStorageEngine> CreateEngineAsync() => ValueTask.FromResult<IStorageEngine>(
-        new RestrictedEngine(new MemoryEngine(), StorageCapabilities.Read | StorageCapabilities.Write | StorageCapabilities.List | StorageCapabilities.Delete | StorageCapabilities.CreateOnly | StorageCapabilities.ShallowList));
+        new RestrictedEngine(new MemoryEngine(), StorageCapabilities.Read | StorageCapabilities.Write | StorageCapabilities.List | StorageCapabilities.OrderedList | StorageCapabilities.RecursiveList | StorageCapabilities.Delete | StorageCapabilities.CreateOnly | StorageCapabilities.ShallowList));
 }
