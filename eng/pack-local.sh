@@ -4,7 +4,7 @@
 #
 #   eng/pack-local.sh [feed-folder]        (default: artifacts/local-feed in this clone)
 #
-# Every pack gets a version of its own (1.0.0-local.<UTC time>.<process>.<random>), so a package the NuGet
+# Every pack gets a version of its own (2.0.0-local.<UTC time>.<process>.<random>), so a package the NuGet
 # cache holds from an earlier pack is never used in place of this one. The template is stamped with that
 # version and the feed's full path: a project generated from it references these packages and carries a
 # nuget.config that points at this feed. Needs only the .NET SDK; builds in a temporary folder, so the
@@ -15,7 +15,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 feed="${1:-$root/artifacts/local-feed}"
 mkdir -p "$feed"
 feed="$(cd "$feed" && pwd)"
-version="1.0.0-local.$(date -u +%Y%m%d%H%M%S).$$.$RANDOM"
+version="2.0.0-local.$(date -u +%Y%m%d%H%M%S).$$.$RANDOM"
 build="$(mktemp -d)"
 trap 'rm -rf "$build"' EXIT
 

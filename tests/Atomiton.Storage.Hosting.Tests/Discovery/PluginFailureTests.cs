@@ -72,13 +72,13 @@ public sealed class PluginFailureTests
         using var temp = new TempDirectory();
         string plugins = temp.CopyPlugins("plugins", "Json12Plugin", "Json13Plugin");
         string dll = Path.Combine(plugins, "Json13Plugin", "Json13Plugin.dll");
-        ContractVersionPatch.SetContractVersion(dll, 2, 0);
+        ContractVersionPatch.SetContractVersion(dll, 1, 0);
 
         using var host = TestHosts.Create(temp, Json);
 
         var failure = Assert.Single(host.Catalogue.Failures);
         Assert.Equal(new PluginLoadFailure("Json13Plugin", dll,
-            "'Json13Plugin.dll' was built against contract Atomiton.Storage.Abstractions 2.0.0.0, but this host runs contract major version 1 (1.0.0.0). Rebuild the plugin against contract 1.x."), failure);
+            "'Json13Plugin.dll' was built against contract Atomiton.Storage.Abstractions 1.0.0.0, but this host runs contract major version 2 (2.0.0.0). Rebuild the plugin against contract 2.x."), failure);
         Assert.DoesNotContain(host.Catalogue.Plugins, p => p.Name == "Json13Plugin");
         await AssertStampedPipelineWorks(host);
     }
@@ -89,13 +89,13 @@ public sealed class PluginFailureTests
         using var temp = new TempDirectory();
         string plugins = temp.CopyPlugins("plugins", "Json12Plugin", "Json13Plugin");
         string dll = Path.Combine(plugins, "Json13Plugin", "Json13Plugin.dll");
-        ContractVersionPatch.SetContractVersion(dll, 1, 7);
+        ContractVersionPatch.SetContractVersion(dll, 2, 7);
 
         using var host = TestHosts.Create(temp, Json);
 
         var failure = Assert.Single(host.Catalogue.Failures);
         Assert.Equal(new PluginLoadFailure("Json13Plugin", dll,
-            "'Json13Plugin.dll' was built against contract Atomiton.Storage.Abstractions 1.7.0.0, which is newer than this host's (1.0.0.0). Update the host, or rebuild the plugin against contract 1.0."), failure);
+            "'Json13Plugin.dll' was built against contract Atomiton.Storage.Abstractions 2.7.0.0, which is newer than this host's (2.0.0.0). Update the host, or rebuild the plugin against contract 2.0."), failure);
         await AssertStampedPipelineWorks(host);
     }
 
@@ -324,7 +324,7 @@ public sealed class PluginFailureTests
 
         var failure = Assert.Single(host.Catalogue.Failures);
         Assert.Equal(new PluginLoadFailure("Json13Plugin", dll,
-            "'Json13Plugin.dll' could not be loaded: BadImageFormatException: Could not load file or assembly 'Json13Plugin, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null'. Reference assemblies cannot be loaded for execution. (0x80131058). Rebuild the plugin and copy its whole build output (not a reference assembly from obj/) into the folder again."), failure);
+            "'Json13Plugin.dll' could not be loaded: BadImageFormatException: Could not load file or assembly 'Json13Plugin, Version=2.0.0.0, Culture=neutral, PublicKeyToken=null'. Reference assemblies cannot be loaded for execution. (0x80131058). Rebuild the plugin and copy its whole build output (not a reference assembly from obj/) into the folder again."), failure);
         Assert.DoesNotContain(host.Catalogue.Plugins, p => p.Name == "Json13Plugin");
         await AssertStampedPipelineWorks(host);
     }

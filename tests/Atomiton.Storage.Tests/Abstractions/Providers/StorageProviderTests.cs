@@ -89,7 +89,7 @@ public sealed class StorageProviderTests
     [Fact]
     public void Contract_version_matches_its_major_version()
     {
-        Assert.Equal(1, StorageContract.MajorVersion);
+        Assert.Equal(2, StorageContract.MajorVersion);
         Assert.Equal(StorageContract.MajorVersion, StorageContract.Version.Major);
     }
 }
