@@ -160,6 +160,73 @@ internal sealed class StageBoundaryEngine : DelegatingStorageEngine
         }
     }
 
+    /// <summary>
+    /// Forwards to the inner engine's <c>LoadBytesAsync</c>, so its fast path (a cache hit answered without a
+    /// stream) is kept through the boundary; a result ready at once is returned as is, without a state machine.
+    /// </summary>
+    protected override ValueTask<byte[]> LoadBytesCoreAsync(string key, ReadOptions options, CancellationToken cancellationToken)
+    {
+        ValueTask<byte[]> pending;
+        try
+        {
+            pending = Inner.LoadBytesAsync(key, options, cancellationToken);
+        }
+        catch (Exception e) when (IsPluginFailure(e))
+        {
+            return ValueTask.FromException<byte[]>(Wrap(e, StorageOperation.Load, key));
+        }
+
+        return pending.IsCompletedSuccessfully ? pending : AwaitLoadAsync(pending, key);
+    }
+
+    protected override async ValueTask<IReadOnlyList<StorageDeleteResult>> DeleteManyCoreAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Inner.DeleteManyAsync(keys, cancellationToken);
+        }
+        catch (Exception e) when (IsPluginFailure(e))
+        {
+            throw Wrap(e, StorageOperation.DeleteMany, null);
+        }
+    }
+
+    protected override async ValueTask<string> GetChangeCursorCoreAsync(string prefix, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Inner.GetChangeCursorAsync(prefix, cancellationToken);
+        }
+        catch (Exception e) when (IsPluginFailure(e))
+        {
+            throw Wrap(e, StorageOperation.ChangeCursor, prefix);
+        }
+    }
+
+    protected override async ValueTask<StorageChangePage> ReadChangesCoreAsync(string cursor, ChangeReadOptions options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Inner.ReadChangesAsync(cursor, options, cancellationToken);
+        }
+        catch (Exception e) when (IsPluginFailure(e))
+        {
+            throw Wrap(e, StorageOperation.ReadChanges, null);
+        }
+    }
+
+    protected override async ValueTask<bool> WaitForChangesCoreAsync(string cursor, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Inner.WaitForChangesAsync(cursor, timeout, cancellationToken);
+        }
+        catch (Exception e) when (IsPluginFailure(e))
+        {
+            throw Wrap(e, StorageOperation.WaitForChanges, null);
+        }
+    }
+
     /// <summary>The inner engine's information, unchanged.</summary>
     protected override async ValueTask<StorageInfo> GetInfoCoreAsync(CancellationToken cancellationToken)
     {
@@ -170,6 +237,18 @@ internal sealed class StageBoundaryEngine : DelegatingStorageEngine
         catch (Exception e) when (IsPluginFailure(e))
         {
             throw Wrap(e, "info", null);
+        }
+    }
+
+    private async ValueTask<byte[]> AwaitLoadAsync(ValueTask<byte[]> pending, string key)
+    {
+        try
+        {
+            return await pending;
+        }
+        catch (Exception e) when (IsPluginFailure(e))
+        {
+            throw Wrap(e, StorageOperation.Load, key);
         }
     }
 

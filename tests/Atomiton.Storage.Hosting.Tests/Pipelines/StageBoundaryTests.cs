@@ -72,6 +72,28 @@ public sealed class StageBoundaryTests : IDisposable
     }
 
     [Fact]
+    public async Task Loading_bytes_batch_delete_and_the_change_feed_are_inside_the_boundary()
+    {
+        using var host = Create("contract2", """["engine"]""");
+        await using var engine = await host.BuildPipelineAsync("p");
+
+        var load = await Assert.ThrowsAsync<StorageException>(async () => await engine.LoadBytesAsync("k"));
+        Assert.Equal((StorageErrorCode.PluginFailed, "load", "k"), (load.Code, load.Operation, load.Key));
+        Assert.IsType<InvalidOperationException>(load.InnerException);
+
+        var batch = await Assert.ThrowsAsync<StorageException>(async () => await engine.DeleteManyAsync(["a", "b"]));
+        Assert.Equal((StorageErrorCode.PluginFailed, StorageOperation.DeleteMany), (batch.Code, batch.Operation));
+        Assert.IsType<ArgumentOutOfRangeException>(batch.InnerException);
+
+        var cursor = await Assert.ThrowsAsync<StorageException>(async () => await engine.GetChangeCursorAsync("docs/"));
+        Assert.Equal((StorageErrorCode.PluginFailed, StorageOperation.ChangeCursor, "docs/"), (cursor.Code, cursor.Operation, cursor.Key));
+        var changes = await Assert.ThrowsAsync<StorageException>(async () => await engine.ReadChangesAsync("c1"));
+        Assert.Equal((StorageErrorCode.PluginFailed, StorageOperation.ReadChanges), (changes.Code, changes.Operation));
+        Assert.IsType<FormatException>(changes.InnerException);
+        Assert.Contains("stage 'engine'", changes.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Cancellation_and_the_callers_own_stream_failure_pass_through_unwrapped()
     {
         using var host = Create("passes", """["cached", "engine"]""");

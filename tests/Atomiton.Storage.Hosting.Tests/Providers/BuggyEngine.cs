@@ -6,7 +6,8 @@ namespace Atomiton.Storage.Hosting.Tests.Providers;
 /// <summary>
 /// A backend with a bug: stat and save (after reading the whole source) throw InvalidOperationException,
 /// a load's content stream throws it on the first read, a listing throws KeyNotFoundException after one
-/// entry, and delete throws OperationCanceledException (which is not a bug and must pass through).
+/// entry, delete throws OperationCanceledException (which is not a bug and must pass through), batch
+/// delete throws ArgumentOutOfRangeException and the change feed FormatException.
 /// </summary>
 public sealed class BuggyEngine(BuggyOptions options) : StorageEngine
 {
@@ -17,7 +18,7 @@ public sealed class BuggyEngine(BuggyOptions options) : StorageEngine
 
     public override string EngineType => "buggy";
 
-    public override StorageCapabilities Capabilities => StorageCapabilities.Standard;
+    public override StorageCapabilities Capabilities => StorageCapabilities.Standard | StorageCapabilities.ChangeFeed;
 
     protected override async ValueTask<StorageItem> SaveCoreAsync(string key, Stream content, SaveOptions options, CancellationToken cancellationToken)
     {
@@ -36,6 +37,15 @@ public sealed class BuggyEngine(BuggyOptions options) : StorageEngine
 
     protected override ValueTask<bool> DeleteCoreAsync(string key, DeleteOptions options, CancellationToken cancellationToken) =>
         throw new OperationCanceledException("the backend's own cancellation");
+
+    protected override ValueTask<IReadOnlyList<StorageDeleteResult>> DeleteManyCoreAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
+        throw new ArgumentOutOfRangeException(nameof(keys), Bug);
+
+    protected override ValueTask<string> GetChangeCursorCoreAsync(string prefix, CancellationToken cancellationToken) =>
+        throw new FormatException(Bug);
+
+    protected override ValueTask<StorageChangePage> ReadChangesCoreAsync(string cursor, ChangeReadOptions options, CancellationToken cancellationToken) =>
+        throw new FormatException(Bug);
 
     protected override async IAsyncEnumerable<StorageEntry> ListCoreAsync(ListOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -56,10 +66,24 @@ public sealed class BuggyEngine(BuggyOptions options) : StorageEngine
         ETag = "\"1\"",
     };
 
-    private sealed class BrokenStream : MemoryStream
+    /// <summary>A three-byte stream whose every read throws (not a MemoryStream, whose copies bypass Read).</summary>
+    private sealed class BrokenStream : Stream
     {
-        public BrokenStream()
-            : base([1, 2, 3])
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => 3;
+
+        public override long Position
+        {
+            get => 0;
+            set => throw new NotSupportedException();
+        }
+
+        public override void Flush()
         {
         }
 
@@ -70,5 +94,11 @@ public sealed class BuggyEngine(BuggyOptions options) : StorageEngine
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => throw new InvalidOperationException(Bug);
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => throw new InvalidOperationException(Bug);
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
