@@ -17,8 +17,9 @@ internal sealed class RootPrefixedEngine : DelegatingStorageEngine
     private readonly string _prefix;
     private readonly int _prefixBytes;
 
+    /// <summary>A view of <paramref name="inner"/> under <paramref name="prefix"/>; disposing the view leaves <paramref name="inner"/> to the kit, which cleans up through it.</summary>
     public RootPrefixedEngine(IStorageEngine inner, string prefix)
-        : base(inner)
+        : base(inner, ownsInner: false)
     {
         _prefix = prefix;
         _prefixBytes = System.Text.Encoding.UTF8.GetByteCount(prefix);
@@ -39,10 +40,10 @@ internal sealed class RootPrefixedEngine : DelegatingStorageEngine
         }
     }
 
-    /// <summary>Deletes what the case left under the prefix; best effort (a disposed or read-only engine keeps it).</summary>
+    /// <summary>Deletes what the case left under the prefix, through the inner engine (the case may have disposed the view); best effort.</summary>
     public async Task DeleteEverythingAsync()
     {
-        if (IsDisposed || !Inner.Capabilities.HasFlag(StorageCapabilities.Delete))
+        if (!Inner.Capabilities.HasFlag(StorageCapabilities.Delete))
         {
             return;
         }
@@ -57,7 +58,7 @@ internal sealed class RootPrefixedEngine : DelegatingStorageEngine
         }
         catch (ObjectDisposedException)
         {
-            // The case disposed the engine itself.
+            // The engine was disposed under the kit: nothing more can be done.
         }
     }
 

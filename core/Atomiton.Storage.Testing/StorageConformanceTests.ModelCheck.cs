@@ -33,19 +33,14 @@ public abstract partial class StorageConformanceTests
         var sequences = ModelGenerator.Sequences(Engine.Capabilities, Engine.Traits);
         var property = Prop.ForAll(sequences, async operations =>
         {
-            var (_, engine, _) = await CreateCaseEngineAsync();
+            var (created, engine, _) = await CreateCaseEngineAsync();
             try
             {
                 await new ModelRunner(engine).RunAsync(operations);
             }
             finally
             {
-                if (engine is RootPrefixedEngine view)
-                {
-                    await view.DeleteEverythingAsync();
-                }
-
-                await engine.DisposeAsync();
+                await DisposeCaseEngineAsync(created, engine);
             }
         });
         var config = Config.QuickThrowOnFailure

@@ -115,15 +115,7 @@ public abstract partial class StorageConformanceTests : IAsyncLifetime
     {
         try
         {
-            if (_engine is RootPrefixedEngine view)
-            {
-                await view.DeleteEverythingAsync();
-            }
-
-            if (_engine is not null)
-            {
-                await _engine.DisposeAsync();
-            }
+            await DisposeCaseEngineAsync(_created, _engine);
 
             // Let the engine's content be collected before the gate opens, so a measuring case
             // that enters next sees a quiet heap.
@@ -149,6 +141,21 @@ public abstract partial class StorageConformanceTests : IAsyncLifetime
 
         string prefix = $"kit/{Guid.NewGuid():N}/";
         return (created, new RootPrefixedEngine(created, prefix), prefix);
+    }
+
+    /// <summary>Disposes an engine made by <see cref="CreateCaseEngineAsync"/>: in root-prefix mode, after deleting what the case left under its prefix.</summary>
+    private protected static async Task DisposeCaseEngineAsync(IStorageEngine? created, IStorageEngine? engine)
+    {
+        if (engine is RootPrefixedEngine view)
+        {
+            await view.DeleteEverythingAsync();
+            await view.DisposeAsync();
+        }
+
+        if (created is not null)
+        {
+            await created.DisposeAsync();
+        }
     }
 
     /// <summary>Leaves the shared gate so this case can measure memory alone; see <see cref="MeasurementGate"/>.</summary>
