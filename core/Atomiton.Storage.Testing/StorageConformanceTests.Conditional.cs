@@ -17,14 +17,15 @@ public abstract partial class StorageConformanceTests
 
         var original = Content(10, seed: 1);
         var created = await SaveAsync("once", original, createOnly);
+        Assert.Equal(["once"], await ListKeysAsync());
 
         var error = await AssertFailsAsync(StorageErrorCode.Conflict, async () => await SaveAsync("once", Content(10, seed: 2), createOnly));
         Assert.Equal("once", error.Key);
         Assert.False(error.IsTransient, "a failed precondition is permanent");
         await AssertFailsAsync(StorageErrorCode.Conflict, async () => await Engine.SaveAsync("once", new SourceStream(ChunkSize + 1), createOnly));
 
-        await AssertContentAsync("once", original);
-        Assert.Equal(created, await Engine.StatAsync("once"));
+        await AssertUnchangedAsync(created, original);
+        Assert.Equal(["once"], await ListKeysAsync());
     }
 
     /// <summary>Catalogue 40: a write with the current ETag succeeds; a stale ETag fails with Conflict and changes nothing.</summary>
@@ -35,7 +36,7 @@ public abstract partial class StorageConformanceTests
         if (!Supports(StorageCapabilities.ConditionalWrite))
         {
             await AssertUnsupportedAsync(async () => await SaveAsync("versioned", Content(5), new SaveOptions { Condition = WriteCondition.IfMatch(first.ETag) }), nameof(StorageCapabilities.ConditionalWrite));
-            await AssertContentAsync("versioned", Content(5, seed: 1));
+            await AssertUnchangedAsync(first, Content(5, seed: 1));
             return;
         }
 
@@ -43,38 +44,41 @@ public abstract partial class StorageConformanceTests
         Assert.NotEqual(first.ETag, second.ETag);
 
         await AssertFailsAsync(StorageErrorCode.Conflict, async () => await SaveAsync("versioned", Content(7, seed: 3), new SaveOptions { Condition = WriteCondition.IfMatch(first.ETag) }));
-        await AssertContentAsync("versioned", Content(6, seed: 2));
-        Assert.Equal(second, await Engine.StatAsync("versioned"));
+        await AssertUnchangedAsync(second, Content(6, seed: 2));
     }
 
-    /// <summary>Catalogue 40: an if-match save of a missing key fails with Conflict and creates nothing.</summary>
+    /// <summary>Catalogue 40: an if-match save of a missing key fails with Conflict (UnsupportedOperation without ConditionalWrite) and creates nothing.</summary>
     [Fact]
     public async Task If_match_save_of_missing_key_conflicts_and_creates_nothing()
     {
         var options = new SaveOptions { Condition = WriteCondition.IfMatch("\"no-such-etag\"") };
-        if (!Supports(StorageCapabilities.ConditionalWrite))
-        {
-            return; // Checked by If_match_save_succeeds_with_current_ETag_and_conflicts_with_a_stale_one.
-        }
+        var code = Supports(StorageCapabilities.ConditionalWrite) ? StorageErrorCode.Conflict : StorageErrorCode.UnsupportedOperation;
 
-        await AssertFailsAsync(StorageErrorCode.Conflict, async () => await SaveAsync("absent", Content(2), options));
+        await AssertFailsAsync(code, async () => await SaveAsync("absent", Content(2), options));
         await AssertAbsentAsync("absent");
+        Assert.Empty(await ListKeysAsync());
     }
 
-    /// <summary>Catalogue 40: an if-match delete removes the object with the current ETag; a stale ETag or a missing key is a Conflict.</summary>
+    /// <summary>
+    /// Catalogue 40 and R-2: an if-match delete removes the object with the current ETag; a stale ETag or a missing key
+    /// is a Conflict that deletes nothing. Without ConditionalWrite (or Delete) it is refused with UnsupportedOperation
+    /// and the object is still there, untouched.
+    /// </summary>
     [Fact]
     public async Task If_match_delete_deletes_only_the_expected_version()
     {
         var first = await SaveAsync("guarded", Content(2, seed: 1));
         if (!Supports(StorageCapabilities.ConditionalWrite | StorageCapabilities.Delete))
         {
-            await Assert.ThrowsAsync<StorageException>(async () => await Engine.DeleteAsync("guarded", new DeleteOptions { IfMatch = first.ETag }));
+            await AssertUnsupportedAsync(async () => await Engine.DeleteAsync("guarded", new DeleteOptions { IfMatch = first.ETag }), $"{nameof(StorageCapabilities.ConditionalWrite)} and {nameof(StorageCapabilities.Delete)}");
+            await AssertUnchangedAsync(first, Content(2, seed: 1));
+            Assert.Equal(["guarded"], await ListKeysAsync());
             return;
         }
 
         var second = await SaveAsync("guarded", Content(2, seed: 2));
         await AssertFailsAsync(StorageErrorCode.Conflict, async () => await Engine.DeleteAsync("guarded", new DeleteOptions { IfMatch = first.ETag }));
-        await AssertContentAsync("guarded", Content(2, seed: 2));
+        await AssertUnchangedAsync(second, Content(2, seed: 2));
 
         Assert.True(await Engine.DeleteAsync("guarded", new DeleteOptions { IfMatch = second.ETag }));
         await AssertAbsentAsync("guarded");
@@ -119,13 +123,11 @@ public abstract partial class StorageConformanceTests
     }
 
     /// <summary>Catalogue 42: 16 concurrent create-only saves of one key — exactly one succeeds, the others fail with Conflict.</summary>
-    [Fact]
+    [SkippableFact]
     public async Task Concurrent_create_only_saves_of_one_key_let_exactly_one_succeed()
     {
-        if (!Supports(StorageCapabilities.CreateOnly))
-        {
-            return; // Checked by Create_only_save_succeeds_when_absent_and_conflicts_when_present.
-        }
+        SkipUnless(StorageCapabilities.CreateOnly, "there is no create-only save to race (its refusal is checked by Create_only_save_succeeds_when_absent_and_conflicts_when_present)");
+        SkipIf(StorageTraits.DuplicateNames, "two concurrent creators may each create an object of the same name, so exactly one winner cannot be required");
 
         const int writers = 16;
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -151,13 +153,10 @@ public abstract partial class StorageConformanceTests
     }
 
     /// <summary>Catalogue 43: 16 concurrent read-modify-write loops with if-match on one counter lose no update.</summary>
-    [Fact]
+    [SkippableFact]
     public async Task Concurrent_if_match_increments_lose_no_update()
     {
-        if (!Supports(StorageCapabilities.ConditionalWrite))
-        {
-            return; // Checked by If_match_save_succeeds_with_current_ETag_and_conflicts_with_a_stale_one.
-        }
+        SkipUnless(StorageCapabilities.ConditionalWrite, "there is no if-match save to loop on (its refusal is checked by If_match_save_succeeds_with_current_ETag_and_conflicts_with_a_stale_one)");
 
         const int writers = 16;
         const int incrementsEach = 5;

@@ -34,19 +34,20 @@ public abstract partial class StorageConformanceTests
     [Fact]
     public async Task Copy_onto_an_existing_key_overwrites_unless_create_only()
     {
-        await SaveAsync("src", Content(10, seed: 1));
+        var source = await SaveAsync("src", Content(10, seed: 1));
         var existing = await SaveAsync("dst", Content(20, seed: 2));
 
         if (Supports(StorageCapabilities.CreateOnly))
         {
             await AssertFailsAsync(StorageErrorCode.Conflict, async () => await Engine.CopyAsync("src", "dst", WriteCondition.IfNotExists));
-            await AssertContentAsync("dst", Content(20, seed: 2));
-            Assert.Equal(existing, await Engine.StatAsync("dst"));
         }
         else
         {
             await AssertUnsupportedAsync(async () => await Engine.CopyAsync("src", "dst", WriteCondition.IfNotExists), nameof(StorageCapabilities.CreateOnly));
         }
+
+        await AssertUnchangedAsync(existing, Content(20, seed: 2));
+        await AssertUnchangedAsync(source, Content(10, seed: 1));
 
         var copied = await Engine.CopyAsync("src", "dst");
         await AssertContentAsync("dst", Content(10, seed: 1));
@@ -66,11 +67,12 @@ public abstract partial class StorageConformanceTests
         if (!Supports(StorageCapabilities.ConditionalWrite))
         {
             await AssertUnsupportedAsync(async () => await Engine.CopyAsync("src", "dst", WriteCondition.IfMatch(destination.ETag)), nameof(StorageCapabilities.ConditionalWrite));
+            await AssertUnchangedAsync(destination, Content(20, seed: 2));
             return;
         }
 
         await AssertFailsAsync(StorageErrorCode.Conflict, async () => await Engine.CopyAsync("src", "dst", WriteCondition.IfMatch("\"stale\"")));
-        await AssertContentAsync("dst", Content(20, seed: 2));
+        await AssertUnchangedAsync(destination, Content(20, seed: 2));
 
         await Engine.CopyAsync("src", "dst", WriteCondition.IfMatch(destination.ETag));
         await AssertContentAsync("dst", Content(10, seed: 1));
@@ -101,6 +103,16 @@ public abstract partial class StorageConformanceTests
 
         await AssertAbsentAsync("copy");
         await AssertAbsentAsync("moved");
+        Assert.Empty(await ListKeysAsync());
+    }
+
+    /// <summary>Catalogue 46: the self-transfer check comes first — a copy or move of a missing key onto itself is InvalidArgument, not NotFound.</summary>
+    [Fact]
+    public async Task Copy_or_move_of_a_missing_key_onto_itself_is_InvalidArgument_before_NotFound()
+    {
+        await AssertFailsAsync(StorageErrorCode.InvalidArgument, async () => await Engine.CopyAsync("ghost", "ghost"), "copy of a missing key onto itself");
+        await AssertFailsAsync(StorageErrorCode.InvalidArgument, async () => await Engine.MoveAsync("ghost", "ghost"), "move of a missing key onto itself");
+        await AssertAbsentAsync("ghost");
     }
 
     /// <summary>Catalogue 47: a move into a nested new prefix works: the destination has the content, type and metadata, the source is gone.</summary>
@@ -117,6 +129,8 @@ public abstract partial class StorageConformanceTests
         if (!Supports(StorageCapabilities.Delete))
         {
             await AssertUnsupportedAsync(async () => await Engine.MoveAsync("inbox/note.txt", "archive/2026/11/note.txt"), nameof(StorageCapabilities.Delete));
+            await AssertUnchangedAsync(source, content);
+            await AssertAbsentAsync("archive/2026/11/note.txt");
             return;
         }
 
@@ -128,35 +142,29 @@ public abstract partial class StorageConformanceTests
         Assert.Equal(moved, await Engine.StatAsync("archive/2026/11/note.txt"));
         await AssertContentAsync("archive/2026/11/note.txt", content);
         await AssertAbsentAsync("inbox/note.txt");
-        Assert.Equal(["archive/2026/11/note.txt"], await ListKeysAsync());
+        await AssertListedAsync(["archive/2026/11/note.txt"]);
     }
 
     /// <summary>Catalogue 47: a create-only move onto an existing key fails with Conflict and leaves both objects as they were.</summary>
-    [Fact]
+    [SkippableFact]
     public async Task Create_only_move_onto_an_existing_key_conflicts_and_keeps_both()
     {
-        if (!Supports(StorageCapabilities.CreateOnly | StorageCapabilities.Delete))
-        {
-            return; // Checked by Copy_onto_an_existing_key_overwrites_unless_create_only and Move_into_a_nested_new_prefix_moves_content_and_removes_the_source.
-        }
+        SkipUnless(StorageCapabilities.CreateOnly | StorageCapabilities.Delete, "a create-only move needs both (their refusals are checked by Copy_onto_an_existing_key_overwrites_unless_create_only and Move_into_a_nested_new_prefix_moves_content_and_removes_the_source)");
 
-        await SaveAsync("from", Content(3, seed: 1));
-        await SaveAsync("to", Content(3, seed: 2));
+        var from = await SaveAsync("from", Content(3, seed: 1));
+        var to = await SaveAsync("to", Content(3, seed: 2));
 
         await AssertFailsAsync(StorageErrorCode.Conflict, async () => await Engine.MoveAsync("from", "to", WriteCondition.IfNotExists));
 
-        await AssertContentAsync("from", Content(3, seed: 1));
-        await AssertContentAsync("to", Content(3, seed: 2));
+        await AssertUnchangedAsync(from, Content(3, seed: 1));
+        await AssertUnchangedAsync(to, Content(3, seed: 2));
     }
 
     /// <summary>Catalogue 47: a move onto an existing key without a condition replaces it.</summary>
-    [Fact]
+    [SkippableFact]
     public async Task Move_onto_an_existing_key_replaces_it()
     {
-        if (!Supports(StorageCapabilities.Delete))
-        {
-            return; // Checked by Move_into_a_nested_new_prefix_moves_content_and_removes_the_source.
-        }
+        SkipUnless(StorageCapabilities.Delete, "a move deletes its source (the refusal is checked by Move_into_a_nested_new_prefix_moves_content_and_removes_the_source)");
 
         await SaveAsync("from", Content(3, seed: 1));
         await SaveAsync("to", Content(5, seed: 2));

@@ -15,15 +15,45 @@ public abstract partial class StorageConformanceTests
     /// <summary>Whether the engine declares every capability in <paramref name="capabilities"/>.</summary>
     private protected bool Supports(StorageCapabilities capabilities) => (Engine.Capabilities & capabilities) == capabilities;
 
+    /// <summary>Whether the engine declares the restriction <paramref name="trait"/>.</summary>
+    private protected bool Has(StorageTraits trait) => (Engine.Traits & trait) == trait;
+
+    /// <summary>Whether listings come in ordinal order (and honour StartAfter).</summary>
+    private protected bool Ordered => Supports(StorageCapabilities.OrderedList);
+
+    /// <summary>Whether the engine can store <paramref name="key"/> under its declared key rules.</summary>
+    private protected bool Representable(string key) => Engine.KeyRules.Explain(key) is null;
+
+    /// <summary>Skips the case unless the engine declares <paramref name="capabilities"/>; the reason names them and what the case needs them for.</summary>
+    private protected void SkipUnless(StorageCapabilities capabilities, string why) =>
+        Skip.IfNot(Supports(capabilities), $"{Engine.EngineType} does not declare {capabilities & ~Engine.Capabilities}: {why}");
+
+    /// <summary>Skips the case when the engine declares the restriction <paramref name="trait"/>.</summary>
+    private protected void SkipIf(StorageTraits trait, string why) =>
+        Skip.If(Has(trait), $"{Engine.EngineType} declares the trait {trait}: {why}");
+
     private protected ValueTask<StorageItem> SaveAsync(string key, byte[] content, SaveOptions? options = null, CancellationToken cancellationToken = default) =>
         Engine.SaveAsync(key, new ReadOnlyMemory<byte>(content), options, cancellationToken);
 
     private protected ValueTask<byte[]> LoadAsync(string key, ReadOptions? options = null) => Engine.LoadBytesAsync(key, options);
 
+    /// <summary>
+    /// Lists with <paramref name="options"/>. A recursive listing on an engine that lists one "folder" at a time
+    /// (<see cref="StorageCapabilities.ShallowList"/> without <see cref="StorageCapabilities.RecursiveList"/>) walks
+    /// the shallow listings instead, so the cases observe every key either way.
+    /// </summary>
     private protected async Task<List<StorageEntry>> ListAsync(ListOptions? options = null)
     {
+        options ??= ListOptions.Default;
         await SettleAsync();
         var entries = new List<StorageEntry>();
+        if (options.Recursive && !Supports(StorageCapabilities.RecursiveList) && Supports(StorageCapabilities.ShallowList)
+            && options.StartAfter is null && options.ContinuationToken is null)
+        {
+            await WalkAsync(options.Prefix, options, entries);
+            return entries;
+        }
+
         await foreach (var entry in Engine.ListAsync(options))
         {
             entries.Add(entry);
@@ -34,6 +64,31 @@ public abstract partial class StorageConformanceTests
 
     private protected async Task<List<string>> ListKeysAsync(string prefix = "", bool recursive = true) =>
         (await ListAsync(new ListOptions { Prefix = prefix, Recursive = recursive })).ConvertAll(entry => entry.Key);
+
+    /// <summary>
+    /// Asserts that <paramref name="listed"/> holds every key of <paramref name="expected"/> exactly once and nothing
+    /// else — in ordinal order on engines declaring <see cref="StorageCapabilities.OrderedList"/>, in any order otherwise.
+    /// </summary>
+    private protected void AssertListed(IEnumerable<string> expected, List<string> listed, string? what = null)
+    {
+        var sorted = expected.Order(StringComparer.Ordinal).ToList();
+        string context = what is null ? string.Empty : what + ": ";
+        var repeated = listed.GroupBy(k => k, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.True(repeated.Count == 0, $"{context}the listing returned [{string.Join(", ", repeated)}] more than once; every key is listed exactly once.");
+        if (Ordered)
+        {
+            Assert.True(sorted.SequenceEqual(listed), $"{context}expected [{string.Join(", ", sorted)}] in ordinal order but the listing returned [{string.Join(", ", listed)}].");
+        }
+        else
+        {
+            var actual = listed.Order(StringComparer.Ordinal).ToList();
+            Assert.True(sorted.SequenceEqual(actual), $"{context}expected [{string.Join(", ", sorted)}] (in any order) but the listing returned [{string.Join(", ", listed)}].");
+        }
+    }
+
+    /// <summary>Lists keys under <paramref name="prefix"/> and asserts <see cref="AssertListed"/>.</summary>
+    private protected async Task AssertListedAsync(IEnumerable<string> expected, string prefix = "", bool recursive = true) =>
+        AssertListed(expected, await ListKeysAsync(prefix, recursive), $"listing '{prefix}'{(recursive ? "" : " shallow")}");
 
     /// <summary>Waits out <see cref="ConsistencyBound"/> (nothing when it is zero).</summary>
     private protected async Task SettleAsync()
@@ -83,11 +138,34 @@ public abstract partial class StorageConformanceTests
         Assert.True(expected.AsSpan().SequenceEqual(actual), $"Key '{key}' holds {actual.Length} bytes that differ from the {expected.Length} expected.");
     }
 
+    /// <summary>Asserts that the object <paramref name="before"/> describes is exactly as it was: same content, same ETag and metadata (a refusal changed nothing).</summary>
+    private protected async Task AssertUnchangedAsync(StorageItem before, byte[] content)
+    {
+        await AssertContentAsync(before.Key, content);
+        var now = await Engine.StatAsync(before.Key);
+        Assert.True(before.Equals(now), $"Key '{before.Key}' changed although the operation was refused: ETag {before.ETag} → {now.ETag}, size {before.Size} → {now.Size}.");
+    }
+
     /// <summary>Asserts that nothing is stored under <paramref name="key"/> (exists, stat and load agree).</summary>
     private protected async Task AssertAbsentAsync(string key)
     {
         Assert.False(await Engine.ExistsAsync(key), $"Key '{key}' should not exist.");
         await AssertFailsAsync(StorageErrorCode.NotFound, async () => await Engine.StatAsync(key), "stat of an absent key");
         await AssertFailsAsync(StorageErrorCode.NotFound, async () => await LoadAsync(key), "load of an absent key");
+    }
+
+    private async Task WalkAsync(string prefix, ListOptions options, List<StorageEntry> entries)
+    {
+        await foreach (var entry in Engine.ListAsync(options with { Prefix = prefix, Recursive = false }))
+        {
+            if (entry.IsPrefix)
+            {
+                await WalkAsync(entry.Key, options, entries);
+            }
+            else
+            {
+                entries.Add(entry);
+            }
+        }
     }
 }

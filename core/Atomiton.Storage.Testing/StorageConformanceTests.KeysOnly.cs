@@ -1,11 +1,11 @@
 namespace Atomiton.Storage.Testing;
 
-// Beyond the catalogue: keys-only listings (ListOptions.KeysOnly). The option is a hint — an engine
+// Catalogue KO-1–KO-4: keys-only listings (ListOptions.KeysOnly). The option is a hint — an engine
 // may leave out items or return them anyway — but what is listed never changes: the same keys and
-// common prefixes, in the same order, honouring prefix, shallow, start-after and page size.
+// common prefixes (in the same order on ordered engines), honouring prefix, shallow, start-after and page size.
 public abstract partial class StorageConformanceTests
 {
-    /// <summary>Keys-only: exactly the keys and common prefixes of a full listing, in its order, for plain, folder, mid-segment and missing prefixes.</summary>
+    /// <summary>Catalogue KO-1: keys-only lists exactly the keys and common prefixes of a full listing (in its order where ordered), for plain, folder, mid-segment and missing prefixes.</summary>
     [Theory]
     [InlineData("")]
     [InlineData("a/")]
@@ -17,7 +17,7 @@ public abstract partial class StorageConformanceTests
     {
         await SaveTreeAsync();
 
-        foreach (bool recursive in Supports(StorageCapabilities.ShallowList) ? new[] { true, false } : [true])
+        foreach (bool recursive in ListingModes())
         {
             var full = await ListAsync(new ListOptions { Prefix = prefix, Recursive = recursive });
             var keysOnly = await ListAsync(new ListOptions { Prefix = prefix, Recursive = recursive, KeysOnly = true });
@@ -26,18 +26,19 @@ public abstract partial class StorageConformanceTests
         }
     }
 
-    /// <summary>Keys-only: start-after and page size select and page exactly as in a full listing.</summary>
+    /// <summary>Catalogue KO-2: keys-only start-after (on ordered engines) and page size select and page exactly as in a full listing.</summary>
     [Fact]
     public async Task Keys_only_listing_honours_start_after_and_page_size()
     {
         await SaveTreeAsync();
-        string?[] starts = [null, "", "a/b/3.txt", "a/b/zzz", "a-sibling/7.txt", "a/", "a/b/", "z.txt"];
+        string?[] starts = Ordered ? [null, "", "a/b/3.txt", "a/b/zzz", "a-sibling/7.txt", "a/", "a/b/", "z.txt"] : [null];
+        bool recursive = Supports(StorageCapabilities.RecursiveList);
 
         foreach (var startAfter in starts)
         {
             foreach (int? pageSize in new int?[] { null, 1, 2, 5 })
             {
-                var options = new ListOptions { StartAfter = startAfter, PageSize = pageSize };
+                var options = new ListOptions { StartAfter = startAfter, PageSize = pageSize, Recursive = recursive };
                 AssertSameListing(await ListAsync(options), await ListAsync(options with { KeysOnly = true }), $"start after '{startAfter}', page size {pageSize}");
                 if (Supports(StorageCapabilities.ShallowList))
                 {
@@ -48,11 +49,14 @@ public abstract partial class StorageConformanceTests
         }
     }
 
-    /// <summary>Keys-only: keys that need escaping, case and Unicode variants list back exactly, in ordinal UTF-16 order.</summary>
+    /// <summary>
+    /// Catalogue KO-3: keys that need escaping, case and Unicode variants list back exactly (in ordinal UTF-16 order
+    /// where ordered). Case-insensitive engines get one spelling of <c>b</c>/<c>B</c>; keys the engine's rules cannot store are left out.
+    /// </summary>
     [Fact]
     public async Task Keys_only_listing_returns_special_keys_exactly_in_ordinal_order()
     {
-        string[] keys = ["b", "B", "a", "é", "e\u0301", "Z", "_", "1", "\uFF21", "😀", "a/b", "a-b", "a.b", "100%", "con", "x y", "~tilde", "q?/x*", "trailing."];
+        var keys = OrderingKeys(["b", "B", "a", "é", "e\u0301", "Z", "_", "1", "\uFF21", "😀", "a/b", "a-b", "a.b", "100%", "con", "x y", "~tilde", "q?/x*", "trailing."]);
         foreach (var key in keys)
         {
             await SaveAsync(key, Content(1));
@@ -60,20 +64,18 @@ public abstract partial class StorageConformanceTests
 
         var listed = await ListAsync(new ListOptions { KeysOnly = true });
 
-        var expected = keys.ToList();
-        expected.Sort(string.CompareOrdinal);
-        Assert.Equal(expected, listed.ConvertAll(e => e.Key));
+        AssertListed(keys, listed.ConvertAll(e => e.Key), "keys-only special keys");
         AssertSameListing(await ListAsync(), listed, "special keys");
     }
 
-    /// <summary>Keys-only: a save shows up and a delete disappears like in a full listing (no stale names).</summary>
+    /// <summary>Catalogue KO-4: keys-only: a save shows up and a delete disappears like in a full listing (no stale names).</summary>
     [Fact]
     public async Task Keys_only_listing_sees_saves_and_deletes()
     {
         await SaveAsync("seen/one", Content(4));
         await SaveAsync("seen/deep/two", Content(4));
 
-        Assert.True(await EventuallyAsync(async () => (await KeysOnlyAsync("seen/")).SequenceEqual(["seen/deep/two", "seen/one"])), "a keys-only listing must see saves within the consistency bound");
+        Assert.True(await EventuallyAsync(async () => (await KeysOnlyAsync("seen/")).Order(StringComparer.Ordinal).SequenceEqual(["seen/deep/two", "seen/one"])), "a keys-only listing must see saves within the consistency bound");
 
         if (Supports(StorageCapabilities.Delete))
         {
@@ -85,9 +87,19 @@ public abstract partial class StorageConformanceTests
     private async Task<List<string>> KeysOnlyAsync(string prefix) =>
         (await ListAsync(new ListOptions { Prefix = prefix, KeysOnly = true })).ConvertAll(e => e.Key);
 
-    // Same keys, same kinds, same order; each object's item left out or equal to the full listing's.
-    private static void AssertSameListing(List<StorageEntry> full, List<StorageEntry> keysOnly, string what)
+    /// <summary>Recursive and shallow, as far as the engine declares them.</summary>
+    private bool[] ListingModes() =>
+        [.. new[] { true, false }.Where(recursive => Supports(recursive ? StorageCapabilities.RecursiveList : StorageCapabilities.ShallowList))];
+
+    // Same keys, same kinds, same order (by key on unordered engines); each object's item left out or equal to the full listing's.
+    private void AssertSameListing(List<StorageEntry> full, List<StorageEntry> keysOnly, string what)
     {
+        if (!Ordered)
+        {
+            full = [.. full.OrderBy(e => e.Key, StringComparer.Ordinal)];
+            keysOnly = [.. keysOnly.OrderBy(e => e.Key, StringComparer.Ordinal)];
+        }
+
         Assert.True(full.ConvertAll(e => e.Key).SequenceEqual(keysOnly.ConvertAll(e => e.Key)),
             $"{what}: keys-only listed [{string.Join(", ", keysOnly.ConvertAll(e => e.Key))}] but a full listing [{string.Join(", ", full.ConvertAll(e => e.Key))}].");
         for (int i = 0; i < full.Count; i++)

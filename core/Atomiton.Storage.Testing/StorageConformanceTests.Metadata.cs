@@ -26,13 +26,10 @@ public abstract partial class StorageConformanceTests
     }
 
     /// <summary>Catalogue 35: metadata is returned by load and listing as by stat.</summary>
-    [Fact]
+    [SkippableFact]
     public async Task User_metadata_is_returned_by_load_and_listing()
     {
-        if (!Supports(StorageCapabilities.UserMetadata))
-        {
-            return; // Checked by User_metadata_round_trips_and_is_replaced_as_a_whole.
-        }
+        SkipUnless(StorageCapabilities.UserMetadata, "there is no user metadata to return (the refusal is checked by User_metadata_round_trips_and_is_replaced_as_a_whole)");
 
         var metadata = new Dictionary<string, string> { ["owner"] = "grace", ["rev.no"] = "7", ["empty-value"] = "" };
         await SaveAsync("meta/doc", Content(3), new SaveOptions { Metadata = metadata });
@@ -45,7 +42,7 @@ public abstract partial class StorageConformanceTests
         Assert.Equal(metadata, (await ListAsync(new ListOptions { Prefix = "meta/" })).Single().Item!.Metadata);
     }
 
-    /// <summary>Bad input: metadata breaking the rules (name case or characters, control characters, lengths) is refused with InvalidArgument naming the entry, and nothing is written.</summary>
+    /// <summary>Catalogue E-5: metadata breaking the rules (name case or characters, control characters, lengths) is refused with InvalidArgument naming the entry, and nothing is written.</summary>
     [Theory]
     [InlineData("Upper", "v")]
     [InlineData("with space", "v")]
@@ -55,12 +52,14 @@ public abstract partial class StorageConformanceTests
     public async Task Invalid_metadata_is_refused_with_InvalidArgument_and_writes_nothing(string name, string? value)
     {
         var original = Content(4);
-        await SaveAsync("meta/existing", original);
+        var existing = await SaveAsync("meta/existing", original);
         var metadata = new Dictionary<string, string> { [name] = value! };
 
         if (!Supports(StorageCapabilities.UserMetadata))
         {
             await AssertUnsupportedAsync(async () => await SaveAsync("meta/new", Content(1), new SaveOptions { Metadata = metadata }), nameof(StorageCapabilities.UserMetadata));
+            await AssertAbsentAsync("meta/new");
+            await AssertUnchangedAsync(existing, original);
             return;
         }
 
@@ -69,17 +68,14 @@ public abstract partial class StorageConformanceTests
         await AssertFailsAsync(StorageErrorCode.InvalidArgument, async () => await SaveAsync("meta/existing", Content(1), new SaveOptions { Metadata = metadata }));
 
         await AssertAbsentAsync("meta/new");
-        await AssertContentAsync("meta/existing", original);
+        await AssertUnchangedAsync(existing, original);
     }
 
-    /// <summary>Bad input: metadata over the length limits is refused with InvalidArgument.</summary>
-    [Fact]
+    /// <summary>Catalogue E-6: metadata over the length limits is refused with InvalidArgument and writes nothing.</summary>
+    [SkippableFact]
     public async Task Oversized_metadata_is_refused_with_InvalidArgument()
     {
-        if (!Supports(StorageCapabilities.UserMetadata))
-        {
-            return; // Checked by User_metadata_round_trips_and_is_replaced_as_a_whole.
-        }
+        SkipUnless(StorageCapabilities.UserMetadata, "there is no user metadata to oversize (the refusal is checked by User_metadata_round_trips_and_is_replaced_as_a_whole)");
 
         var longName = new Dictionary<string, string> { [new string('n', StorageMetadata.MaxNameLength + 1)] = "v" };
         var longValue = new Dictionary<string, string> { ["v"] = new string('v', StorageMetadata.MaxValueLength + 1) };
@@ -103,6 +99,7 @@ public abstract partial class StorageConformanceTests
         if (!Supports(StorageCapabilities.ContentType))
         {
             await AssertUnsupportedAsync(async () => await SaveAsync("typed", Content(2), new SaveOptions { ContentType = "text/plain" }), nameof(StorageCapabilities.ContentType));
+            await AssertAbsentAsync("typed");
             Assert.Null((await SaveAsync("typed", Content(2))).ContentType);
             return;
         }
@@ -140,5 +137,32 @@ public abstract partial class StorageConformanceTests
 
             previous = next;
         }
+    }
+
+    /// <summary>
+    /// Catalogue C-1: Updated never goes back, even if the clock does — an engine built over the kit's
+    /// <see cref="Clock"/> keeps Updated monotonic when the clock is moved an hour back between two saves,
+    /// and keeps Created. Skipped for engines that do not take the kit's clock (<see cref="EngineTakesClock"/>).
+    /// </summary>
+    [SkippableFact]
+    public async Task Updated_never_goes_back_even_if_the_clock_does()
+    {
+        Skip.IfNot(EngineTakesClock, $"{Engine.EngineType} is not built over the kit's Clock (override EngineTakesClock and pass Clock to the engine when it takes a TimeProvider): the kit cannot move its time back.");
+
+        var first = await SaveAsync("clocked", Content(1));
+        MoveClock(TimeSpan.FromHours(-1));
+        var second = await SaveAsync("clocked", Content(2));
+        MoveClock(TimeSpan.FromHours(-1));
+        var third = await SaveAsync("clocked", Content(3));
+
+        Assert.True(second.Updated >= first.Updated, $"Updated went back from {first.Updated:O} to {second.Updated:O} when the clock went back an hour.");
+        Assert.True(third.Updated >= second.Updated, $"Updated went back from {second.Updated:O} to {third.Updated:O} when the clock went back another hour.");
+        Assert.Equal(third, await Engine.StatAsync("clocked"));
+        if (KeepsCreatedAcrossOverwrites)
+        {
+            Assert.Equal(first.Created, third.Created);
+        }
+
+        Assert.True(third.Created <= third.Updated, "Created is never after Updated");
     }
 }

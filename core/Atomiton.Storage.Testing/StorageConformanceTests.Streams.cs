@@ -136,7 +136,7 @@ public abstract partial class StorageConformanceTests
         Assert.Equal(["c"], await ListKeysAsync());
     }
 
-    /// <summary>Bad input: a disposed (unreadable) source stream fails with InvalidArgument and writes nothing; a null one with ArgumentNullException.</summary>
+    /// <summary>Catalogue E-8: a disposed (unreadable) source stream fails with InvalidArgument and writes nothing; a null one with ArgumentNullException.</summary>
     [Fact]
     public async Task Unreadable_or_null_source_stream_is_refused_and_writes_nothing()
     {

@@ -9,8 +9,11 @@ namespace Atomiton.Storage.Testing.ModelCheck;
 /// </summary>
 internal static class ModelGenerator
 {
-    public static Arbitrary<ModelOperation[]> Sequences(StorageCapabilities capabilities, StorageTraits traits) =>
-        Arb.Array(Arb.From(Operation(capabilities, traits), Shrink));
+    public static Arbitrary<ModelOperation[]> Sequences(StorageCapabilities capabilities, StorageTraits traits)
+    {
+        bool shrinkToRecursive = capabilities.HasFlag(StorageCapabilities.RecursiveList);
+        return Arb.Array(Arb.From(Operation(capabilities, traits), operation => Shrink(operation, shrinkToRecursive)));
+    }
 
     private static Gen<ModelOperation> Operation(StorageCapabilities capabilities, StorageTraits traits)
     {
@@ -40,8 +43,9 @@ internal static class ModelGenerator
         var simple = from kind in Gen.Elements(ModelOperationKind.Load, ModelOperationKind.Stat, ModelOperationKind.Exists)
                      from k in key
                      select new ModelOperation(kind, k);
+        bool[] modes = [.. new[] { true, false }.Where(recursive => Has(recursive ? StorageCapabilities.RecursiveList : StorageCapabilities.ShallowList))];
         var list = from p in Gen.Choose(0, ModelOperation.Prefixes.Length - 1)
-                   from recursive in Has(StorageCapabilities.ShallowList) ? Gen.Elements(true, false) : Gen.Constant(true)
+                   from recursive in Gen.Elements(modes)
                    select new ModelOperation(ModelOperationKind.List, p, Recursive: recursive);
         var copy = from k in key
                    from d in key
@@ -63,7 +67,7 @@ internal static class ModelGenerator
         return Gen.Frequency(choices);
     }
 
-    private static IEnumerable<ModelOperation> Shrink(ModelOperation operation)
+    private static IEnumerable<ModelOperation> Shrink(ModelOperation operation, bool shrinkToRecursive)
     {
         if (operation.Condition != ModelCondition.None)
         {
@@ -75,7 +79,7 @@ internal static class ModelGenerator
             yield return operation with { Length = 1 };
         }
 
-        if (operation.Kind == ModelOperationKind.List && !operation.Recursive)
+        if (operation.Kind == ModelOperationKind.List && !operation.Recursive && shrinkToRecursive)
         {
             yield return operation with { Recursive = true };
         }
