@@ -130,7 +130,7 @@ public abstract partial class StorageConformanceTests
     }
 
     /// <summary>
-    /// Catalogue CF-6: 2,000 writes (creates, overwrites, deletes) read in pages of 100 are all
+    /// Catalogue CF-6: 2,000 writes (creates, overwrites and deletes of 500 keys) read in pages of 100 are all
     /// delivered, writes made between pages are delivered too, a page that says no more is followed
     /// by nothing, and resuming from every intermediate cursor loses nothing.
     /// </summary>
@@ -143,7 +143,7 @@ public abstract partial class StorageConformanceTests
         await SaveAsync("outside", Content(1));
         for (int i = 0; i < 2000; i++)
         {
-            string key = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"page/{i % 1500:D4}");
+            string key = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"page/{i % 500:D3}");
             if (i >= 1800 && Supports(StorageCapabilities.Delete))
             {
                 await Engine.DeleteAsync(key);
@@ -188,7 +188,7 @@ public abstract partial class StorageConformanceTests
             cursors.Add(lagging.Cursor);
         }
 
-        Assert.Equal(1500 - (Supports(StorageCapabilities.Delete) ? 200 : 0) + 10, final.Count);
+        Assert.Equal(500 - (Supports(StorageCapabilities.Delete) ? 200 : 0) + 10, final.Count);
         AssertSameState(final, Derive(empty, pages.SelectMany(page => page)), "reading every page from the first cursor");
         Assert.Empty((await Engine.ReadChangesAsync(cursors[^1], options)).Changes);
 

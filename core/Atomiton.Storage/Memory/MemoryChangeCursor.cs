@@ -26,6 +26,11 @@ internal readonly record struct MemoryChangeCursor(string Epoch, long Sequence, 
         }
 
         var encoded = text.AsSpan(Marker.Length);
+        if (!Base64Url.IsValid(encoded))
+        {
+            return false;
+        }
+
         var bytes = new byte[Base64Url.GetMaxDecodedLength(encoded.Length)];
         if (!Base64Url.TryDecodeFromChars(encoded, bytes, out int written))
         {
