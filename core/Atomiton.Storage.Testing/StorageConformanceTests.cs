@@ -167,5 +167,5 @@ public abstract partial class StorageConformanceTests : IAsyncLifetime
     }
 
     /// <summary>Moves <see cref="Clock"/> by <paramref name="delta"/> (negative: back in time).</summary>
-    private protected void MoveClock(TimeSpan delta) => _clock.Move(delta);
+    protected void MoveClock(TimeSpan delta) => _clock.Move(delta);
 }

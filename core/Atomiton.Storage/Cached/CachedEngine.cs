@@ -16,7 +16,10 @@ namespace Atomiton.Storage.Cached;
 /// inner engine supports conditional reads, else reloaded. NotFound is remembered for
 /// <see cref="CachedOptions.NegativeTtl"/>. Objects over <see cref="CachedOptions.MaxItemBytes"/> bypass the cache.</item>
 /// </list>
-/// Writes made to the inner engine by others are seen after at most the TTL. Thread-safe.
+/// Writes made to the inner engine by others are seen after at most the TTL, or as soon as this
+/// engine's change feed (passed through from the inner engine) reports them: every key a page of
+/// <see cref="IStorageEngine.ReadChangesAsync"/> names is invalidated before the page is returned.
+/// Thread-safe.
 /// </summary>
 public sealed class CachedEngine : DelegatingStorageEngine
 {
@@ -137,6 +140,25 @@ public sealed class CachedEngine : DelegatingStorageEngine
             EndWrite(destinationKey);
             EndWrite(sourceKey);
         }
+    }
+
+    /// <summary>
+    /// The inner engine's changes; every key they name (and every previous key of a move) is
+    /// invalidated before the page is returned, so a reader of the feed sees other writers at once.
+    /// </summary>
+    protected override async ValueTask<StorageChangePage> ReadChangesCoreAsync(string cursor, ChangeReadOptions options, CancellationToken cancellationToken)
+    {
+        var page = await Inner.ReadChangesAsync(cursor, options, cancellationToken);
+        foreach (var change in page.Changes)
+        {
+            Invalidate(change.Key);
+            if (change.PreviousKey is { } previous)
+            {
+                Invalidate(previous);
+            }
+        }
+
+        return page;
     }
 
     /// <inheritdoc />
@@ -402,6 +424,13 @@ public sealed class CachedEngine : DelegatingStorageEngine
 
         // Loads that start after this write must not join a flight that began before it.
         _inflight.TryRemove(key, out _);
+    }
+
+    /// <summary>Forgets a key changed elsewhere: a load in flight that began before it does not store what it read.</summary>
+    private void Invalidate(string key)
+    {
+        BeginWrite(key);
+        EndWrite(key);
     }
 
     private void OnRemoved(object? sender, ItemRemovedEventArgs<string, CacheEntry> e)

@@ -5,11 +5,12 @@ namespace Atomiton.Storage.Memory;
 
 /// <summary>
 /// The <c>memory</c> engine: thread-safe, every capability (ETags, conditional writes, ranges,
-/// shallow listing, native copy and move), optional quota. Content is buffered before it is
-/// committed under a lock, so a failed or cancelled save leaves nothing behind. Listing walks a
-/// sorted index page by page and never copies the whole key set.
+/// shallow listing, native copy and move, a change feed with waits), optional quota. Content is
+/// buffered before it is committed under a lock, so a failed or cancelled save leaves nothing
+/// behind. Listing walks a sorted index page by page and never copies the whole key set. Every
+/// write is recorded in the change log under the same lock (see <c>MemoryEngine.ChangeFeed.cs</c>).
 /// </summary>
-public sealed class MemoryEngine : StorageEngine
+public sealed partial class MemoryEngine : StorageEngine
 {
     /// <summary>The engine type name, <c>memory</c>.</summary>
     public const string TypeName = "memory";
@@ -31,6 +32,7 @@ public sealed class MemoryEngine : StorageEngine
     {
         _options = options ?? new MemoryOptions();
         _time = timeProvider ?? TimeProvider.System;
+        _changes = CreateChangeLog(_options, _time);
     }
 
     /// <inheritdoc />
@@ -39,6 +41,7 @@ public sealed class MemoryEngine : StorageEngine
     /// <inheritdoc />
     public override StorageCapabilities Capabilities =>
         StorageCapabilities.Standard | StorageCapabilities.NativeCopy | StorageCapabilities.NativeMove
+        | StorageCapabilities.ChangeFeed | StorageCapabilities.ChangeFeedWait
         | (_options.MaxBytes is null ? StorageCapabilities.None : StorageCapabilities.Quota);
 
     /// <summary>How many objects are stored.</summary>
@@ -69,6 +72,7 @@ public sealed class MemoryEngine : StorageEngine
             EnsureQuota(key, bytes.LongLength, current);
             var item = NewItem(key, bytes.LongLength, current?.Item, options.ContentType, StorageMetadata.Freeze(options.Metadata));
             Commit(key, new MemoryEntry(bytes, item), current);
+            _changes.Append(new StorageChange(StorageChangeKind.Upserted, key, item));
             return item;
         }
     }
@@ -117,6 +121,7 @@ public sealed class MemoryEngine : StorageEngine
             }
 
             Remove(key, current);
+            _changes.Append(new StorageChange(StorageChangeKind.Deleted, key));
             return ValueTask.FromResult(true);
         }
     }
@@ -170,10 +175,12 @@ public sealed class MemoryEngine : StorageEngine
                     MaxItems = _options.MaxItems,
                     QuotaUsed = _bytesUsed,
                     QuotaTotal = _options.MaxBytes,
+                    ChangeRetention = _options.ChangeRetention,
                 },
                 Details = new Dictionary<string, string>
                 {
                     ["items"] = _entries.Count.ToString(CultureInfo.InvariantCulture),
+                    ["changeRetentionEntries"] = _options.ChangeRetentionEntries.ToString(CultureInfo.InvariantCulture),
                 },
             });
         }
@@ -274,6 +281,9 @@ public sealed class MemoryEngine : StorageEngine
                 Remove(sourceKey, source);
             }
 
+            _changes.Append(removeSource
+                ? new StorageChange(StorageChangeKind.Moved, destinationKey, item, sourceKey)
+                : new StorageChange(StorageChangeKind.Upserted, destinationKey, item));
             return item;
         }
     }

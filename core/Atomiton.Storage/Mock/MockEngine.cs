@@ -19,6 +19,8 @@ namespace Atomiton.Storage.Mock;
 /// proportion of failures does not.</para>
 /// <para>Injected faults happen before the inner engine is called (nothing changes), unless a
 /// scripted <see cref="MockFault.AfterCompletion"/> says the change lands and its result is lost.</para>
+/// <para>The change feed (<see cref="IStorageEngine.ReadChangesAsync"/> and its cursor and wait) passes
+/// straight through to the inner engine: it is neither delayed, failed nor counted.</para>
 /// <para>The quota counts the bytes beneath this engine: measured once by listing the inner
 /// engine, then kept up to date by this engine's own writes and deletes (which it serialises
 /// while a quota is set). Changes made to the inner engine by other paths are not seen.</para>

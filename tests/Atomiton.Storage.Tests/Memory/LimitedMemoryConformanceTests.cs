@@ -1,5 +1,6 @@
 using Atomiton.Storage.Memory;
 using Atomiton.Storage.Testing;
+using Atomiton.Storage.Tests.Support;
 
 namespace Atomiton.Storage.Tests.Memory;
 
@@ -9,6 +10,8 @@ namespace Atomiton.Storage.Tests.Memory;
 /// </summary>
 public sealed class LimitedMemoryConformanceTests : StorageConformanceTests
 {
+    private readonly ShiftableTimeProvider _clock = new();
+
     protected override int ChunkSize => 8 * 1024;
 
     protected override long LargeObjectSize => 512 * 1024;
@@ -18,5 +21,13 @@ public sealed class LimitedMemoryConformanceTests : StorageConformanceTests
     protected override int ModelCheckRuns => 50;
 
     protected override ValueTask<IStorageEngine> CreateEngineAsync() => ValueTask.FromResult<IStorageEngine>(
-        new MemoryEngine(new MemoryOptions { MaxBytes = 4 * 1024 * 1024, MaxObjectSize = 1024 * 1024, MaxItems = 1000 }));
+        new MemoryEngine(new MemoryOptions { MaxBytes = 4 * 1024 * 1024, MaxObjectSize = 1024 * 1024, MaxItems = 1000 }, _clock));
+
+    /// <summary>Moves the memory engine's wall clock past the default change retention.</summary>
+    protected override ValueTask<bool> ExpireChangeFeedAsync()
+    {
+        _clock.Shift(new MemoryOptions().ChangeRetention + TimeSpan.FromSeconds(1));
+        return ValueTask.FromResult(true);
+    }
+
 }
