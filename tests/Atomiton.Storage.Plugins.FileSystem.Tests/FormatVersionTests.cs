@@ -99,7 +99,7 @@ public sealed class FormatVersionTests : IAsyncLifetime, IDisposable
     {
         WriteFormat1("upgrade", [1, 2, 3], null);
 
-        var saved = await Engine.SaveAsync("upgrade", [4, 5]);
+        var saved = await Engine.SaveAsync("upgrade", new byte[] { 4, 5 });
 
         Assert.Equal(2, BinaryPrimitives.ReadUInt16LittleEndian(File.ReadAllBytes(ObjectFile("upgrade")).AsSpan(8)));
         Assert.Equal(Created, saved.Created);
@@ -110,7 +110,7 @@ public sealed class FormatVersionTests : IAsyncLifetime, IDisposable
     public async Task A_format_1_file_under_a_long_name_lists_by_its_stored_key()
     {
         string key = "long/" + new string('n', 250);
-        await Engine.SaveAsync(key, [1]);
+        await Engine.SaveAsync(key, new byte[] { 1 });
         string path = Directory.GetFiles(Path.Combine(_folder.Path, "long%2f")).Single();
         string name = Path.GetFileName(path);
         File.Delete(path);
