@@ -58,7 +58,7 @@ public sealed class HashComparisonTests : IDisposable
     {
         await using var source = new MemoryEngine();
         await using var target = new CorruptingEngine(new MemoryEngine());
-        await source.SaveAsync("only", [1, 2, 3]);
+        await source.SaveAsync("only", new byte[] { 1, 2, 3 });
 
         var summary = await Runner(source, target).RunAsync(CancellationToken.None);
 
