@@ -103,8 +103,7 @@ public abstract partial class StorageConformanceTests
         var saved = await SaveAsync("mtime/a", Content(8), new SaveOptions { LastModified = given });
         AssertLastModified(given, precision!.Value, saved.LastModified, "save");
         AssertLastModified(given, precision.Value, (await Engine.StatAsync("mtime/a")).LastModified, "stat");
-        Assert.True(saved.Updated != saved.LastModified, "Updated is the engine's write time, not the client's LastModified.");
-        Assert.True(saved.Updated > given.AddYears(1), $"Updated ({saved.Updated:O}) must stay the engine's write time, not follow LastModified ({given:O}).");
+        Assert.True(saved.Updated != saved.LastModified, $"Updated ({saved.Updated:O}) is the engine's write time; it must not follow the client's LastModified.");
 
         if (Supports(StorageCapabilities.List | StorageCapabilities.RecursiveList))
         {
