@@ -80,11 +80,26 @@ public abstract class DelegatingStorageEngine : StorageEngine
     protected override IAsyncEnumerable<StorageEntry> ListCoreAsync(ListOptions options, CancellationToken cancellationToken) =>
         Inner.ListAsync(options, cancellationToken);
 
-    /// <summary>The inner engine's information under this wrapper's type, with the inner one nested.</summary>
+    /// <summary>
+    /// The inner engine's information under this wrapper's type, with the inner one nested. Hash algorithms
+    /// and the modification-time precision are reported only while this wrapper declares
+    /// <see cref="StorageCapabilities.ContentHashes"/> and <see cref="StorageCapabilities.SetLastModified"/>.
+    /// </summary>
     protected override async ValueTask<StorageInfo> GetInfoCoreAsync(CancellationToken cancellationToken)
     {
         var inner = await Inner.GetInfoAsync(cancellationToken);
-        return inner with { EngineType = EngineType, Capabilities = Capabilities, Traits = Traits, KeyRules = KeyRules, Details = StorageItem.EmptyMetadata, Inner = inner };
+        var capabilities = Capabilities;
+        return inner with
+        {
+            EngineType = EngineType,
+            Capabilities = capabilities,
+            Traits = Traits,
+            KeyRules = KeyRules,
+            HashAlgorithms = capabilities.HasFlag(StorageCapabilities.ContentHashes) ? inner.HashAlgorithms : [],
+            Limits = capabilities.HasFlag(StorageCapabilities.SetLastModified) ? inner.Limits : inner.Limits with { ModifiedTimePrecision = null },
+            Details = StorageItem.EmptyMetadata,
+            Inner = inner,
+        };
     }
 
     /// <inheritdoc />

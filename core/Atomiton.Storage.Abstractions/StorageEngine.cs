@@ -361,7 +361,7 @@ public abstract class StorageEngine : IStorageEngine
         }
     }
 
-    /// <summary>Copies by streaming the source into a save of the destination (bounded memory).</summary>
+    /// <summary>Copies by streaming the source into a save of the destination (bounded memory), keeping its last-modified time.</summary>
     protected virtual async ValueTask<StorageItem> CopyCoreAsync(string sourceKey, string destinationKey, WriteCondition condition, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _fallbackCopies);
@@ -372,6 +372,7 @@ public abstract class StorageEngine : IStorageEngine
             ContentType = Capabilities.HasFlag(StorageCapabilities.ContentType) ? source.Item.ContentType : null,
             Metadata = Capabilities.HasFlag(StorageCapabilities.UserMetadata) ? source.Item.Metadata : null,
             ExpectedLength = source.Item.Size,
+            LastModified = Capabilities.HasFlag(StorageCapabilities.SetLastModified) ? source.Item.LastModified : null,
         };
         return await SaveCoreAsync(destinationKey, source.Content, options, cancellationToken);
     }

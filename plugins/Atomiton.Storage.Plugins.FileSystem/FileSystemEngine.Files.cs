@@ -1,3 +1,4 @@
+using System.Buffers;
 using Atomiton.Storage.Providers;
 using Microsoft.Win32.SafeHandles;
 
@@ -63,8 +64,11 @@ public sealed partial class FileSystemEngine
         throw Misconfigured($"baseDir '{path}' goes through too many symbolic links.");
     }
 
-    /// <summary>The header of <paramref name="key"/>'s object, or null when there is none.</summary>
-    private ObjectHeader? ReadHeader(string key)
+    /// <summary>
+    /// The header of <paramref name="key"/>'s object, or null when there is none; with its SHA-256
+    /// (computed from the content for a format 1 file) unless <paramref name="withHash"/> is false.
+    /// </summary>
+    private ObjectHeader? ReadHeader(string key, bool withHash = true)
     {
         using var file = _opener.OpenRead(key);
         if (file is null)
@@ -75,7 +79,8 @@ public sealed partial class FileSystemEngine
         Span<byte> first = stackalloc byte[ObjectHeader.FirstRead];
         try
         {
-            return ObjectHeader.Read(file, key, first, out _);
+            var header = ObjectHeader.Read(file, key, first, out _);
+            return withHash ? WithContentHash(header, file) : header;
         }
         catch (IOException e) when (ObjectFileOpener.IsFolder(e))
         {
@@ -97,6 +102,43 @@ public sealed partial class FileSystemEngine
     }
 
     /// <summary>
+    /// The header with its SHA-256: as stored (format 2), or computed by reading the content of a
+    /// format 1 file, which never stored one (every time it is read, until the key is saved again).
+    /// </summary>
+    private static ObjectHeader WithContentHash(ObjectHeader header, SafeFileHandle file)
+    {
+        if (header.Sha256 is not null)
+        {
+            return header;
+        }
+
+        using var hash = StorageContentHash.Create(StorageHashAlgorithms.Sha256);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        try
+        {
+            long offset = header.Length;
+            long end = header.Length + header.ContentLength;
+            while (offset < end)
+            {
+                int read = RandomAccess.Read(file, buffer.AsSpan(0, (int)Math.Min(CopyBufferSize, end - offset)), offset);
+                if (read == 0)
+                {
+                    throw new StorageException(StorageErrorCode.Integrity, $"The file of key '{header.Key}' ended before its content did (truncated while being read?). Restore it from a backup or delete the key.") { Key = header.Key };
+                }
+
+                hash.Append(buffer.AsSpan(0, read));
+                offset += read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return header with { Sha256 = hash.GetResult() };
+    }
+
+    /// <summary>
     /// The current object's ETag and times, for a write's condition. A corrupt object counts as
     /// present with an unknown ETag: create-only and if-match writes fail, plain writes replace it.
     /// </summary>
@@ -104,7 +146,7 @@ public sealed partial class FileSystemEngine
     {
         try
         {
-            var header = ReadHeader(key);
+            var header = ReadHeader(key, withHash: false);
             return (header?.ETag, header?.Created, header?.Updated);
         }
         catch (StorageException e) when (e.Code == StorageErrorCode.Integrity)
@@ -175,9 +217,5 @@ public sealed partial class FileSystemEngine
 
     private static StorageException TooLarge(string key, long size, long limit) =>
         new(StorageErrorCode.ObjectTooLarge, $"The object for key '{key}' has at least {size} bytes; maxObjectSize is {limit}. Nothing was written.")
-        { Key = key };
-
-    private static StorageException LengthMismatch(string key, long expected, string actual) =>
-        new(StorageErrorCode.InvalidArgument, $"The content stream for key '{key}' yielded {actual} bytes but ExpectedLength is {expected}. Nothing was written.")
         { Key = key };
 }

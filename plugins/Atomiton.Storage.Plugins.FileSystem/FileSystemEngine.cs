@@ -7,7 +7,7 @@ namespace Atomiton.Storage.Plugins.FileSystem;
 
 /// <summary>
 /// The <c>filesystem</c> engine: one file per object under a base folder, each file a small header
-/// (key, ETag, times, content type, metadata) followed by the content. A save writes a temporary
+/// (key, ETag, times, SHA-256, last-modified time, content type, metadata) followed by the content. A save writes a temporary
 /// file and renames it into place under a per-key lock shared with other processes, so readers see
 /// the old or the new object, never a part, and conditional writes hold across processes.
 /// Thread-safe. Format: <c>docs/filesystem-format.md</c>.
@@ -21,6 +21,12 @@ public sealed partial class FileSystemEngine : StorageEngine
     private const string LockFolderName = KeyEncoder.InternalPrefix + "locks";
     private const int CopyBufferSize = 128 * 1024;
     private const int RenameAttempts = 16;
+
+    /// <summary>The algorithms every item carries (computed while a save streams, stored in the header).</summary>
+    private static readonly string[] HashAlgorithms = [StorageHashAlgorithms.Sha256];
+
+    /// <summary><see cref="SaveOptions.LastModified"/> is kept to the UTC tick.</summary>
+    private static readonly TimeSpan ModifiedTimePrecision = TimeSpan.FromTicks(1);
 
     // A load reads this much of the file at once: header and content of a small object in one
     // system call. Larger objects stream from the file after it.
@@ -77,7 +83,8 @@ public sealed partial class FileSystemEngine : StorageEngine
             _logger.Log(StorageLogLevel.Information, $"Removed {_temporary.Removed} temporary file(s) left by interrupted saves in '{baseDirectory}'.");
         }
 
-        Capabilities = StorageCapabilities.Standard | StorageCapabilities.Persistent | (options.Durable ? StorageCapabilities.Durable : 0);
+        Capabilities = StorageCapabilities.Standard | StorageCapabilities.Persistent | StorageCapabilities.ContentHashes | StorageCapabilities.SetLastModified
+            | (options.Durable ? StorageCapabilities.Durable : 0);
     }
 
     /// <inheritdoc />
@@ -120,14 +127,14 @@ public sealed partial class FileSystemEngine : StorageEngine
                 long preallocated = knownLength is { } known && (max is null || known <= max) ? header.Length + known : 0;
                 handle = _temporary.Create(temporary, preallocated);
                 RandomAccess.Write(handle, header, 0);
-                long size = await WriteContentAsync(key, handle, header.Length, content, options.ExpectedLength, cancellationToken);
+                var (size, sha256) = await WriteContentAsync(key, handle, header.Length, content, options.ExpectedLength, cancellationToken);
                 if (preallocated != 0 && header.Length + size != preallocated)
                 {
                     RandomAccess.SetLength(handle, header.Length + size); // the stream's length was a hint only
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();
-                var item = await CommitAsync(key, path, temporary, handle, size, options, cancellationToken);
+                var item = await CommitAsync(key, path, temporary, handle, size, sha256, options, cancellationToken);
                 committed = true;
                 return item;
             }
@@ -154,7 +161,7 @@ public sealed partial class FileSystemEngine : StorageEngine
         try
         {
             file = _opener.OpenRead(key) ?? throw StorageException.NotFound(key);
-            var header = ReadHeader(file, key, buffer.AsSpan(0, SmallObjectRead), out int buffered);
+            var header = WithContentHash(ReadHeader(file, key, buffer.AsSpan(0, SmallObjectRead), out int buffered), file);
             var item = header.ToItem();
             if (options.IfNoneMatch is { } etag && string.Equals(etag, header.ETag, StringComparison.Ordinal))
             {
@@ -259,12 +266,13 @@ public sealed partial class FileSystemEngine : StorageEngine
             Platform = "desktop",
             IsConnected = Directory.Exists(_paths.BaseDirectory),
             Capabilities = Capabilities,
-            Limits = new StorageLimits { MaxObjectSize = _options.MaxObjectSize },
+            HashAlgorithms = HashAlgorithms,
+            Limits = new StorageLimits { MaxObjectSize = _options.MaxObjectSize, ModifiedTimePrecision = ModifiedTimePrecision },
             Details = new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 ["baseDir"] = _paths.BaseDirectory,
                 ["durable"] = _options.Durable ? "true" : "false",
-                ["format"] = "1",
+                ["format"] = ObjectHeader.FormatVersion.ToString(CultureInfo.InvariantCulture),
             },
         });
 
@@ -289,11 +297,14 @@ public sealed partial class FileSystemEngine : StorageEngine
         }
     }
 
-    private async ValueTask<long> WriteContentAsync(string key, SafeFileHandle handle, long offset, Stream content, long? expected, CancellationToken cancellationToken)
+    // Streams the content into the temporary file through the contract's exact-length check,
+    // hashing it on the way (so the hash costs no second read).
+    private async ValueTask<(long Size, string Sha256)> WriteContentAsync(string key, SafeFileHandle handle, long offset, Stream content, long? expected, CancellationToken cancellationToken)
     {
         long max = _options.MaxObjectSize ?? long.MaxValue;
         int bufferSize = expected is { } e && e < CopyBufferSize ? (int)e + 1 : CopyBufferSize;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
+        await using var exact = new ExactLengthStream(content, key, expected, HashAlgorithms);
         try
         {
             long size = 0;
@@ -302,7 +313,7 @@ public sealed partial class FileSystemEngine : StorageEngine
                 int read;
                 try
                 {
-                    read = await content.ReadAsync(buffer.AsMemory(0, bufferSize), cancellationToken);
+                    read = await exact.ReadAsync(buffer.AsMemory(0, bufferSize), cancellationToken);
                 }
                 catch (Exception failure) when (failure is not OperationCanceledException and not StorageException)
                 {
@@ -323,21 +334,11 @@ public sealed partial class FileSystemEngine : StorageEngine
                     throw TooLarge(key, size, max);
                 }
 
-                if (size > expected)
-                {
-                    throw LengthMismatch(key, expected.Value, $"more than {expected.Value}");
-                }
-
                 RandomAccess.Write(handle, buffer.AsSpan(0, read), offset);
                 offset += read;
             }
 
-            if (expected is { } exact && size != exact)
-            {
-                throw LengthMismatch(key, exact, size.ToString(CultureInfo.InvariantCulture));
-            }
-
-            return size;
+            return (size, exact.GetHashes()[StorageHashAlgorithms.Sha256]);
         }
         finally
         {
@@ -347,7 +348,7 @@ public sealed partial class FileSystemEngine : StorageEngine
 
     // Under the key's lock: check the condition against the current object, stamp the header with
     // times and a fresh ETag, flush if durable, and rename over the old object in one step.
-    private async ValueTask<StorageItem> CommitAsync(string key, string path, string temporary, SafeFileHandle handle, long size, SaveOptions options, CancellationToken cancellationToken)
+    private async ValueTask<StorageItem> CommitAsync(string key, string path, string temporary, SafeFileHandle handle, long size, string sha256, SaveOptions options, CancellationToken cancellationToken)
     {
         var createdFolders = _paths.CreateFolders(key);
         using (await _locks.AcquireAsync(key, cancellationToken))
@@ -363,7 +364,8 @@ public sealed partial class FileSystemEngine : StorageEngine
             var created = current.Created ?? updated;
             byte[] etag = ObjectHeader.NewETag();
             Span<byte> fields = stackalloc byte[ObjectHeader.FixedFieldsLength];
-            ObjectHeader.WriteFixedFields(fields, size, created, updated, etag);
+            var lastModified = options.LastModified?.ToUniversalTime();
+            ObjectHeader.WriteFixedFields(fields, size, created, updated, etag, sha256, lastModified);
             RandomAccess.Write(handle, fields, ObjectHeader.FixedFieldsOffset);
             if (_options.Durable)
             {
@@ -390,6 +392,8 @@ public sealed partial class FileSystemEngine : StorageEngine
                 ETag = ObjectHeader.FormatETag(etag),
                 ContentType = options.ContentType,
                 Metadata = StorageMetadata.Freeze(options.Metadata),
+                Hashes = ObjectHeader.HashesOf(sha256),
+                LastModified = lastModified,
             };
         }
     }

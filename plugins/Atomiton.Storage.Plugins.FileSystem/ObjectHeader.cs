@@ -5,8 +5,10 @@ using Microsoft.Win32.SafeHandles;
 namespace Atomiton.Storage.Plugins.FileSystem;
 
 /// <summary>
-/// The header at the start of every object file: key, ETag, times, content type, user metadata and
-/// content length, followed by the content. Header and content live in one file, so one rename
+/// The header at the start of every object file: key, ETag, times, SHA-256 of the content, the
+/// client's last-modified time, content type, user metadata and content length, followed by the
+/// content. Format 2 added the hash and the last-modified time; format 1 files (written before) are
+/// still read, without them. Header and content live in one file, so one rename
 /// replaces both and they can never disagree after a crash. Layout in <c>docs/filesystem-format.md</c>.
 /// </summary>
 internal sealed record ObjectHeader
@@ -14,12 +16,22 @@ internal sealed record ObjectHeader
     /// <summary>Offset of the fixed fields that are only known once the content is written.</summary>
     public const int FixedFieldsOffset = 16;
 
-    /// <summary>Length of those fixed fields: content length, created, updated, ETag.</summary>
-    public const int FixedFieldsLength = 40;
+    /// <summary>Length of those fixed fields: content length, created, updated, ETag, SHA-256, last-modified.</summary>
+    public const int FixedFieldsLength = 40 + Sha256Bytes + 8;
+
+    /// <summary>The format this release writes.</summary>
+    public const ushort FormatVersion = 2;
+
+    /// <summary>The first format: no hash, no last-modified; its variable part starts right after the ETag.</summary>
+    public const ushort LegacyFormatVersion = 1;
 
     private const int VariableOffset = FixedFieldsOffset + FixedFieldsLength;
+    private const int LegacyVariableOffset = FixedFieldsOffset + 40;
     private const int ETagBytes = 16;
-    private const ushort FormatVersion = 1;
+    private const int Sha256Bytes = 32;
+
+    // Stored in the last-modified field when the save gave none.
+    private const long NoLastModified = long.MinValue;
     private const ushort NullString = ushort.MaxValue;
     /// <summary>How much of a file a header-only read takes in one go.</summary>
     public const int FirstRead = 4096;
@@ -41,6 +53,15 @@ internal sealed record ObjectHeader
 
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = StorageItem.EmptyMetadata;
 
+    /// <summary>The content's SHA-256 (lowercase hex); null in a format 1 file, which never stored it.</summary>
+    public string? Sha256 { get; init; }
+
+    /// <summary>The client's last-modified time, or null when the save gave none (always null in format 1).</summary>
+    public DateTimeOffset? LastModified { get; init; }
+
+    /// <summary>The file's format version (1 or 2).</summary>
+    public ushort Version { get; init; } = FormatVersion;
+
     /// <summary>Where the content starts in the file.</summary>
     public required int Length { get; init; }
 
@@ -54,7 +75,14 @@ internal sealed record ObjectHeader
         ETag = ETag,
         ContentType = ContentType,
         Metadata = Metadata,
+        Hashes = Sha256 is null ? StorageItem.EmptyMetadata : HashesOf(Sha256),
+        LastModified = LastModified,
     };
+
+    /// <summary>The item's hashes for a SHA-256 value.</summary>
+    public static IReadOnlyDictionary<string, string> HashesOf(string sha256) =>
+        new System.Collections.ObjectModel.ReadOnlyDictionary<string, string>(
+            new Dictionary<string, string>(1, StringComparer.Ordinal) { [StorageHashAlgorithms.Sha256] = sha256 });
 
     /// <summary>
     /// Lays out a header for <paramref name="key"/> with its variable part filled and the fixed
@@ -92,13 +120,18 @@ internal sealed record ObjectHeader
         return header;
     }
 
-    /// <summary>Writes content length, times and ETag into <paramref name="fields"/> (<see cref="FixedFieldsLength"/> bytes).</summary>
-    public static void WriteFixedFields(Span<byte> fields, long contentLength, DateTimeOffset created, DateTimeOffset updated, ReadOnlySpan<byte> etag)
+    /// <summary>
+    /// Writes content length, times, ETag, the content's SHA-256 (hex) and the client's last-modified time
+    /// into <paramref name="fields"/> (<see cref="FixedFieldsLength"/> bytes).
+    /// </summary>
+    public static void WriteFixedFields(Span<byte> fields, long contentLength, DateTimeOffset created, DateTimeOffset updated, ReadOnlySpan<byte> etag, string sha256, DateTimeOffset? lastModified)
     {
         BinaryPrimitives.WriteInt64LittleEndian(fields, contentLength);
         BinaryPrimitives.WriteInt64LittleEndian(fields[8..], created.UtcTicks);
         BinaryPrimitives.WriteInt64LittleEndian(fields[16..], updated.UtcTicks);
         etag[..ETagBytes].CopyTo(fields[24..]);
+        Convert.FromHexString(sha256, fields.Slice(40, Sha256Bytes), out _, out _);
+        BinaryPrimitives.WriteInt64LittleEndian(fields[(40 + Sha256Bytes)..], lastModified?.UtcTicks ?? NoLastModified);
     }
 
     /// <summary>A fresh random ETag value (<see cref="ETagBytes"/> bytes).</summary>
@@ -119,37 +152,42 @@ internal sealed record ObjectHeader
         int read = ReadAtLeast(handle, buffer, 0, VariableOffset);
         buffered = read;
         var first = buffer[..read];
-        if (read < VariableOffset || !first[..8].SequenceEqual(Magic))
+        if (read < LegacyVariableOffset || !first[..8].SequenceEqual(Magic))
         {
             throw Corrupt(expectedKey, "it does not start with an object header");
         }
 
-        if (BinaryPrimitives.ReadUInt16LittleEndian(first[8..]) != FormatVersion)
+        ushort version = BinaryPrimitives.ReadUInt16LittleEndian(first[8..]);
+        if (version is not (FormatVersion or LegacyFormatVersion))
         {
-            throw Corrupt(expectedKey, $"its format version {BinaryPrimitives.ReadUInt16LittleEndian(first[8..])} is not {FormatVersion} (written by a newer release?)");
+            throw Corrupt(expectedKey, $"its format version {version} is not {LegacyFormatVersion} or {FormatVersion} (written by a newer release?)");
         }
+
+        int variableOffset = VariableOffsetOf(version);
 
         int length = BinaryPrimitives.ReadInt32LittleEndian(first[12..]);
         long contentLength = BinaryPrimitives.ReadInt64LittleEndian(first[16..]);
         // Object files never change once renamed into place, so a read that stopped short exactly
         // where the header says the object ends reached the end of the file: no need to ask its length.
         long fileLength = read < buffer.Length && read == length + contentLength ? read : RandomAccess.GetLength(handle);
-        if (length < VariableOffset + 6 || length > MaxHeaderLength || length > fileLength)
+        if (length < variableOffset + 6 || length > MaxHeaderLength || length > fileLength)
         {
             throw Corrupt(expectedKey, "its header length is out of range");
         }
 
         if (length <= read)
         {
-            return Parse(first[..length], fileLength, expectedKey);
+            return Parse(first[..length], fileLength, expectedKey, version);
         }
 
         var header = new byte[length];
         ReadAtLeast(handle, header, 0, length);
-        return Parse(header, fileLength, expectedKey);
+        return Parse(header, fileLength, expectedKey, version);
     }
 
-    private static ObjectHeader Parse(ReadOnlySpan<byte> header, long fileLength, string expectedKey)
+    private static int VariableOffsetOf(ushort version) => version == LegacyFormatVersion ? LegacyVariableOffset : VariableOffset;
+
+    private static ObjectHeader Parse(ReadOnlySpan<byte> header, long fileLength, string expectedKey, ushort version)
     {
         long contentLength = BinaryPrimitives.ReadInt64LittleEndian(header[16..]);
         if (contentLength < 0 || header.Length + contentLength != fileLength)
@@ -159,7 +197,7 @@ internal sealed record ObjectHeader
 
         try
         {
-            int offset = VariableOffset;
+            int offset = VariableOffsetOf(version);
             string key = ReadString(header, ref offset) ?? throw Corrupt(expectedKey, "its header has no key");
             string? contentType = ReadString(header, ref offset);
             int count = BinaryPrimitives.ReadUInt16LittleEndian(header[offset..]);
@@ -192,6 +230,9 @@ internal sealed record ObjectHeader
                 ContentType = contentType,
                 Metadata = metadata,
                 Length = header.Length,
+                Version = version,
+                Sha256 = version == LegacyFormatVersion ? null : Convert.ToHexStringLower(header.Slice(56, Sha256Bytes)),
+                LastModified = version == LegacyFormatVersion ? null : ReadLastModified(BinaryPrimitives.ReadInt64LittleEndian(header[(56 + Sha256Bytes)..])),
             };
         }
         catch (Exception e) when (e is ArgumentOutOfRangeException or IndexOutOfRangeException or DecoderFallbackException or ArgumentException)
@@ -206,19 +247,28 @@ internal sealed record ObjectHeader
         Span<byte> first = stackalloc byte[VariableOffset + 2 + 3 * 1024];
         int read = RandomAccess.Read(handle, first, 0);
         first = first[..read];
-        if (read < VariableOffset + 2 || !first[..8].SequenceEqual(Magic))
+        if (read < LegacyVariableOffset + 2 || !first[..8].SequenceEqual(Magic))
         {
             throw Corrupt(pathForMessages, "it does not start with an object header");
         }
 
-        int length = BinaryPrimitives.ReadUInt16LittleEndian(first[VariableOffset..]);
-        if (VariableOffset + 2 + length > read)
+        int variableOffset = VariableOffsetOf(BinaryPrimitives.ReadUInt16LittleEndian(first[8..]));
+        if (variableOffset + 2 > read)
+        {
+            throw Corrupt(pathForMessages, "its header is cut short");
+        }
+
+        int length = BinaryPrimitives.ReadUInt16LittleEndian(first[variableOffset..]);
+        if (variableOffset + 2 + length > read)
         {
             throw Corrupt(pathForMessages, "its key is cut short");
         }
 
-        return Encoding.UTF8.GetString(first.Slice(VariableOffset + 2, length));
+        return Encoding.UTF8.GetString(first.Slice(variableOffset + 2, length));
     }
+
+    private static DateTimeOffset? ReadLastModified(long ticks) =>
+        ticks == NoLastModified ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
 
     private static int ReadAtLeast(SafeFileHandle handle, Span<byte> buffer, long offset, int minimum)
     {

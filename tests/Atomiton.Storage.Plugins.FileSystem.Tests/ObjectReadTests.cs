@@ -145,12 +145,12 @@ public sealed class ObjectReadTests : IAsyncLifetime, IDisposable
     {
         await Engine.SaveAsync("versioned", "x"u8.ToArray());
         await Engine.SaveAsync("lengthy", "x"u8.ToArray());
-        Patch("versioned", 8, [2, 0]);
+        Patch("versioned", 8, [3, 0]);
         Patch("lengthy", 12, [8, 0, 0, 0]);
 
         var version = await AssertIntegrity(() => Engine.LoadBytesAsync("versioned").AsTask());
         await AssertIntegrity(() => Engine.StatAsync("lengthy").AsTask());
-        Assert.Contains("format version 2", version.Message, StringComparison.Ordinal);
+        Assert.Contains("format version 3", version.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -5,30 +5,26 @@ namespace Atomiton.Storage.Encrypted;
 /// <summary>
 /// A read-only stream that yields the stored form (header, then sealed segments) of a plaintext
 /// source, one segment at a time, so a save of any size runs in bounded memory. It fails, and so
-/// fails the save beneath it, when the source is shorter or longer than an expected length.
+/// fails the save beneath it, when the source is shorter or longer than an expected length (read
+/// through the contract's <see cref="ExactLengthStream"/>).
 /// </summary>
 internal sealed class EncryptingStream : ReadOnlyStream
 {
     private readonly Stream _source;
     private readonly ObjectCipher _cipher;
-    private readonly long? _expectedLength;
-    private readonly string _key;
     private byte[] _plain;
     private byte[] _sealed;
     private readonly byte[] _peekBuffer = new byte[1];
     private int _sealedOffset;
     private int _sealedLength;
     private long _segmentIndex;
-    private long _plaintextRead;
     private int _peeked = -1;
     private bool _finished;
 
     public EncryptingStream(Stream source, ObjectCipher cipher, long? expectedLength, string key)
     {
-        _source = source;
+        _source = new ExactLengthStream(source, key, expectedLength, provider: EncryptedEngine.TypeName);
         _cipher = cipher;
-        _expectedLength = expectedLength;
-        _key = key;
 
         // Small objects get small buffers; a wrong size hint only costs a reallocation.
         long? hint = expectedLength ?? (source.CanSeek ? Math.Max(0, source.Length - source.Position) : null);
@@ -72,6 +68,7 @@ internal sealed class EncryptingStream : ReadOnlyStream
         if (disposing)
         {
             _cipher.Dispose();
+            _source.Dispose(); // the length check only: the caller's stream stays open
         }
 
         base.Dispose(disposing);
@@ -142,9 +139,6 @@ internal sealed class EncryptingStream : ReadOnlyStream
             _plain[filled++] = _peekBuffer[0];
         }
 
-        _plaintextRead += filled + (_peeked >= 0 ? 1 : 0);
-        CheckLength(isFinal);
-        _plaintextRead -= _peeked >= 0 ? 1 : 0;
         int sealedLength = filled + EncryptedFormat.TagSize;
         _finished = isFinal;
         if (destination is { } direct && direct.Length >= sealedLength)
@@ -177,20 +171,5 @@ internal sealed class EncryptingStream : ReadOnlyStream
         }
 
         return added;
-    }
-
-    private void CheckLength(bool isFinal)
-    {
-        if (_expectedLength is not { } expected)
-        {
-            return;
-        }
-
-        if (_plaintextRead > expected || (isFinal && _plaintextRead != expected))
-        {
-            string actual = _plaintextRead > expected ? "more" : $"only {_plaintextRead}";
-            throw new StorageException(StorageErrorCode.InvalidArgument, $"The content stream for key '{_key}' yielded {actual} bytes but ExpectedLength is {expected}. Nothing was written.")
-            { Key = _key, Provider = EncryptedEngine.TypeName, Operation = "save" };
-        }
     }
 }

@@ -41,7 +41,7 @@ public sealed partial class MemoryEngine : StorageEngine
     /// <inheritdoc />
     public override StorageCapabilities Capabilities =>
         StorageCapabilities.Standard | StorageCapabilities.NativeCopy | StorageCapabilities.NativeMove
-        | StorageCapabilities.ChangeFeed | StorageCapabilities.ChangeFeedWait
+        | StorageCapabilities.ChangeFeed | StorageCapabilities.ChangeFeedWait | HashCapabilities
         | (_options.MaxBytes is null ? StorageCapabilities.None : StorageCapabilities.Quota);
 
     /// <summary>How many objects are stored.</summary>
@@ -59,7 +59,7 @@ public sealed partial class MemoryEngine : StorageEngine
     /// <inheritdoc />
     protected override async ValueTask<StorageItem> SaveCoreAsync(string key, Stream content, SaveOptions options, CancellationToken cancellationToken)
     {
-        var bytes = await ReadContentAsync(key, content, options.ExpectedLength, cancellationToken);
+        var (bytes, hashes) = await ReadContentAsync(key, content, options.ExpectedLength, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
@@ -70,7 +70,7 @@ public sealed partial class MemoryEngine : StorageEngine
             }
 
             EnsureQuota(key, bytes.LongLength, current);
-            var item = NewItem(key, bytes.LongLength, current?.Item, options.ContentType, StorageMetadata.Freeze(options.Metadata));
+            var item = NewItem(key, bytes.LongLength, current?.Item, options.ContentType, StorageMetadata.Freeze(options.Metadata), hashes, options.LastModified);
             Commit(key, new MemoryEntry(bytes, item), current);
             _changes.Append(new StorageChange(StorageChangeKind.Upserted, key, item));
             return item;
@@ -169,8 +169,10 @@ public sealed partial class MemoryEngine : StorageEngine
                 Platform = "any",
                 IsConnected = true,
                 Capabilities = Capabilities,
+                HashAlgorithms = HashAlgorithms,
                 Limits = new StorageLimits
                 {
+                    ModifiedTimePrecision = ModifiedTimePrecision,
                     MaxObjectSize = _options.MaxObjectSize ?? Array.MaxLength,
                     MaxItems = _options.MaxItems,
                     QuotaUsed = _bytesUsed,
@@ -274,7 +276,7 @@ public sealed partial class MemoryEngine : StorageEngine
                 EnsureQuota(destinationKey, source.Content.LongLength, current);
             }
 
-            var item = NewItem(destinationKey, source.Content.LongLength, current?.Item, source.Item.ContentType, source.Item.Metadata);
+            var item = NewItem(destinationKey, source.Content.LongLength, current?.Item, source.Item.ContentType, source.Item.Metadata, source.Item.Hashes, source.Item.LastModified);
             Commit(destinationKey, new MemoryEntry(source.Content, item), current);
             if (removeSource)
             {
@@ -296,7 +298,7 @@ public sealed partial class MemoryEngine : StorageEngine
         }
     }
 
-    private StorageItem NewItem(string key, long size, StorageItem? previous, string? contentType, IReadOnlyDictionary<string, string> metadata)
+    private StorageItem NewItem(string key, long size, StorageItem? previous, string? contentType, IReadOnlyDictionary<string, string> metadata, IReadOnlyDictionary<string, string> hashes, DateTimeOffset? lastModified)
     {
         var now = _time.GetUtcNow();
         if (previous is not null && now < previous.Updated)
@@ -313,6 +315,8 @@ public sealed partial class MemoryEngine : StorageEngine
             ETag = "\"m" + (++_etagCounter).ToString("x", CultureInfo.InvariantCulture) + "\"",
             ContentType = contentType,
             Metadata = metadata,
+            Hashes = hashes,
+            LastModified = lastModified,
         };
     }
 
@@ -351,50 +355,7 @@ public sealed partial class MemoryEngine : StorageEngine
         _bytesUsed -= current.Content.LongLength;
     }
 
-    private async ValueTask<byte[]> ReadContentAsync(string key, Stream content, long? expectedLength, CancellationToken cancellationToken)
-    {
-        long limit = Math.Min(_options.MaxObjectSize ?? Array.MaxLength, Array.MaxLength);
-        if (expectedLength > limit)
-        {
-            throw TooLarge(key, expectedLength.Value, limit);
-        }
-
-        using var buffer = new MemoryStream(expectedLength is { } n ? (int)n : 0);
-        var chunk = new byte[81920];
-        while (true)
-        {
-            int read = await content.ReadAsync(chunk, cancellationToken);
-            if (read == 0)
-            {
-                break;
-            }
-
-            if (buffer.Length + read > limit)
-            {
-                throw TooLarge(key, buffer.Length + read, limit);
-            }
-
-            if (expectedLength is { } expected && buffer.Length + read > expected)
-            {
-                throw LengthMismatch(key, expected, "more");
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        if (expectedLength is { } exact && buffer.Length != exact)
-        {
-            throw LengthMismatch(key, exact, $"only {buffer.Length}");
-        }
-
-        return buffer.ToArray();
-    }
-
     private StorageException TooLarge(string key, long size, long limit) =>
         new(StorageErrorCode.ObjectTooLarge, $"The object for key '{key}' has at least {size} bytes; this engine accepts at most {limit}. Nothing was written.")
-        { Key = key, Provider = EngineType, Operation = "save" };
-
-    private StorageException LengthMismatch(string key, long expected, string actual) =>
-        new(StorageErrorCode.InvalidArgument, $"The content stream for key '{key}' yielded {actual} bytes but ExpectedLength is {expected}. Nothing was written.")
         { Key = key, Provider = EngineType, Operation = "save" };
 }

@@ -3,7 +3,7 @@ namespace Atomiton.Storage.Host.Migration;
 /// <summary>What happened to one object in a migration.</summary>
 internal enum ObjectOutcomeKind
 {
-    /// <summary>Copied to the target and verified by hash.</summary>
+    /// <summary>Copied to the target and verified by hash (the target's reported one where it reports it).</summary>
     Copied,
 
     /// <summary>Already at the target with the same content (hash) and metadata: not copied again.</summary>
@@ -36,8 +36,8 @@ internal sealed record ObjectOutcome(string Key, ObjectOutcomeKind Kind, long Si
     /// <summary>The line printed for this object with <c>--verbose</c>.</summary>
     public string Describe() => Kind switch
     {
-        ObjectOutcomeKind.Copied => $"copied {Key} ({Size} bytes, sha256 verified)",
-        ObjectOutcomeKind.Present => $"present {Key} (already at target, sha256 verified, not copied)",
+        ObjectOutcomeKind.Copied => $"copied {Key} ({Size} bytes, hash verified)",
+        ObjectOutcomeKind.Present => $"present {Key} (already at target, hash verified, not copied)",
         ObjectOutcomeKind.WouldCopy => $"would copy {Key} ({Size} bytes)",
         ObjectOutcomeKind.WouldVerify => $"would verify {Key} (target has an object of the same size)",
         ObjectOutcomeKind.Vanished => $"vanished {Key} (deleted from the source meanwhile; nothing to copy)",

@@ -54,8 +54,8 @@ public sealed class MigrateInProcessTests : IDisposable
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(
             [
-                "present a/1 (already at target, sha256 verified, not copied)",
-                "copied a/2 (3 bytes, sha256 verified)",
+                "present a/1 (already at target, hash verified, not copied)",
+                "copied a/2 (3 bytes, hash verified)",
                 "migrate 'local' -> 'archive': complete run",
                 "  objects:  2",
                 "  bytes:    3 B copied",

@@ -36,12 +36,11 @@ public sealed class ProviderNameEngine : StorageEngine
     protected override async ValueTask<StorageItem> SaveCoreAsync(string key, Stream content, SaveOptions options, CancellationToken cancellationToken)
     {
         // Read everything before touching stored state: a failing or cancelled source writes nothing.
+        // ExactLengthStream fails a source shorter or longer than options.ExpectedLength.
         using var buffer = new MemoryStream();
-        await content.CopyToAsync(buffer, cancellationToken);
-        if (options.ExpectedLength is { } expected && buffer.Length != expected)
+        await using (var exact = new ExactLengthStream(content, key, options.ExpectedLength, provider: EngineType))
         {
-            throw new StorageException(StorageErrorCode.InvalidArgument,
-                $"The content for key '{key}' has {buffer.Length} bytes but ExpectedLength is {expected}. Nothing was written.");
+            await exact.CopyToAsync(buffer, cancellationToken);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
