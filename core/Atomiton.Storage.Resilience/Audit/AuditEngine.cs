@@ -158,7 +158,7 @@ public sealed class AuditEngine : DelegatingStorageEngine
             details[StorageHealthDetails.Reason] = $"{FailedRecords} audit records could not be written: {failure}";
         }
 
-        return inner with { EngineType = EngineType, Capabilities = Capabilities, Details = details, Inner = inner };
+        return inner with { EngineType = EngineType, Capabilities = Capabilities, Traits = Traits, KeyRules = KeyRules, Details = details, Inner = inner };
     }
 
     /// <inheritdoc />

@@ -103,7 +103,7 @@ public sealed class QuotaMonitorEngine : DelegatingStorageEngine
             details[StorageHealthDetails.Reason] = string.Create(CultureInfo.InvariantCulture, $"quota {level.ToString().ToLowerInvariant()}: {quota.Used} of {quota.Total} bytes used");
         }
 
-        return inner with { EngineType = EngineType, Capabilities = Capabilities, Details = details, Inner = inner };
+        return inner with { EngineType = EngineType, Capabilities = Capabilities, Traits = Traits, KeyRules = KeyRules, Details = details, Inner = inner };
     }
 
     private async ValueTask CheckIfDueAsync(CancellationToken cancellationToken)
