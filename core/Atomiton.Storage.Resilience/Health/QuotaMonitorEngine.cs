@@ -79,6 +79,14 @@ public sealed class QuotaMonitorEngine : DelegatingStorageEngine
     }
 
     /// <inheritdoc />
+    protected override async ValueTask<IReadOnlyList<StorageDeleteResult>> DeleteManyCoreAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        var results = await Inner.DeleteManyAsync(keys, cancellationToken);
+        await CheckIfDueAsync(cancellationToken);
+        return results;
+    }
+
+    /// <inheritdoc />
     protected override ValueTask<StorageItem> MoveCoreAsync(string sourceKey, string destinationKey, WriteCondition condition, CancellationToken cancellationToken) =>
         Inner.MoveAsync(sourceKey, destinationKey, condition, cancellationToken);
 
