@@ -35,41 +35,66 @@ public static class StorageEngineExtensions
         return buffer.ToArray();
     }
 
-    /// <summary>Deletes every object whose key starts with <paramref name="prefix"/> (a subtree when it ends with '/').</summary>
+    /// <summary>How many keys <see cref="DeletePrefixAsync"/> deletes per request when the engine declares no batch size.</summary>
+    public const int DefaultDeleteBatch = 256;
+
+    /// <summary>
+    /// Deletes every object whose key starts with <paramref name="prefix"/> (a subtree when it ends with '/'), a
+    /// batch at a time: it lists up to one batch of keys (<see cref="StorageLimits.MaxDeleteBatch"/> on engines
+    /// declaring <see cref="StorageCapabilities.BatchDelete"/>, else <see cref="DefaultDeleteBatch"/>), deletes them
+    /// with <see cref="IStorageEngine.DeleteManyAsync"/>, and lists again, so it never holds more than one batch and
+    /// never deletes while a listing is open. Works in any listing order: an ordered engine is re-listed after the
+    /// last key of the batch, any other from the start (what was deleted is gone).
+    /// </summary>
     /// <returns>How many objects were deleted.</returns>
+    /// <exception cref="StorageException">The first key that could not be deleted (keys before it are deleted), or a listing error.</exception>
     public static async ValueTask<long> DeletePrefixAsync(this IStorageEngine engine, string prefix, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(prefix);
+        int batchSize = engine.Capabilities.HasFlag(StorageCapabilities.BatchDelete)
+            && (await engine.GetInfoAsync(cancellationToken)).Limits.MaxDeleteBatch is > 0 and var declared
+            ? declared
+            : DefaultDeleteBatch;
+        bool ordered = engine.Capabilities.HasFlag(StorageCapabilities.OrderedList);
         long deleted = 0;
         string? startAfter = null;
         while (true)
         {
-            // Delete in batches re-listed after each one, so deletion never races the enumeration.
-            var batch = new List<string>(256);
-            await foreach (var entry in engine.ListAsync(new ListOptions { Prefix = prefix, StartAfter = startAfter, KeysOnly = true }, cancellationToken))
+            var batch = new List<string>(Math.Min(batchSize, DefaultDeleteBatch));
+            await foreach (var entry in engine.ListAsync(new ListOptions { Prefix = prefix, StartAfter = startAfter, KeysOnly = true, PageSize = batchSize }, cancellationToken))
             {
                 batch.Add(entry.Key);
-                if (batch.Count == 256)
+                if (batch.Count == batchSize)
                 {
                     break;
                 }
             }
 
-            foreach (var key in batch)
-            {
-                if (await engine.DeleteAsync(key, null, cancellationToken))
-                {
-                    deleted++;
-                }
-            }
-
-            if (batch.Count < 256)
+            if (batch.Count == 0)
             {
                 return deleted;
             }
 
-            startAfter = batch[^1];
+            long before = deleted;
+            foreach (var result in await engine.DeleteManyAsync(batch, cancellationToken))
+            {
+                if (result.Error is not null)
+                {
+                    throw result.Error;
+                }
+
+                deleted += result.Deleted ? 1 : 0;
+            }
+
+            // A short batch was the last; an unordered re-listing that deletes nothing (another client deleted
+            // the same keys, or the listing lags behind) would find them again, so it stops there too.
+            if (batch.Count < batchSize || (!ordered && deleted == before))
+            {
+                return deleted;
+            }
+
+            startAfter = ordered ? batch[^1] : null;
         }
     }
 

@@ -68,6 +68,10 @@ public abstract class ResilienceStorageEngine : DelegatingStorageEngine
         ExecuteAsync(StorageOperation.Delete, key, CanRepeatWrite(StorageOperation.Delete, options.IfMatch is null ? WriteConditionKind.None : WriteConditionKind.IfMatch),
             ct => Inner.DeleteAsync(key, options, ct), cancellationToken);
 
+    /// <summary>Deletes several keys through the policy: unconditional deletes may run more than once.</summary>
+    protected override ValueTask<IReadOnlyList<StorageDeleteResult>> DeleteManyCoreAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
+        ExecuteAsync(StorageOperation.Delete, null, CanRepeatWrite(StorageOperation.Delete, WriteConditionKind.None), ct => Inner.DeleteManyAsync(keys, ct), cancellationToken);
+
     /// <inheritdoc />
     protected override ValueTask<StorageItem> CopyCoreAsync(string sourceKey, string destinationKey, WriteCondition condition, CancellationToken cancellationToken) =>
         ExecuteAsync(StorageOperation.Copy, sourceKey, CanRepeatWrite(StorageOperation.Copy, condition.Kind),
@@ -92,6 +96,6 @@ public abstract class ResilienceStorageEngine : DelegatingStorageEngine
     protected override async ValueTask<StorageInfo> GetInfoCoreAsync(CancellationToken cancellationToken)
     {
         var inner = await ExecuteAsync(StorageOperation.Info, null, canRepeat: true, Inner.GetInfoAsync, cancellationToken);
-        return inner with { EngineType = EngineType, Capabilities = Capabilities, Details = InfoDetails, Inner = inner };
+        return inner with { EngineType = EngineType, Capabilities = Capabilities, Traits = Traits, KeyRules = KeyRules, Details = InfoDetails, Inner = inner };
     }
 }

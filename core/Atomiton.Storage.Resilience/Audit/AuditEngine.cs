@@ -99,6 +99,32 @@ public sealed class AuditEngine : DelegatingStorageEngine
     protected override ValueTask<bool> DeleteCoreAsync(string key, DeleteOptions options, CancellationToken cancellationToken) =>
         RecordAsync(StorageOperation.Delete, key, null, ct => Inner.DeleteAsync(key, options, ct), _ => null, cancellationToken);
 
+    /// <summary>Deletes in the inner engine's batches and records one delete per key, with its own outcome.</summary>
+    protected override async ValueTask<IReadOnlyList<StorageDeleteResult>> DeleteManyCoreAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<StorageDeleteResult> results;
+        try
+        {
+            results = await Inner.DeleteManyAsync(keys, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            foreach (var key in keys)
+            {
+                await AppendAsync(StorageOperation.Delete, key, null, null, Outcome(e), CancellationToken.None);
+            }
+
+            throw;
+        }
+
+        foreach (var result in results)
+        {
+            await AppendAsync(StorageOperation.Delete, result.Key, null, null, result.Error is { } error ? Outcome(error) : "ok", CancellationToken.None);
+        }
+
+        return results;
+    }
+
     /// <inheritdoc />
     protected override ValueTask<StorageItem> CopyCoreAsync(string sourceKey, string destinationKey, WriteCondition condition, CancellationToken cancellationToken) =>
         RecordAsync(StorageOperation.Copy, sourceKey, destinationKey, ct => Inner.CopyAsync(sourceKey, destinationKey, condition, ct), item => item.Size, cancellationToken);
@@ -158,7 +184,7 @@ public sealed class AuditEngine : DelegatingStorageEngine
             details[StorageHealthDetails.Reason] = $"{FailedRecords} audit records could not be written: {failure}";
         }
 
-        return inner with { EngineType = EngineType, Capabilities = Capabilities, Details = details, Inner = inner };
+        return inner with { EngineType = EngineType, Capabilities = Capabilities, Traits = Traits, KeyRules = KeyRules, Details = details, Inner = inner };
     }
 
     /// <inheritdoc />

@@ -65,8 +65,23 @@ public sealed class FailoverEngine : DelegatingStorageEngine
     /// <inheritdoc />
     public override string EngineType => TypeName;
 
-    /// <summary>What every member can do: the stage may serve any call from any member.</summary>
-    public override StorageCapabilities Capabilities => _members.Aggregate((StorageCapabilities)~0L, (all, member) => all & member.Engine.Capabilities);
+    /// <summary>
+    /// What every member can do (the stage may serve any call from any member), without the change feed:
+    /// each member has its own cursors.
+    /// </summary>
+    public override StorageCapabilities Capabilities => MemberComposition.Capabilities(_members.Select(member => member.Engine));
+
+    /// <summary>The restrictions of any member: a case-folding secondary makes the whole stage case-insensitive.</summary>
+    public override StorageTraits Traits => MemberComposition.Traits(_members.Select(member => member.Engine), Capabilities);
+
+    /// <summary>The most restrictive combination of the members' key rules: a key the stage accepts fits every member.</summary>
+    public override StorageKeyRules KeyRules => MemberComposition.KeyRules(_members.Select(member => member.Engine));
+
+    /// <summary>
+    /// Unordered stages issue their own tokens (naming the member that listed); ordered ones resume by key,
+    /// which every member understands.
+    /// </summary>
+    protected override bool HandlesContinuationTokens => !Capabilities.HasFlag(StorageCapabilities.OrderedList);
 
     /// <summary>The name of the member that served the last successful call.</summary>
     public string ActiveMember => _members[Volatile.Read(ref _active)].Name;
@@ -142,21 +157,57 @@ public sealed class FailoverEngine : DelegatingStorageEngine
         return item;
     }
 
-    /// <inheritdoc />
+    /// <summary>Deletes the keys on the first available member (in its batches); keys deleted through a secondary are recorded as diverged.</summary>
+    protected override async ValueTask<IReadOnlyList<StorageDeleteResult>> DeleteManyCoreAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        var results = await RouteAsync(StorageOperation.Delete, null, true, async (engine, ct) =>
+        {
+            var deleted = await engine.DeleteManyAsync(keys, ct);
+
+            // A key the member failed (rather than answered) counts as the member failing: the batch goes to the next one.
+            return deleted.FirstOrDefault(result => result.Error is { } error && !TransientFailure.IsAnswer(error.Code))?.Error is { } failure ? throw failure : deleted;
+        }, cancellationToken);
+        if (Volatile.Read(ref _active) > 0)
+        {
+            foreach (var result in results)
+            {
+                RecordDivergence(result.Key);
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// Lists from the first available member. When every member lists in order, a listing that fails part-way
+    /// resumes on the next member after the last key returned; an unordered listing cannot (a member's tokens
+    /// mean nothing to another), so it fails over only before its first entry, and its tokens name the member
+    /// that issued them.
+    /// </summary>
     protected override async IAsyncEnumerable<StorageEntry> ListCoreAsync(ListOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        bool ordered = Capabilities.HasFlag(StorageCapabilities.OrderedList);
+        int only = -1;
+        if (!ordered && options.ContinuationToken is { } token)
+        {
+            (only, string memberToken) = MemberComposition.UnwrapToken(token, _members.Length, TypeName);
+            options = options with { ContinuationToken = memberToken };
+        }
+
         string? after = options.StartAfter;
+        bool yielded = false;
         StorageException? last = null;
         for (int i = 0; i < _members.Length; i++)
         {
             var member = _members[i];
-            if (!await IsUsableAsync(member, cancellationToken))
+            // A resumed unordered listing goes back to the member that issued its token: no other can continue it.
+            if (only >= 0 ? i != only : !await IsUsableAsync(member, cancellationToken))
             {
                 continue;
             }
 
             StorageException? failure = null;
-            var entries = member.Engine.ListAsync(options with { StartAfter = after }, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            var entries = member.Engine.ListAsync(ordered ? options with { StartAfter = after } : options, cancellationToken).GetAsyncEnumerator(cancellationToken);
             try
             {
                 while (true)
@@ -178,7 +229,10 @@ public sealed class FailoverEngine : DelegatingStorageEngine
                     }
 
                     after = entry.Key;
-                    yield return entry;
+                    yielded = true;
+                    yield return ordered
+                        ? (entry.ContinuationToken is null ? entry : entry with { ContinuationToken = null })
+                        : entry with { ContinuationToken = MemberComposition.WrapToken(i, entry) };
                 }
             }
             finally
@@ -194,6 +248,10 @@ public sealed class FailoverEngine : DelegatingStorageEngine
 
             Failed(member, failure);
             last = failure;
+            if (!ordered && (yielded || only >= 0))
+            {
+                throw Unresumable(member, options.Prefix, failure);
+            }
         }
 
         throw Exhausted(StorageOperation.List, options.Prefix, last);
@@ -228,7 +286,7 @@ public sealed class FailoverEngine : DelegatingStorageEngine
             details[StorageHealthDetails.Reason] = string.Join("; ", reasons);
         }
 
-        return inner with { EngineType = EngineType, Capabilities = Capabilities, Details = details, Inner = inner };
+        return inner with { EngineType = EngineType, Capabilities = Capabilities, Traits = Traits, KeyRules = KeyRules, Details = details, Inner = inner };
     }
 
     /// <inheritdoc />
@@ -403,6 +461,11 @@ public sealed class FailoverEngine : DelegatingStorageEngine
             : new StorageException(last.Code, $"Every available member of the failover stage ({names}) failed the {operation}{target}. Last error: {last.Message}", last)
             { IsTransient = last.IsTransient, Provider = TypeName, Operation = operation, Key = key, RetryAfter = last.RetryAfter };
     }
+
+    /// <summary>An unordered listing that broke part-way on a member: no other member can continue it.</summary>
+    private static StorageException Unresumable(FailoverMember member, string prefix, StorageException failure) =>
+        new(failure.Code, $"The listing of prefix '{prefix}' failed part-way on member '{member.Name}' ({failure.Code}: {failure.Message}). The members list unordered, so another member cannot continue it; resume later with the ContinuationToken of the last entry received (it goes back to '{member.Name}').", failure)
+        { IsTransient = failure.IsTransient, Provider = TypeName, Operation = StorageOperation.List, Key = prefix, RetryAfter = failure.RetryAfter };
 
     private static async ValueTask DisposeQuietlyAsync(IAsyncEnumerator<StorageEntry> entries)
     {

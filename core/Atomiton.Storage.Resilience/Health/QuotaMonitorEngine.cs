@@ -79,6 +79,14 @@ public sealed class QuotaMonitorEngine : DelegatingStorageEngine
     }
 
     /// <inheritdoc />
+    protected override async ValueTask<IReadOnlyList<StorageDeleteResult>> DeleteManyCoreAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        var results = await Inner.DeleteManyAsync(keys, cancellationToken);
+        await CheckIfDueAsync(cancellationToken);
+        return results;
+    }
+
+    /// <inheritdoc />
     protected override ValueTask<StorageItem> MoveCoreAsync(string sourceKey, string destinationKey, WriteCondition condition, CancellationToken cancellationToken) =>
         Inner.MoveAsync(sourceKey, destinationKey, condition, cancellationToken);
 
@@ -103,7 +111,7 @@ public sealed class QuotaMonitorEngine : DelegatingStorageEngine
             details[StorageHealthDetails.Reason] = string.Create(CultureInfo.InvariantCulture, $"quota {level.ToString().ToLowerInvariant()}: {quota.Used} of {quota.Total} bytes used");
         }
 
-        return inner with { EngineType = EngineType, Capabilities = Capabilities, Details = details, Inner = inner };
+        return inner with { EngineType = EngineType, Capabilities = Capabilities, Traits = Traits, KeyRules = KeyRules, Details = details, Inner = inner };
     }
 
     private async ValueTask CheckIfDueAsync(CancellationToken cancellationToken)

@@ -53,9 +53,24 @@ public sealed class MirrorEngine : DelegatingStorageEngine
     /// <inheritdoc />
     public override string EngineType => TypeName;
 
-    /// <summary>What every member can do, less NativeCopy and NativeMove: a mirrored copy or move runs through this engine's load and save.</summary>
+    /// <summary>
+    /// What every member can do, less NativeCopy and NativeMove (a mirrored copy or move runs through this
+    /// engine's load and save) and the change feed (each member has its own cursors).
+    /// </summary>
     public override StorageCapabilities Capabilities =>
-        _members.Aggregate((StorageCapabilities)~0L, (all, member) => all & member.Engine.Capabilities) & ~(StorageCapabilities.NativeCopy | StorageCapabilities.NativeMove);
+        MemberComposition.Capabilities(_members.Select(member => member.Engine)) & ~(StorageCapabilities.NativeCopy | StorageCapabilities.NativeMove);
+
+    /// <summary>The restrictions of any member: one case-folding member makes the whole mirror case-insensitive.</summary>
+    public override StorageTraits Traits => MemberComposition.Traits(_members.Select(member => member.Engine), Capabilities);
+
+    /// <summary>The most restrictive combination of the members' key rules: a key the mirror accepts fits every member.</summary>
+    public override StorageKeyRules KeyRules => MemberComposition.KeyRules(_members.Select(member => member.Engine));
+
+    /// <summary>
+    /// Unordered mirrors issue their own tokens (naming the member that listed); ordered ones resume by key,
+    /// which every member understands.
+    /// </summary>
+    protected override bool HandlesContinuationTokens => !Capabilities.HasFlag(StorageCapabilities.OrderedList);
 
     /// <summary>How many members must store a write.</summary>
     public int Quorum { get; }
@@ -115,15 +130,57 @@ public sealed class MirrorEngine : DelegatingStorageEngine
     protected override ValueTask<bool> ExistsCoreAsync(string key, CancellationToken cancellationToken) =>
         ReadAsync(StorageOperation.Exists, key, (engine, ct) => engine.ExistsAsync(key, ct), cancellationToken);
 
-    /// <summary>Lists from the first member that missed no write, resuming on the next after a failure.</summary>
+    /// <summary>
+    /// Deletes the keys on every member (each in its own batches); a key is deleted when the quorum deleted it,
+    /// and a member that missed it is reported as lagging, as for a single delete.
+    /// </summary>
+    protected override async ValueTask<IReadOnlyList<StorageDeleteResult>> DeleteManyCoreAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        var outcomes = await Task.WhenAll(_members.Select(member => DeleteManyOneAsync(member.Engine, keys, cancellationToken)));
+        var results = new StorageDeleteResult[keys.Count];
+        for (int k = 0; k < keys.Count; k++)
+        {
+            var errors = outcomes.Select(outcome => outcome.Error ?? outcome.Results![k].Error).ToArray();
+            bool deleted = outcomes.Any(outcome => outcome.Results is { } done && done[k].Deleted);
+            try
+            {
+                Settle(StorageOperation.Delete, keys[k], errors, alreadyStored: 0);
+                results[k] = new StorageDeleteResult(keys[k], deleted);
+            }
+            catch (StorageException e)
+            {
+                results[k] = new StorageDeleteResult(keys[k], false, e);
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// Lists from the first member that missed no write. When every member lists in order, a listing that
+    /// fails part-way resumes on the next member after the last key returned; an unordered listing cannot (a
+    /// member's tokens mean nothing to another), so it moves on only before its first entry, and its tokens
+    /// name the member that issued them.
+    /// </summary>
     protected override async IAsyncEnumerable<StorageEntry> ListCoreAsync(ListOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        string? after = options.StartAfter;
-        StorageException? last = null;
-        foreach (var member in _members.OrderBy(m => m.IsLagging))
+        bool ordered = Capabilities.HasFlag(StorageCapabilities.OrderedList);
+        int only = -1;
+        if (!ordered && options.ContinuationToken is { } token)
         {
+            (only, string memberToken) = MemberComposition.UnwrapToken(token, _members.Length, TypeName);
+            options = options with { ContinuationToken = memberToken };
+        }
+
+        string? after = options.StartAfter;
+        bool yielded = false;
+        StorageException? last = null;
+        var candidates = only >= 0 ? [only] : Enumerable.Range(0, _members.Length).OrderBy(i => _members[i].IsLagging).ToArray();
+        foreach (int index in candidates)
+        {
+            var member = _members[index];
             StorageException? failure = null;
-            var entries = member.Engine.ListAsync(options with { StartAfter = after }, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            var entries = member.Engine.ListAsync(ordered ? options with { StartAfter = after } : options, cancellationToken).GetAsyncEnumerator(cancellationToken);
             try
             {
                 while (true)
@@ -145,7 +202,10 @@ public sealed class MirrorEngine : DelegatingStorageEngine
                     }
 
                     after = entry.Key;
-                    yield return entry;
+                    yielded = true;
+                    yield return ordered
+                        ? (entry.ContinuationToken is null ? entry : entry with { ContinuationToken = null })
+                        : entry with { ContinuationToken = MemberComposition.WrapToken(index, entry) };
                 }
             }
             finally
@@ -166,6 +226,11 @@ public sealed class MirrorEngine : DelegatingStorageEngine
             }
 
             last = failure;
+            if (!ordered && yielded)
+            {
+                throw new StorageException(failure.Code, $"The listing of prefix '{options.Prefix}' failed part-way on member '{member.Name}' ({failure.Code}: {failure.Message}). The members list unordered, so another member cannot continue it; resume later with the ContinuationToken of the last entry received (it goes back to '{member.Name}').", failure)
+                { IsTransient = failure.IsTransient, Provider = TypeName, Operation = StorageOperation.List, Key = options.Prefix, RetryAfter = failure.RetryAfter };
+            }
         }
 
         throw NoMemberAnswered(StorageOperation.List, options.Prefix, last);
@@ -208,7 +273,7 @@ public sealed class MirrorEngine : DelegatingStorageEngine
             details[StorageHealthDetails.Reason] = string.Join("; ", lagging.Select(m => $"member '{m.Name}' missed {m.MissedWrites} writes ({m.LastError})"));
         }
 
-        return inner with { EngineType = EngineType, Capabilities = Capabilities, Details = details, Inner = inner };
+        return inner with { EngineType = EngineType, Capabilities = Capabilities, Traits = Traits, KeyRules = KeyRules, Details = details, Inner = inner };
     }
 
     /// <inheritdoc />
@@ -291,6 +356,18 @@ public sealed class MirrorEngine : DelegatingStorageEngine
         }
 
         throw NoMemberAnswered(operation, key, last);
+    }
+
+    private static async Task<(IReadOnlyList<StorageDeleteResult>? Results, StorageException? Error)> DeleteManyOneAsync(IStorageEngine engine, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await engine.DeleteManyAsync(keys, cancellationToken), null);
+        }
+        catch (StorageException e)
+        {
+            return (null, e);
+        }
     }
 
     private static async Task<(bool Deleted, StorageException? Error)> DeleteOneAsync(IStorageEngine engine, string key, CancellationToken cancellationToken)

@@ -116,6 +116,10 @@ public sealed class InstrumentedStorageEngine : DelegatingStorageEngine
     protected override ValueTask<bool> DeleteCoreAsync(string key, DeleteOptions options, CancellationToken cancellationToken) =>
         MeasureAsync(StorageOperation.Delete, key, ct => Inner.DeleteAsync(key, options, ct), cancellationToken);
 
+    /// <summary>Measures a batch delete as one operation.</summary>
+    protected override ValueTask<IReadOnlyList<StorageDeleteResult>> DeleteManyCoreAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
+        MeasureAsync(Atomiton.Storage.StorageOperation.DeleteMany, null, ct => Inner.DeleteManyAsync(keys, ct), cancellationToken);
+
     /// <inheritdoc />
     protected override ValueTask<StorageItem> CopyCoreAsync(string sourceKey, string destinationKey, WriteCondition condition, CancellationToken cancellationToken) =>
         MeasureAsync(StorageOperation.Copy, sourceKey, ct => Inner.CopyAsync(sourceKey, destinationKey, condition, ct), cancellationToken);

@@ -112,6 +112,27 @@ public sealed class CachedEngine : DelegatingStorageEngine
         }
     }
 
+    /// <summary>Deletes in the inner engine's batches, invalidating every key as a single delete does.</summary>
+    protected override async ValueTask<IReadOnlyList<StorageDeleteResult>> DeleteManyCoreAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        foreach (var key in keys)
+        {
+            BeginWrite(key);
+        }
+
+        try
+        {
+            return await Inner.DeleteManyAsync(keys, cancellationToken);
+        }
+        finally
+        {
+            foreach (var key in keys)
+            {
+                EndWrite(key);
+            }
+        }
+    }
+
     /// <summary>Forwards to the inner engine (content is not transformed) and invalidates the destination.</summary>
     protected override async ValueTask<StorageItem> CopyCoreAsync(string sourceKey, string destinationKey, WriteCondition condition, CancellationToken cancellationToken)
     {

@@ -22,6 +22,7 @@ public sealed class EncryptedEngine : DelegatingStorageEngine
     private readonly EncryptionKeyRing _keys;
     private readonly KeyNameCipher? _names;
     private readonly IStorageLogger _logger;
+    private StorageKeyRules? _encryptedNameRules;
 
     /// <summary>Wraps <paramref name="inner"/>.</summary>
     /// <param name="inner">Where the encrypted objects are stored.</param>
@@ -42,10 +43,36 @@ public sealed class EncryptedEngine : DelegatingStorageEngine
     /// <inheritdoc />
     public override string EngineType => TypeName;
 
-    /// <summary>The inner engine's capabilities without native copy and move (content is re-encrypted for its new key); ranges always work.</summary>
+    /// <summary>
+    /// The inner engine's capabilities without native copy and move (content is re-encrypted for its new key)
+    /// and without content hashes (the inner engine hashes ciphertext); ranges always work. With encrypted
+    /// names, listings are not in ordinal order (encrypted names do not sort like their plaintext), so
+    /// <see cref="StorageCapabilities.OrderedList"/> is not declared: listings stream in the inner engine's
+    /// order and resume by its tokens.
+    /// </summary>
     public override StorageCapabilities Capabilities =>
-        (Inner.Capabilities & ~(StorageCapabilities.NativeCopy | StorageCapabilities.NativeMove))
+        (Inner.Capabilities & ~(StorageCapabilities.NativeCopy | StorageCapabilities.NativeMove | StorageCapabilities.ContentHashes
+            | (_names is null ? StorageCapabilities.None : StorageCapabilities.OrderedList)))
         | (Inner.Capabilities.HasFlag(StorageCapabilities.Read) ? StorageCapabilities.RangeRead : StorageCapabilities.None);
+
+    /// <summary>
+    /// The inner engine's restrictions; with encrypted names also <see cref="StorageTraits.UnorderedListing"/>, and
+    /// never <see cref="StorageTraits.CaseInsensitiveKeys"/>: names differing in case encrypt to unrelated names.
+    /// </summary>
+    public override StorageTraits Traits => _names is null
+        ? Inner.Traits
+        : (Inner.Traits & ~StorageTraits.CaseInsensitiveKeys) | StorageTraits.UnorderedListing;
+
+    /// <summary>
+    /// The inner engine's rules for plain names. With encrypted names, derived from the inner engine's: a
+    /// segment of n UTF-8 bytes is stored as 22 + 4n/3 base64url characters, so the segment limit is
+    /// <c>3 × inner segment limit / 4 − 16</c> (175 under the grammar's 255), and the key limit is the longest key
+    /// of such full segments whose encrypted form fits the inner key limit. A key of many short segments grows
+    /// more once encrypted; one whose encrypted form would still not fit is refused with
+    /// <see cref="StorageErrorCode.UnrepresentableKey"/> too. Case, characters and reserved names of the inner
+    /// engine do not apply: the backend stores only base64url names.
+    /// </summary>
+    public override StorageKeyRules KeyRules => _names is null ? Inner.KeyRules : _encryptedNameRules ??= EncryptedNameRules(Inner.KeyRules);
 
     /// <inheritdoc />
     protected override async ValueTask<StorageItem> SaveCoreAsync(string key, Stream content, SaveOptions options, CancellationToken cancellationToken)
@@ -58,7 +85,8 @@ public sealed class EncryptedEngine : DelegatingStorageEngine
             ?? (content.GetType() == typeof(MemoryStream) ? Math.Max(0, content.Length - content.Position) : null);
         var cipher = ObjectCipher.ForWrite(_keys.Active, key);
         await using var sealedContent = new EncryptingStream(content, cipher, plaintextLength, key);
-        var innerOptions = options with { ExpectedLength = plaintextLength is { } n ? EncryptedFormat.CiphertextLength(n) : null };
+        // Expected hashes and progress are about the plaintext and were checked and reported above this call.
+        var innerOptions = options with { ExpectedLength = plaintextLength is { } n ? EncryptedFormat.CiphertextLength(n) : null, ExpectedHashes = null, Progress = null };
         try
         {
             var stored = await Inner.SaveAsync(innerKey, sealedContent, innerOptions, cancellationToken);
@@ -126,6 +154,57 @@ public sealed class EncryptedEngine : DelegatingStorageEngine
         }
     }
 
+    /// <summary>Deletes the keys' stored (possibly encrypted) names in the inner engine's batches; results carry the plaintext keys.</summary>
+    protected override async ValueTask<IReadOnlyList<StorageDeleteResult>> DeleteManyCoreAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        var innerKeys = keys.Select(key => ToInnerKey(key, StorageOperation.DeleteMany)).ToArray();
+        var results = await Inner.DeleteManyAsync(innerKeys, cancellationToken);
+        return [.. results.Select((result, i) => new StorageDeleteResult(keys[i], result.Deleted,
+            result.Error is { } error && NamesInnerKey(error, innerKeys[i]) ? WithPlainKey(error, innerKeys[i], keys[i]) : result.Error))];
+    }
+
+    /// <summary>A cursor for the stored prefix; with encrypted names it also remembers the partial last segment to filter by.</summary>
+    protected override async ValueTask<string> GetChangeCursorCoreAsync(string prefix, CancellationToken cancellationToken)
+    {
+        if (_names is null)
+        {
+            return await Inner.GetChangeCursorAsync(prefix, cancellationToken);
+        }
+
+        var (innerPrefix, plainFilter) = _names.EncryptPrefix(prefix);
+        return ChangeCursor.Wrap(plainFilter, await Inner.GetChangeCursorAsync(innerPrefix, cancellationToken));
+    }
+
+    /// <summary>The inner engine's changes with plaintext keys, sizes and no ciphertext hashes; tombstones too.</summary>
+    protected override async ValueTask<StorageChangePage> ReadChangesCoreAsync(string cursor, ChangeReadOptions options, CancellationToken cancellationToken)
+    {
+        var (filter, innerCursor) = _names is null ? (string.Empty, cursor) : ChangeCursor.Unwrap(cursor);
+        var page = await Inner.ReadChangesAsync(innerCursor, options, cancellationToken);
+        var changes = new List<StorageChange>(page.Changes.Count);
+        foreach (var change in page.Changes)
+        {
+            if (change.Key == PassphraseSaltRecord.ReservedKey)
+            {
+                continue;
+            }
+
+            string key = FromInnerKey(change.Key);
+            string? previous = change.PreviousKey is { } moved ? FromInnerKey(moved) : null;
+            if (!key.StartsWith(filter, StringComparison.Ordinal) && (previous is null || !previous.StartsWith(filter, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            changes.Add(change with { Key = key, PreviousKey = previous, Item = change.Item is null ? null : ToPlainItem(change.Item, key) });
+        }
+
+        return page with { Changes = changes, Cursor = _names is null ? page.Cursor : ChangeCursor.Wrap(filter, page.Cursor) };
+    }
+
+    /// <inheritdoc />
+    protected override ValueTask<bool> WaitForChangesCoreAsync(string cursor, TimeSpan timeout, CancellationToken cancellationToken) =>
+        Inner.WaitForChangesAsync(_names is null ? cursor : ChangeCursor.Unwrap(cursor).InnerCursor, timeout, cancellationToken);
+
     private async ValueTask<StorageReadResult> OpenDecryptingAsync(string key, string innerKey, ReadOptions options, CancellationToken cancellationToken)
     {
         if (options.Range is { } range && Inner.Capabilities.HasFlag(StorageCapabilities.RangeRead))
@@ -165,6 +244,7 @@ public sealed class EncryptedEngine : DelegatingStorageEngine
         var info = await base.GetInfoCoreAsync(cancellationToken);
         return info with
         {
+            HashAlgorithms = [],
             Details = new Dictionary<string, string>
             {
                 ["format"] = "ATSE v1 (AES-256-GCM, 64 KiB segments)",
@@ -320,16 +400,17 @@ public sealed class EncryptedEngine : DelegatingStorageEngine
             }
 
             // Prefixes, and objects of a keys-only listing, carry no item to translate.
-            yield return entry.Item is null ? entry : StorageEntry.ForItem(ToPlainItem(entry.Item, entry.Key));
+            yield return entry.Item is null ? entry : entry with { Item = ToPlainItem(entry.Item, entry.Key) };
         }
     }
 
     private async IAsyncEnumerable<StorageEntry> ListEncryptedNamesAsync(ListOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // Encrypted names do not sort like their plaintext: collect the matching entries, then sort.
+        // Encrypted names do not sort like their plaintext: entries stream in the inner engine's order, each
+        // with the inner engine's resume point as its token, so nothing is collected and a listing resumes
+        // where the inner one would. A partial last segment of the prefix is filtered on the decrypted names.
         var (innerPrefix, plainFilter) = _names!.EncryptPrefix(options.Prefix);
-        var matches = new List<StorageEntry>();
-        await foreach (var entry in Inner.ListAsync(options with { Prefix = innerPrefix, StartAfter = null }, cancellationToken))
+        await foreach (var entry in Inner.ListAsync(options with { Prefix = innerPrefix }, cancellationToken))
         {
             if (entry.Key == PassphraseSaltRecord.ReservedKey)
             {
@@ -337,21 +418,15 @@ public sealed class EncryptedEngine : DelegatingStorageEngine
             }
 
             string plain = entry.IsPrefix ? _names.DecryptPrefix(entry.Key) : FromInnerKey(entry.Key);
-            if (!plain.StartsWith(plainFilter, StringComparison.Ordinal)
-                || (options.StartAfter is not null && string.CompareOrdinal(plain, options.StartAfter) <= 0))
+            if (!plain.StartsWith(plainFilter, StringComparison.Ordinal))
             {
                 continue;
             }
 
-            matches.Add(entry.IsPrefix ? StorageEntry.ForPrefix(plain)
+            var translated = entry.IsPrefix ? StorageEntry.ForPrefix(plain)
                 : entry.Item is null ? StorageEntry.ForKey(plain) // keys-only: the name is decrypted all the same
-                : StorageEntry.ForItem(ToPlainItem(entry.Item, plain)));
-        }
-
-        matches.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
-        foreach (var entry in matches)
-        {
-            yield return entry;
+                : StorageEntry.ForItem(ToPlainItem(entry.Item, plain));
+            yield return translated with { ContinuationToken = entry.ResumePoint };
         }
     }
 
@@ -359,7 +434,10 @@ public sealed class EncryptedEngine : DelegatingStorageEngine
     {
         if (_names is not null)
         {
-            return _names.EncryptKey(key);
+            string encrypted = _names.EncryptKey(key);
+            return Inner.KeyRules.Explain(encrypted) is { } reason
+                ? throw StorageException.Unrepresentable(key, $"its encrypted name is {System.Text.Encoding.UTF8.GetByteCount(encrypted)} bytes long and the engine beneath cannot store it ({reason}); use shorter or fewer segments", TypeName, operation)
+                : encrypted;
         }
 
         if (key == PassphraseSaltRecord.ReservedKey)
@@ -414,6 +492,35 @@ public sealed class EncryptedEngine : DelegatingStorageEngine
         return read == header.Length ? header : throw EncryptedErrors.Tampered(key, "it is shorter than the encrypted-object header");
     }
 
+    private static StorageKeyRules EncryptedNameRules(StorageKeyRules inner)
+    {
+        int segment = Math.Min(StorageKey.MaxSegmentBytes, KeyNameCipher.MaxPlainSegmentBytes(inner.MaxSegmentBytes));
+        int innerKey = Math.Min(StorageKey.MaxKeyBytes, inner.MaxKeyBytes);
+
+        // The longest key made of full segments (and one shorter last one) whose encrypted form fits the inner limit.
+        int longest = 0;
+        for (int full = 0; full * (segment + 1) <= StorageKey.MaxKeyBytes + 1; full++)
+        {
+            for (int rest = full == 0 ? 1 : 0; rest < segment; rest++)
+            {
+                int segments = full + (rest > 0 ? 1 : 0);
+                int plain = (full * segment) + rest + segments - 1;
+                int encrypted = (full * KeyNameCipher.EncryptedSegmentLength(segment)) + (rest > 0 ? KeyNameCipher.EncryptedSegmentLength(rest) : 0) + segments - 1;
+                if (plain <= StorageKey.MaxKeyBytes && encrypted <= innerKey)
+                {
+                    longest = Math.Max(longest, plain);
+                }
+            }
+        }
+
+        return new StorageKeyRules
+        {
+            MaxKeyBytes = longest,
+            MaxSegmentBytes = segment,
+            ObjectAndFolderMayShareName = inner.ObjectAndFolderMayShareName,
+        };
+    }
+
     private static StorageItem ToPlainItem(StorageItem stored, string key)
     {
         long size = EncryptedFormat.PlaintextLength(stored.Size);
@@ -422,6 +529,7 @@ public sealed class EncryptedEngine : DelegatingStorageEngine
             throw EncryptedErrors.Tampered(key, $"its stored size ({stored.Size} bytes) is not the size of any encrypted object (truncated or extended)");
         }
 
-        return stored with { Key = key, Size = size };
+        // The inner engine's hashes are of the ciphertext: they say nothing about the content callers see.
+        return stored with { Key = key, Size = size, Hashes = StorageItem.EmptyMetadata };
     }
 }

@@ -39,7 +39,7 @@ public sealed class KeyNameCipher : IDisposable
     }
 
     /// <summary>The encrypted form of a whole key.</summary>
-    /// <exception cref="StorageException">InvalidKey when the encrypted form would break the key grammar (a segment over 175 bytes).</exception>
+    /// <exception cref="StorageException">UnrepresentableKey when the encrypted form would break the key grammar (a segment over 175 bytes).</exception>
     public string EncryptKey(string key)
     {
         var builder = new StringBuilder(key.Length * 2);
@@ -61,8 +61,7 @@ public sealed class KeyNameCipher : IDisposable
         string encrypted = builder.ToString();
         if (!StorageKey.IsValid(encrypted, out var problem))
         {
-            throw new StorageException(StorageErrorCode.InvalidKey, $"Key '{key}' is too long to store with encrypted names ({problem} once encrypted); keep each segment under 176 UTF-8 bytes.")
-            { Key = key, Provider = EncryptedEngine.TypeName };
+            throw StorageException.Unrepresentable(key, $"{problem} once encrypted; keep each segment under 176 UTF-8 bytes", EncryptedEngine.TypeName);
         }
 
         return encrypted;
@@ -95,6 +94,12 @@ public sealed class KeyNameCipher : IDisposable
 
     /// <summary>The plaintext of an encrypted common prefix (ending with <c>/</c>).</summary>
     public string DecryptPrefix(string encryptedPrefix) => DecryptKey(encryptedPrefix[..^1]) + "/";
+
+    /// <summary>How many base64url characters a plaintext segment of <paramref name="plainBytes"/> UTF-8 bytes becomes (22 + 4n/3).</summary>
+    internal static int EncryptedSegmentLength(int plainBytes) => (((IvSize + plainBytes) * 4) + 2) / 3;
+
+    /// <summary>The longest plaintext segment whose encrypted form has at most <paramref name="storedBytes"/> characters.</summary>
+    internal static int MaxPlainSegmentBytes(int storedBytes) => Math.Max(0, (storedBytes * 3 / 4) - IvSize);
 
     /// <summary>Releases the AES instance; later calls fail.</summary>
     public void Dispose()

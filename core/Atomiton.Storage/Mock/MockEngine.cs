@@ -73,7 +73,7 @@ public sealed class MockEngine : DelegatingStorageEngine
 
     /// <summary>The inner engine's capabilities, plus <see cref="StorageCapabilities.Quota"/> when a quota is set.</summary>
     public override StorageCapabilities Capabilities =>
-        Inner.Capabilities | (_quotaGate is null ? StorageCapabilities.None : StorageCapabilities.Quota);
+        (Inner.Capabilities & ~StorageCapabilities.BatchDelete) | (_quotaGate is null ? StorageCapabilities.None : StorageCapabilities.Quota);
 
     /// <summary>Faults to inject: queued per operation, or standing rules (outages).</summary>
     public MockFaultScript Faults { get; } = new();
@@ -122,6 +122,25 @@ public sealed class MockEngine : DelegatingStorageEngine
         var exists = await Inner.ExistsAsync(key, cancellationToken);
         ThrowLate(late, MockOperation.Exists, key);
         return exists;
+    }
+
+    /// <summary>Deletes one key at a time through this engine's own delete, so every key sees the scripted faults, latency and quota.</summary>
+    protected override async ValueTask<IReadOnlyList<StorageDeleteResult>> DeleteManyCoreAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        var results = new StorageDeleteResult[keys.Count];
+        for (int i = 0; i < keys.Count; i++)
+        {
+            try
+            {
+                results[i] = new StorageDeleteResult(keys[i], await DeleteCoreAsync(keys[i], DeleteOptions.Default, cancellationToken));
+            }
+            catch (StorageException e)
+            {
+                results[i] = new StorageDeleteResult(keys[i], false, e.Provider is null ? e.WithContext(EngineType, StorageOperation.Delete, keys[i]) : e);
+            }
+        }
+
+        return results;
     }
 
     /// <inheritdoc />

@@ -55,6 +55,24 @@ public sealed class AuditEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_batch_delete_is_recorded_once_per_key()
+    {
+        string path = _folder.File("audit-many.jsonl");
+        await using (var engine = Audited(path))
+        {
+            await engine.SaveAsync("a", new byte[] { 1 });
+            await engine.SaveAsync("b", new byte[] { 2 });
+            await engine.DeleteManyAsync(["a", "b", "c"]);
+            Assert.True((await engine.VerifyAsync()).IsValid);
+        }
+
+        var records = (await File.ReadAllLinesAsync(path)).Select(line => JsonDocument.Parse(line).RootElement).ToList();
+
+        Assert.Equal(["save", "save", "delete", "delete", "delete"], records.Select(r => r.GetProperty("op").GetString()));
+        Assert.Equal(["a", "b", "a", "b", "c"], records.Select(r => r.GetProperty("key").GetString()));
+    }
+
+    [Fact]
     public async Task Editing_one_line_is_detected_at_that_line()
     {
         string path = await WriteLogAsync(5);

@@ -24,21 +24,60 @@ public sealed class EncryptedKeyNameTests
     }
 
     [Fact]
-    public async Task Lookups_and_listings_return_plaintext_names_in_order()
+    public async Task Lookups_and_listings_return_plaintext_names_unordered_and_refuse_StartAfter()
     {
         await using var engine = await SeedAsync(new MemoryEngine());
 
-        Assert.Equal(Keys.Order(StringComparer.Ordinal), await engine.ListAsync().Select(e => e.Key).ToListAsync());
+        Assert.False(engine.Capabilities.HasFlag(StorageCapabilities.OrderedList));
+        Assert.True(engine.Traits.HasFlag(StorageTraits.UnorderedListing));
+        Assert.Equal(Keys.Order(StringComparer.Ordinal), await ListKeys(""));
         Assert.Equal(["flows/a.json", "flows/b.json", "flows/sub/c.json"], await ListKeys("flows/"));
         Assert.Equal(["flows-archive/x", "flows/a.json", "flows/b.json", "flows/sub/c.json"], await ListKeys("flows"));
         Assert.Equal(["flows/a.json"], await ListKeys("flows/a"));
-        Assert.Equal(["flows/b.json", "flows/sub/c.json"], await engine.ListAsync(new ListOptions { Prefix = "flows/", StartAfter = "flows/a.json" }).Select(e => e.Key).ToListAsync());
-        Assert.Equal(["flows/a.json", "flows/b.json", "flows/sub/"], await engine.ListAsync(new ListOptions { Prefix = "flows/", Recursive = false }).Select(e => e.Key).ToListAsync());
+        var refused = await Assert.ThrowsAsync<StorageException>(async () => await engine.ListAsync(new ListOptions { Prefix = "flows/", StartAfter = "flows/a.json" }).ToListAsync());
+        Assert.Equal(StorageErrorCode.UnsupportedOperation, refused.Code);
+        Assert.Equal(["flows/a.json", "flows/b.json", "flows/sub/"], (await engine.ListAsync(new ListOptions { Prefix = "flows/", Recursive = false }).Select(e => e.Key).ToListAsync()).Order(StringComparer.Ordinal));
         Assert.Equal(16, (await engine.StatAsync("flows/sub/c.json")).Size);
         Assert.True(await engine.DeleteAsync("zeta"));
         Assert.False(await engine.ExistsAsync("zeta"));
 
-        async Task<List<string>> ListKeys(string prefix) => await engine.ListAsync(new ListOptions { Prefix = prefix }).Select(e => e.Key).ToListAsync();
+        async Task<List<string>> ListKeys(string prefix) => (await engine.ListAsync(new ListOptions { Prefix = prefix }).Select(e => e.Key).ToListAsync()).Order(StringComparer.Ordinal).ToList();
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(5)]
+    public async Task A_listing_resumed_by_token_lists_every_key_exactly_once(int firstPart)
+    {
+        await using var engine = await SeedAsync(new MemoryEngine());
+
+        var first = await engine.ListAsync().Take(firstPart).ToListAsync();
+        Assert.All(first, entry => Assert.NotNull(entry.ContinuationToken));
+        var rest = await engine.ListAsync(new ListOptions { ContinuationToken = first[^1].ContinuationToken }).Select(e => e.Key).ToListAsync();
+
+        Assert.Equal(Keys.Order(StringComparer.Ordinal), first.Select(e => e.Key).Concat(rest).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Key_rules_are_derived_from_the_engine_beneath()
+    {
+        await using var engine = await WithKeyAsync(new RulesEngine(new MemoryEngine(), new StorageKeyRules { MaxKeyBytes = 600, MaxSegmentBytes = 128, CaseInsensitive = true, ForbiddenCharacters = "*" }), encryptKeys: true);
+
+        var rules = engine.KeyRules;
+        Assert.Equal(80, rules.MaxSegmentBytes); // 22 + 4 × 80 / 3 = 128 characters
+        Assert.True(rules.MaxKeyBytes is > 300 and < 600, $"MaxKeyBytes {rules.MaxKeyBytes}");
+        Assert.False(rules.CaseInsensitive);
+        Assert.Equal(string.Empty, rules.ForbiddenCharacters);
+        Assert.False(engine.Traits.HasFlag(StorageTraits.CaseInsensitiveKeys));
+        await engine.SaveAsync(new string('x', 80) + "/a*b", Content(1));
+        Assert.True(await engine.ExistsAsync(new string('x', 80) + "/a*b"));
+        var tooLong = await Assert.ThrowsAsync<StorageException>(async () => await engine.SaveAsync(new string('x', 81), Content(1)));
+        Assert.Equal(StorageErrorCode.UnrepresentableKey, tooLong.Code);
+        string manyShort = string.Join("/", Enumerable.Repeat("a", 40));
+        var grows = await Assert.ThrowsAsync<StorageException>(async () => await engine.SaveAsync(manyShort, Content(1)));
+        Assert.Equal(StorageErrorCode.UnrepresentableKey, grows.Code);
+        Assert.Contains("encrypted name", grows.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -55,13 +94,15 @@ public sealed class EncryptedKeyNameTests
     }
 
     [Fact]
-    public async Task A_segment_too_long_to_encrypt_is_an_invalid_key()
+    public async Task A_segment_too_long_to_encrypt_is_an_unrepresentable_key()
     {
         await using var engine = await WithKeyAsync(new MemoryEngine(), encryptKeys: true);
 
         var error = await Assert.ThrowsAsync<StorageException>(async () => await engine.SaveAsync(new string('x', 200), Content(1)));
 
-        Assert.Equal(StorageErrorCode.InvalidKey, error.Code);
+        Assert.Equal(StorageErrorCode.UnrepresentableKey, error.Code);
+        Assert.Equal(175, engine.KeyRules.MaxSegmentBytes);
+        Assert.Empty(await engine.ListAsync().ToListAsync());
     }
 
     [Theory]
@@ -77,13 +118,14 @@ public sealed class EncryptedKeyNameTests
 
             var keysOnly = await engine.ListAsync(new ListOptions { KeysOnly = true }).ToListAsync();
             var shallow = await engine.ListAsync(new ListOptions { Prefix = "flows/", Recursive = false, KeysOnly = true }).ToListAsync();
-            var resumed = await engine.ListAsync(new ListOptions { Prefix = "flows", StartAfter = "flows/a.json", KeysOnly = true }).Select(e => e.Key).ToListAsync();
+            var firstOfFlows = await engine.ListAsync(new ListOptions { Prefix = "flows", KeysOnly = true }).FirstAsync();
+            var resumed = await engine.ListAsync(new ListOptions { Prefix = "flows", ContinuationToken = firstOfFlows.ResumePoint, KeysOnly = true }).Select(e => e.Key).ToListAsync();
 
-            Assert.Equal(Keys.Order(StringComparer.Ordinal), keysOnly.Select(e => e.Key));
+            Assert.Equal(Keys.Order(StringComparer.Ordinal), keysOnly.Select(e => e.Key).Order(StringComparer.Ordinal));
             Assert.All(keysOnly, entry => Assert.True(entry.IsObject && entry.Item is null, $"'{entry.Key}' should be an object without its item"));
-            Assert.Equal(["flows/a.json", "flows/b.json", "flows/sub/"], shallow.Select(e => e.Key));
-            Assert.Equal([false, false, true], shallow.Select(e => e.IsPrefix));
-            Assert.Equal(["flows/b.json", "flows/sub/c.json"], resumed);
+            Assert.Equal(["flows/a.json", "flows/b.json", "flows/sub/"], shallow.Select(e => e.Key).Order(StringComparer.Ordinal));
+            Assert.Equal(1, shallow.Count(e => e.IsPrefix));
+            Assert.Equal(["flows-archive/x", "flows/a.json", "flows/b.json", "flows/sub/c.json"], resumed.Append(firstOfFlows.Key).Order(StringComparer.Ordinal));
             Assert.Equal(16, Assert.Single(await engine.ListAsync(new ListOptions { Prefix = "zeta" }).ToListAsync()).Item!.Size);
         }
         finally
@@ -101,5 +143,13 @@ public sealed class EncryptedKeyNameTests
         }
 
         return engine;
+    }
+
+    /// <summary>A pass-through that declares the given key rules (a backend with short names).</summary>
+    private sealed class RulesEngine(IStorageEngine inner, StorageKeyRules rules) : DelegatingStorageEngine(inner)
+    {
+        public override string EngineType => "rules";
+
+        public override StorageKeyRules KeyRules => rules;
     }
 }
