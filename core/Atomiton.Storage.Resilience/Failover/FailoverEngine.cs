@@ -296,7 +296,16 @@ public sealed class FailoverEngine : DelegatingStorageEngine
         var why = primaryFailure is null ? "is out of rotation" : $"failed with {primaryFailure.Code}";
         return new StorageException(primaryFailure?.Code ?? StorageErrorCode.NetworkError,
             $"Key '{key}' is not on secondary '{member.Name}', and the primary '{_members[0].Name}' {why}, so its absence is not certain. Retry when the primary is back.", notFound ?? primaryFailure)
-        { IsTransient = true, Provider = TypeName, Operation = operation, Key = key, RetryAfter = primaryFailure?.RetryAfter };
+        {
+            // A primary that failed persistently (a retry stage in it gave up) will not answer a
+            // repeat at once either, so an outer retry must not repeat this.
+            IsTransient = primaryFailure is not { IsPersistent: true },
+            IsPersistent = primaryFailure is { IsPersistent: true },
+            Provider = TypeName,
+            Operation = operation,
+            Key = key,
+            RetryAfter = primaryFailure?.RetryAfter,
+        };
     }
 
     private async ValueTask<T> AttemptAsync<T>(FailoverMember member, Func<IStorageEngine, CancellationToken, ValueTask<T>> action, CancellationToken cancellationToken)
@@ -401,7 +410,7 @@ public sealed class FailoverEngine : DelegatingStorageEngine
             ? new StorageException(StorageErrorCode.NetworkError, $"No member of the failover stage ({names}) is available for the {operation}{target}; all are out of rotation until their recovery probe. Check the members' health.")
             { IsTransient = true, Provider = TypeName, Operation = operation, Key = key }
             : new StorageException(last.Code, $"Every available member of the failover stage ({names}) failed the {operation}{target}. Last error: {last.Message}", last)
-            { IsTransient = last.IsTransient, Provider = TypeName, Operation = operation, Key = key, RetryAfter = last.RetryAfter };
+            { IsTransient = last.IsTransient, IsPersistent = last.IsPersistent, Provider = TypeName, Operation = operation, Key = key, RetryAfter = last.RetryAfter };
     }
 
     private static async ValueTask DisposeQuietlyAsync(IAsyncEnumerator<StorageEntry> entries)

@@ -1,5 +1,6 @@
 using Atomiton.Storage.Mock;
 using Atomiton.Storage.Resilience.CircuitBreaker;
+using Atomiton.Storage.Resilience.Retry;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Atomiton.Storage.Resilience.Tests.CircuitBreaker;
@@ -28,6 +29,26 @@ public sealed class CircuitBreakerEngineTests
         Assert.True(refused.IsTransient);
         Assert.Equal(TimeSpan.FromSeconds(2), refused.RetryAfter);
         Assert.Contains("circuit of stage 'circuit-breaker' is open", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Persistent_failures_from_a_retry_stage_beneath_open_the_circuit()
+    {
+        var time = new FakeTimeProvider();
+        var mock = new MockEngine(null, time);
+        var retry = new RetryEngine(mock, new RetryOptions { MaxRetryAttempts = 1, BaseDelayMilliseconds = 0 }, time);
+        await using var engine = new CircuitBreakerEngine(retry, Sensitive, time);
+        using var outage = mock.Faults.FailAll(StorageErrorCode.NetworkError);
+        for (int i = 0; i < 4; i++)
+        {
+            var error = await Assert.ThrowsAsync<StorageException>(() => engine.StatAsync("k").AsTask());
+            Assert.True(error.IsPersistent);
+        }
+
+        await Assert.ThrowsAsync<StorageException>(() => engine.StatAsync("k").AsTask());
+
+        Assert.Equal(CircuitStatus.Open, engine.Status);
+        Assert.Equal(8, mock.Calls[MockOperation.Stat]);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Atomiton.Storage.Memory;
 using Atomiton.Storage.Mock;
 using Atomiton.Storage.Providers;
+using Atomiton.Storage.Resilience.Failover;
 using Atomiton.Storage.Resilience.Retry;
 using Microsoft.Extensions.Time.Testing;
 
@@ -86,12 +87,68 @@ public sealed class RetryEngineTests
         var error = await Assert.ThrowsAsync<StorageException>(() => engine.LoadBytesAsync("k").AsTask());
 
         Assert.Equal(StorageErrorCode.Timeout, error.Code);
-        Assert.True(error.IsTransient);
+        Assert.False(error.IsTransient);
+        Assert.True(error.IsPersistent);
         Assert.Contains("gave up after 3 attempts", error.Message, StringComparison.Ordinal);
         Assert.Equal("k", error.Key);
         Assert.Equal("load", error.Operation);
         Assert.IsType<StorageException>(error.InnerException);
         Assert.Equal(3, mock.Calls[MockOperation.Load]);
+    }
+
+    [Fact]
+    public async Task Retry_over_retry_makes_only_the_inner_stages_attempts()
+    {
+        var mock = new MockEngine();
+        var inner = new RetryEngine(mock, new RetryOptions { MaxRetryAttempts = 2, BaseDelayMilliseconds = 0 });
+        await using var outer = new RetryEngine(inner, new RetryOptions { MaxRetryAttempts = 5, BaseDelayMilliseconds = 0 });
+        using var outage = mock.Faults.FailAll(StorageErrorCode.NetworkError);
+
+        var error = await Assert.ThrowsAsync<StorageException>(() => outer.StatAsync("k").AsTask());
+
+        // The inner stage makes 1 + 2 attempts and gives up persistently; the outer stage calls it once
+        // (without the persistent mark it would be 6 × 3 = 18).
+        Assert.Equal(3, mock.Calls[MockOperation.Stat]);
+        Assert.Equal(StorageErrorCode.NetworkError, error.Code);
+        Assert.True(error.IsPersistent);
+        Assert.False(error.IsTransient);
+        Assert.Contains("gave up after 3 attempts", error.Message, StringComparison.Ordinal);
+        Assert.Equal("stat", error.Operation);
+        Assert.Equal("k", error.Key);
+    }
+
+    [Fact]
+    public async Task Retry_over_failover_over_retrying_members_tries_each_member_once_through_its_own_budget()
+    {
+        var primary = new MockEngine();
+        var secondary = new MockEngine();
+        using var primaryOutage = primary.Faults.FailAll(StorageErrorCode.Timeout);
+        using var secondaryOutage = secondary.Faults.FailAll(StorageErrorCode.NetworkError);
+        var failover = new FailoverEngine(
+            new RetryEngine(primary, new RetryOptions { MaxRetryAttempts = 1, BaseDelayMilliseconds = 0 }),
+            [new("backup", new RetryEngine(secondary, new RetryOptions { MaxRetryAttempts = 2, BaseDelayMilliseconds = 0 }))],
+            new FailoverOptions { FailureThreshold = 100 });
+        await using var engine = new RetryEngine(failover, new RetryOptions { MaxRetryAttempts = 4, BaseDelayMilliseconds = 0 });
+
+        var error = await Assert.ThrowsAsync<StorageException>(() => engine.ExistsAsync("k").AsTask());
+
+        Assert.Equal(2, primary.Calls[MockOperation.Exists]);
+        Assert.Equal(3, secondary.Calls[MockOperation.Exists]);
+        Assert.True(error.IsPersistent);
+        Assert.False(error.IsTransient);
+    }
+
+    [Fact]
+    public async Task A_persistent_error_from_beneath_is_not_retried()
+    {
+        var mock = new MockEngine();
+        await using var engine = new RetryEngine(mock, Fast);
+        mock.Faults.Enqueue(MockOperation.Stat, new MockFault(StorageErrorCode.NetworkError), count: 5);
+        var persistent = new StorageException(StorageErrorCode.NetworkError, "down.") { IsTransient = true, IsPersistent = true };
+
+        Assert.False(TransientFailure.Is(persistent), "a persistent error is never retried, whatever its transient flag says");
+        Assert.True(TransientFailure.IsBackendFailure(persistent), "it still counts as a failure of the backend");
+        await Assert.ThrowsAsync<StorageException>(() => engine.StatAsync("k").AsTask());
     }
 
     [Fact]
