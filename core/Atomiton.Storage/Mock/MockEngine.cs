@@ -180,7 +180,7 @@ public sealed class MockEngine : DelegatingStorageEngine
                 long used = await MeasureQuotaUsedAsync(cancellationToken);
                 long size = (await Inner.StatAsync(sourceKey, cancellationToken)).Size;
                 long replaced = await SizeOfAsync(destinationKey, cancellationToken);
-                EnsureWithinQuota(destinationKey, used - replaced + size, "copy");
+                EnsureWithinQuota(destinationKey, used - replaced + size, StorageOperation.Copy);
                 item = await Inner.CopyAsync(sourceKey, destinationKey, condition, cancellationToken);
                 _quotaUsed = used - replaced + item.Size;
             }
@@ -338,10 +338,10 @@ public sealed class MockEngine : DelegatingStorageEngine
             long allowance = _options.QuotaBytes!.Value - others;
             if (options.ExpectedLength is { } expected)
             {
-                EnsureWithinQuota(key, others + expected, "save");
+                EnsureWithinQuota(key, others + expected, StorageOperation.Save);
             }
 
-            var limited = new QuotaLimitedStream(content, allowance, read => QuotaExceeded(key, others + read, "save"));
+            var limited = new QuotaLimitedStream(content, allowance, read => QuotaExceeded(key, others + read, StorageOperation.Save));
             StorageItem item;
             try
             {
@@ -350,7 +350,7 @@ public sealed class MockEngine : DelegatingStorageEngine
             catch (Exception e) when (limited.Exceeded && e is not OperationCanceledException)
             {
                 Calls.CountInjected();
-                throw QuotaExceeded(key, others + limited.Position, "save");
+                throw QuotaExceeded(key, others + limited.Position, StorageOperation.Save);
             }
 
             _quotaUsed = others + item.Size;
