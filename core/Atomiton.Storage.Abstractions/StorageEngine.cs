@@ -76,7 +76,9 @@ public abstract class StorageEngine : IStorageEngine
             : new ContentObservingStream(content, options.Progress, options.ExpectedLength, options.ExpectedHashes, key, EngineType, ownsInner: false);
         try
         {
-            return await SaveCoreAsync(key, observed ?? content, options, cancellationToken);
+            // Progress is reported here, once, in the caller's bytes: the stages beneath (which see
+            // ciphertext, or the same bytes again) must not report it a second time.
+            return await SaveCoreAsync(key, observed ?? content, options.Progress is null ? options : options with { Progress = null }, cancellationToken);
         }
         catch (StorageException e) when (NeedsContext(e))
         {
@@ -100,7 +102,7 @@ public abstract class StorageEngine : IStorageEngine
         Require(options.IfNoneMatch is not null, StorageCapabilities.ConditionalRead, "if-none-match loads");
         try
         {
-            var result = await OpenReadCoreAsync(key, options, cancellationToken);
+            var result = await OpenReadCoreAsync(key, Beneath(options), cancellationToken);
             return options.IfMatch is null && options.Progress is null ? result : await PinAndObserveAsync(key, options, result);
         }
         catch (StorageException e) when (NeedsContext(e))
@@ -555,6 +557,9 @@ public abstract class StorageEngine : IStorageEngine
         }
     }
 
+    /// <summary>The read options the stages beneath see: progress is reported once, by this engine, in the caller's bytes.</summary>
+    private static ReadOptions Beneath(ReadOptions options) => options.Progress is null ? options : options with { Progress = null };
+
     private async ValueTask<StorageReadResult> PinAndObserveAsync(string key, ReadOptions options, StorageReadResult result)
     {
         if (options.IfMatch is { } expected && !result.NotModified && result.Item.ETag != expected)
@@ -574,7 +579,7 @@ public abstract class StorageEngine : IStorageEngine
 
     private async ValueTask<byte[]> LoadPinnedBytesAsync(string key, ReadOptions options, CancellationToken cancellationToken)
     {
-        await using var result = await PinAndObserveAsync(key, options, await OpenReadCoreAsync(key, options, cancellationToken));
+        await using var result = await PinAndObserveAsync(key, options, await OpenReadCoreAsync(key, Beneath(options), cancellationToken));
         return await StorageEngineExtensions.ReadWholeAsync(result, options, cancellationToken);
     }
 
