@@ -33,8 +33,8 @@ public sealed class CircuitBreakerEngine : ResilienceStorageEngine
             {
                 FailureRatio = options.FailureRatio,
                 MinimumThroughput = options.MinimumThroughput,
-                SamplingDuration = TimeSpan.FromMilliseconds(options.SamplingDurationMilliseconds),
-                BreakDuration = TimeSpan.FromMilliseconds(options.BreakDurationMilliseconds),
+                SamplingDuration = options.SamplingDuration,
+                BreakDuration = options.BreakDuration,
                 ShouldHandle = args => ValueTask.FromResult(TransientFailure.IsBackendFailure(args.Outcome.Exception)),
                 StateProvider = _state,
             })

@@ -8,10 +8,10 @@ namespace Atomiton.Storage.Resilience.Failover;
 /// <summary>
 /// The <c>failover</c> stage: every call goes to the first available member — the stage beneath
 /// (the primary), then the secondary pipelines in order. A member that fails (any error other than
-/// an answer such as NotFound or Conflict, or an attempt past <see cref="FailoverOptions.AttemptTimeoutMilliseconds"/>)
+/// an answer such as NotFound or Conflict, or an attempt past <see cref="FailoverOptions.AttemptTimeout"/>)
 /// is skipped for that call at once, so the call is served by the next member; after
 /// <see cref="FailoverOptions.FailureThreshold"/> consecutive failures it is taken out of rotation
-/// until a probe (<c>GetInfo</c>) after <see cref="FailoverOptions.RecoveryProbeMilliseconds"/> succeeds.
+/// until a probe (<c>GetInfo</c>) after <see cref="FailoverOptions.RecoveryProbeInterval"/> succeeds.
 /// </summary>
 /// <remarks>
 /// <para>Writes served by a secondary are recorded (<see cref="DivergedKeys"/>): when the primary
@@ -310,12 +310,12 @@ public sealed class FailoverEngine : DelegatingStorageEngine
 
     private async ValueTask<T> AttemptAsync<T>(FailoverMember member, Func<IStorageEngine, CancellationToken, ValueTask<T>> action, CancellationToken cancellationToken)
     {
-        if (_options.AttemptTimeoutMilliseconds is not { } budget)
+        if (_options.AttemptTimeout is not { } budget)
         {
             return await action(member.Engine, cancellationToken);
         }
 
-        using var timer = new CancellationTokenSource(TimeSpan.FromMilliseconds(budget), _time);
+        using var timer = new CancellationTokenSource(budget, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         return await action(member.Engine, linked.Token);
     }
@@ -372,9 +372,9 @@ public sealed class FailoverEngine : DelegatingStorageEngine
 
     private void Failed(FailoverMember member, StorageException failure)
     {
-        if (member.RecordFailure(failure, _time.GetUtcNow(), _options.FailureThreshold, TimeSpan.FromMilliseconds(_options.RecoveryProbeMilliseconds)))
+        if (member.RecordFailure(failure, _time.GetUtcNow(), _options.FailureThreshold, _options.RecoveryProbeInterval))
         {
-            _logger.Log(StorageLogLevel.Warning, $"Failover stage: member '{member.Name}' is out of rotation for {_options.RecoveryProbeMilliseconds} ms after {failure.Code}.", failure);
+            _logger.Log(StorageLogLevel.Warning, $"Failover stage: member '{member.Name}' is out of rotation for {DurationText.Describe(_options.RecoveryProbeInterval)} after {failure.Code}.", failure);
         }
     }
 
@@ -397,7 +397,7 @@ public sealed class FailoverEngine : DelegatingStorageEngine
     {
         StorageException storage when !TransientFailure.IsAnswer(storage.Code) => storage,
         OperationCanceledException when !cancellationToken.IsCancellationRequested => new StorageException(StorageErrorCode.Timeout,
-            $"Member '{member.Name}' did not answer within {_options.AttemptTimeoutMilliseconds} ms (option AttemptTimeoutMilliseconds).", e)
+            $"Member '{member.Name}' did not answer within {DurationText.Describe(_options.AttemptTimeout ?? TimeSpan.Zero)} (option attemptTimeout).", e)
         { Provider = TypeName },
         _ => null,
     };

@@ -32,15 +32,15 @@ public sealed class RetryEngine : ResilienceStorageEngine
         _options = options ?? new RetryOptions();
         logger ??= NullStorageLogger.Instance;
         var random = _options.Seed is { } seed ? new Random(seed) : new Random();
-        var maxRetryAfter = TimeSpan.FromMilliseconds(_options.MaxRetryAfterMilliseconds);
+        var maxRetryAfter = _options.MaxRetryAfter;
         _pipeline = new ResiliencePipelineBuilder { TimeProvider = timeProvider ?? TimeProvider.System }
             .AddRetry(new RetryStrategyOptions
             {
                 MaxRetryAttempts = _options.MaxRetryAttempts,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = _options.UseJitter,
-                Delay = TimeSpan.FromMilliseconds(_options.BaseDelayMilliseconds),
-                MaxDelay = TimeSpan.FromMilliseconds(_options.MaxDelayMilliseconds),
+                Delay = _options.BaseDelay,
+                MaxDelay = _options.MaxDelay,
                 Randomizer = () =>
                 {
                     lock (random)

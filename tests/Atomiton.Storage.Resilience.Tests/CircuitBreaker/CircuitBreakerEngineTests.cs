@@ -7,7 +7,7 @@ namespace Atomiton.Storage.Resilience.Tests.CircuitBreaker;
 
 public sealed class CircuitBreakerEngineTests
 {
-    private static readonly CircuitBreakerOptions Sensitive = new() { FailureRatio = 0.5, MinimumThroughput = 4, SamplingDurationMilliseconds = 10_000, BreakDurationMilliseconds = 2_000 };
+    private static readonly CircuitBreakerOptions Sensitive = new() { FailureRatio = 0.5, MinimumThroughput = 4, SamplingDuration = TimeSpan.FromSeconds(10), BreakDuration = TimeSpan.FromSeconds(2) };
 
     [Fact]
     public async Task Repeated_transient_failures_open_the_circuit_and_calls_are_refused_without_reaching_the_engine()
@@ -36,7 +36,7 @@ public sealed class CircuitBreakerEngineTests
     {
         var time = new FakeTimeProvider();
         var mock = new MockEngine(null, time);
-        var retry = new RetryEngine(mock, new RetryOptions { MaxRetryAttempts = 1, BaseDelayMilliseconds = 0 }, time);
+        var retry = new RetryEngine(mock, new RetryOptions { MaxRetryAttempts = 1, BaseDelay = TimeSpan.Zero }, time);
         await using var engine = new CircuitBreakerEngine(retry, Sensitive, time);
         using var outage = mock.Faults.FailAll(StorageErrorCode.NetworkError);
         for (int i = 0; i < 4; i++)

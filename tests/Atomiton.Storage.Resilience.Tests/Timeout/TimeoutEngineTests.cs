@@ -11,7 +11,7 @@ public sealed class TimeoutEngineTests
     {
         var time = new FakeTimeProvider();
         var mock = new MockEngine(new MockOptions { LatencyMilliseconds = 5_000 }, time);
-        await using var engine = new TimeoutEngine(mock, new TimeoutOptions { TimeoutMilliseconds = 200 }, time);
+        await using var engine = new TimeoutEngine(mock, new TimeoutOptions { Timeout = TimeSpan.FromMilliseconds(200) }, time);
 
         var error = await Task.Run(async () =>
         {
@@ -25,7 +25,7 @@ public sealed class TimeoutEngineTests
         Assert.Equal(StorageErrorCode.Timeout, error.Code);
         Assert.True(error.IsTransient);
         Assert.Equal("save", error.Operation);
-        Assert.Contains("TimeoutMilliseconds", error.Message, StringComparison.Ordinal);
+        Assert.Contains("option 'timeout'", error.Message, StringComparison.Ordinal);
         var exists = mock.ExistsAsync("k").AsTask();
         time.Advance(TimeSpan.FromSeconds(5));
         Assert.False(await exists);
@@ -36,7 +36,7 @@ public sealed class TimeoutEngineTests
     {
         var time = new FakeTimeProvider();
         var mock = new MockEngine(new MockOptions { LatencyMilliseconds = 100 }, time);
-        await using var engine = new TimeoutEngine(mock, new TimeoutOptions { TimeoutMilliseconds = 200 }, time);
+        await using var engine = new TimeoutEngine(mock, new TimeoutOptions { Timeout = TimeSpan.FromMilliseconds(200) }, time);
 
         await Task.Run(async () =>
         {
@@ -52,7 +52,7 @@ public sealed class TimeoutEngineTests
     public async Task Info_past_its_budget_names_no_key()
     {
         var time = new FakeTimeProvider();
-        await using var engine = new TimeoutEngine(new MockEngine(new MockOptions { LatencyMilliseconds = 1_000 }, time), new TimeoutOptions { TimeoutMilliseconds = 10 }, time);
+        await using var engine = new TimeoutEngine(new MockEngine(new MockOptions { LatencyMilliseconds = 1_000 }, time), new TimeoutOptions { Timeout = TimeSpan.FromMilliseconds(10) }, time);
 
         var error = await Task.Run(async () =>
         {
