@@ -281,7 +281,7 @@ public sealed class MockEngine : DelegatingStorageEngine
         {
             fault = new MockFault(_options.FailureCode)
             {
-                RetryAfter = _options.RetryAfterMilliseconds is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
+                RetryAfter = _options.RetryAfter,
             };
             reason = "FailureRate " + _options.FailureRate.ToString(CultureInfo.InvariantCulture);
         }
@@ -306,16 +306,16 @@ public sealed class MockEngine : DelegatingStorageEngine
 
     private (TimeSpan Delay, bool Fail) Draw()
     {
-        double delay = _options.LatencyMilliseconds;
+        double delay = _options.Latency.TotalMilliseconds;
         bool fail = false;
-        bool ranged = _options.MaxLatencyMilliseconds is { } max && max > delay;
+        bool ranged = _options.MaxLatency is { } max && max.TotalMilliseconds > delay;
         if (ranged || _options.FailureRate > 0)
         {
             lock (_random)
             {
                 if (ranged)
                 {
-                    delay += _random.NextDouble() * (_options.MaxLatencyMilliseconds!.Value - delay);
+                    delay += _random.NextDouble() * (_options.MaxLatency!.Value.TotalMilliseconds - delay);
                 }
 
                 if (_options.FailureRate > 0)

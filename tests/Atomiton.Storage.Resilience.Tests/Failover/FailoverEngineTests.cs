@@ -141,7 +141,7 @@ public sealed class FailoverEngineTests
     public async Task A_member_that_hangs_is_skipped_after_the_attempt_budget()
     {
         var time = new FakeTimeProvider();
-        var primary = new MockEngine(new MockOptions { LatencyMilliseconds = 60_000 }, time);
+        var primary = new MockEngine(new MockOptions { Latency = TimeSpan.FromSeconds(60) }, time);
         var secondary = new MockEngine(null, time);
         await secondary.SaveAsync("k", new byte[] { 7 });
         await using var engine = new FailoverEngine(primary, [new("backup", secondary)], new FailoverOptions { AttemptTimeout = TimeSpan.FromMilliseconds(100) }, time);

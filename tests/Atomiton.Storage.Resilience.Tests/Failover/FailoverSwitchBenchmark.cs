@@ -40,8 +40,8 @@ public sealed class FailoverSwitchBenchmark(ITestOutputHelper output)
         var times = new List<TimeSpan>();
         for (int trial = 0; trial < Trials; trial++)
         {
-            var primary = new MockEngine(new MockOptions { LatencyMilliseconds = 1, MaxLatencyMilliseconds = 2, Seed = trial });
-            var secondary = new MockEngine(new MockOptions { LatencyMilliseconds = 1, MaxLatencyMilliseconds = 2, Seed = trial + 1000 });
+            var primary = new MockEngine(new MockOptions { Latency = TimeSpan.FromMilliseconds(1), MaxLatency = TimeSpan.FromMilliseconds(2), Seed = trial });
+            var secondary = new MockEngine(new MockOptions { Latency = TimeSpan.FromMilliseconds(1), MaxLatency = TimeSpan.FromMilliseconds(2), Seed = trial + 1000 });
             var hanging = new HangingEngine(primary);
             await using var engine = new FailoverEngine(hanging, [new("backup", secondary)], new FailoverOptions { AttemptTimeout = attemptTimeout is { } ms ? TimeSpan.FromMilliseconds(ms) : null });
             for (int i = 0; i < 20; i++)

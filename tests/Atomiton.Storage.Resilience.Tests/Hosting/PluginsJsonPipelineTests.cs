@@ -25,7 +25,7 @@ public sealed class PluginsJsonPipelineTests : IDisposable
             "timeout":  { "type": "timeout", "options": { "timeout": "00:00:05" } },
             "breaker":  { "type": "circuit-breaker", "options": { "minimumThroughput": 1000 } },
             "quota":    { "type": "quota-monitor", "options": { "quotaWarningRatio": 0.7 } },
-            "tiny":     { "type": "mock", "options": { "quotaBytes": 1000, "latencyMilliseconds": 0 } }
+            "tiny":     { "type": "mock", "options": { "quotaBytes": 1000, "latency": "00:00:00" } }
           },
           "pipelines": {
             "main":     { "chain": ["failover", "audit", "retry", "timeout", "breaker", "chaos", "memory"] },

@@ -14,7 +14,7 @@ public sealed class RetryEngineTests
     [Fact]
     public async Task Ten_thousand_operations_through_a_mock_failing_30_percent_all_succeed()
     {
-        var mock = new MockEngine(new MockOptions { FailureRate = 0.3, LatencyMilliseconds = 0, MaxLatencyMilliseconds = 0.2, Seed = 2026 });
+        var mock = new MockEngine(new MockOptions { FailureRate = 0.3, Latency = TimeSpan.Zero, MaxLatency = TimeSpan.FromMilliseconds(0.2), Seed = 2026 });
         await using var engine = new RetryEngine(mock, new RetryOptions { MaxRetryAttempts = 12, BaseDelay = TimeSpan.Zero, Seed = 7 });
         const int Operations = 10_000;
 
