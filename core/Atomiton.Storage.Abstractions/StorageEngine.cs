@@ -52,11 +52,11 @@ public abstract class StorageEngine : IStorageEngine
     {
         ArgumentNullException.ThrowIfNull(content);
         options ??= SaveOptions.Default;
-        Enter(key, "save", StorageCapabilities.Write, cancellationToken);
+        Enter(key, StorageOperation.Save, StorageCapabilities.Write, cancellationToken);
         if (!content.CanRead)
         {
             throw new StorageException(StorageErrorCode.InvalidArgument, $"The content stream for key '{key}' cannot be read (was it disposed?). Pass an open, readable stream.")
-            { Key = key, Provider = EngineType, Operation = "save" };
+            { Key = key, Provider = EngineType, Operation = StorageOperation.Save };
         }
 
         Require(options.Condition.Kind == WriteConditionKind.IfNotExists, StorageCapabilities.CreateOnly, "create-only saves");
@@ -67,7 +67,7 @@ public abstract class StorageEngine : IStorageEngine
         StorageMetadata.Validate(options.Metadata, key, EngineType);
         if (options.ExpectedLength is < 0)
         {
-            throw new StorageException(StorageErrorCode.InvalidArgument, $"ExpectedLength for key '{key}' is negative.") { Key = key, Provider = EngineType, Operation = "save" };
+            throw new StorageException(StorageErrorCode.InvalidArgument, $"ExpectedLength for key '{key}' is negative.") { Key = key, Provider = EngineType, Operation = StorageOperation.Save };
         }
 
         ValidateExpectedHashes(options.ExpectedHashes, key);
@@ -76,11 +76,13 @@ public abstract class StorageEngine : IStorageEngine
             : new ContentObservingStream(content, options.Progress, options.ExpectedLength, options.ExpectedHashes, key, EngineType, ownsInner: false);
         try
         {
-            return await SaveCoreAsync(key, observed ?? content, options, cancellationToken);
+            // Progress is reported here, once, in the caller's bytes: the stages beneath (which see
+            // ciphertext, or the same bytes again) must not report it a second time.
+            return await SaveCoreAsync(key, observed ?? content, options.Progress is null ? options : options with { Progress = null }, cancellationToken);
         }
         catch (StorageException e) when (NeedsContext(e))
         {
-            throw e.WithContext(EngineType, "save", key);
+            throw e.WithContext(EngineType, StorageOperation.Save, key);
         }
         finally
         {
@@ -95,45 +97,45 @@ public abstract class StorageEngine : IStorageEngine
     public async ValueTask<StorageReadResult> OpenReadAsync(string key, ReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= ReadOptions.Default;
-        Enter(key, "load", StorageCapabilities.Read, cancellationToken);
+        Enter(key, StorageOperation.Load, StorageCapabilities.Read, cancellationToken);
         Require(options.Range is not null, StorageCapabilities.RangeRead, "ranged reads");
         Require(options.IfNoneMatch is not null, StorageCapabilities.ConditionalRead, "if-none-match loads");
         try
         {
-            var result = await OpenReadCoreAsync(key, options, cancellationToken);
+            var result = await OpenReadCoreAsync(key, Beneath(options), cancellationToken);
             return options.IfMatch is null && options.Progress is null ? result : await PinAndObserveAsync(key, options, result);
         }
         catch (StorageException e) when (NeedsContext(e))
         {
-            throw e.WithContext(EngineType, "load", key);
+            throw e.WithContext(EngineType, StorageOperation.Load, key);
         }
     }
 
     /// <inheritdoc />
     public async ValueTask<StorageItem> StatAsync(string key, CancellationToken cancellationToken = default)
     {
-        Enter(key, "stat", StorageCapabilities.Read, cancellationToken);
+        Enter(key, StorageOperation.Stat, StorageCapabilities.Read, cancellationToken);
         try
         {
             return await StatCoreAsync(key, cancellationToken);
         }
         catch (StorageException e) when (NeedsContext(e))
         {
-            throw e.WithContext(EngineType, "stat", key);
+            throw e.WithContext(EngineType, StorageOperation.Stat, key);
         }
     }
 
     /// <inheritdoc />
     public async ValueTask<bool> ExistsAsync(string key, CancellationToken cancellationToken = default)
     {
-        Enter(key, "exists", StorageCapabilities.Read, cancellationToken);
+        Enter(key, StorageOperation.Exists, StorageCapabilities.Read, cancellationToken);
         try
         {
             return await ExistsCoreAsync(key, cancellationToken);
         }
         catch (StorageException e) when (NeedsContext(e))
         {
-            throw e.WithContext(EngineType, "exists", key);
+            throw e.WithContext(EngineType, StorageOperation.Exists, key);
         }
     }
 
@@ -141,7 +143,7 @@ public abstract class StorageEngine : IStorageEngine
     public async ValueTask<bool> DeleteAsync(string key, DeleteOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= DeleteOptions.Default;
-        Enter(key, "delete", StorageCapabilities.Delete, cancellationToken);
+        Enter(key, StorageOperation.Delete, StorageCapabilities.Delete, cancellationToken);
         Require(options.IfMatch is not null, StorageCapabilities.ConditionalWrite, "if-match deletes");
         try
         {
@@ -149,7 +151,7 @@ public abstract class StorageEngine : IStorageEngine
         }
         catch (StorageException e) when (NeedsContext(e))
         {
-            throw e.WithContext(EngineType, "delete", key);
+            throw e.WithContext(EngineType, StorageOperation.Delete, key);
         }
     }
 
@@ -158,14 +160,14 @@ public abstract class StorageEngine : IStorageEngine
     {
         options ??= ListOptions.Default;
         ThrowIfDisposed();
-        StorageKey.ValidatePrefix(options.Prefix, EngineType, "list");
+        StorageKey.ValidatePrefix(options.Prefix, EngineType, StorageOperation.List);
         Require(true, StorageCapabilities.List, "listing");
         Require(!options.Recursive, StorageCapabilities.ShallowList, "shallow listing");
         Require(options.Recursive, StorageCapabilities.RecursiveList, "recursive listing");
         Require(options.StartAfter is not null, StorageCapabilities.OrderedList, "ordered listing with StartAfter");
         if (options.PageSize is <= 0)
         {
-            throw new StorageException(StorageErrorCode.InvalidArgument, $"PageSize must be positive; it is {options.PageSize}.") { Provider = EngineType, Operation = "list" };
+            throw new StorageException(StorageErrorCode.InvalidArgument, $"PageSize must be positive; it is {options.PageSize}.") { Provider = EngineType, Operation = StorageOperation.List };
         }
 
         if (options.ContinuationToken is { } token && !HandlesContinuationTokens)
@@ -173,7 +175,7 @@ public abstract class StorageEngine : IStorageEngine
             if (token.Length == 0 || !Capabilities.HasFlag(StorageCapabilities.OrderedList))
             {
                 throw new StorageException(StorageErrorCode.InvalidArgument, $"Continuation token '{token}' was not issued by the '{EngineType}' engine. Pass the ContinuationToken (or, for ordered engines, the key) of the last entry received.")
-                { Provider = EngineType, Operation = "list", Key = options.Prefix };
+                { Provider = EngineType, Operation = StorageOperation.List, Key = options.Prefix };
             }
 
             options = options with
@@ -189,21 +191,21 @@ public abstract class StorageEngine : IStorageEngine
     /// <inheritdoc />
     public async ValueTask<StorageItem> CopyAsync(string sourceKey, string destinationKey, WriteCondition condition = default, CancellationToken cancellationToken = default)
     {
-        EnterTransfer(sourceKey, destinationKey, "copy", condition, cancellationToken);
+        EnterTransfer(sourceKey, destinationKey, StorageOperation.Copy, condition, cancellationToken);
         try
         {
             return await CopyCoreAsync(sourceKey, destinationKey, condition, cancellationToken);
         }
         catch (StorageException e) when (NeedsContext(e))
         {
-            throw e.WithContext(EngineType, "copy", sourceKey);
+            throw e.WithContext(EngineType, StorageOperation.Copy, sourceKey);
         }
     }
 
     /// <inheritdoc />
     public async ValueTask<StorageItem> MoveAsync(string sourceKey, string destinationKey, WriteCondition condition = default, CancellationToken cancellationToken = default)
     {
-        EnterTransfer(sourceKey, destinationKey, "move", condition, cancellationToken);
+        EnterTransfer(sourceKey, destinationKey, StorageOperation.Move, condition, cancellationToken);
         Require(true, StorageCapabilities.Delete, "move (it deletes the source)");
         try
         {
@@ -211,7 +213,7 @@ public abstract class StorageEngine : IStorageEngine
         }
         catch (StorageException e) when (NeedsContext(e))
         {
-            throw e.WithContext(EngineType, "move", sourceKey);
+            throw e.WithContext(EngineType, StorageOperation.Move, sourceKey);
         }
     }
 
@@ -456,7 +458,7 @@ public abstract class StorageEngine : IStorageEngine
         try
         {
             options ??= ReadOptions.Default;
-            Enter(key, "load", StorageCapabilities.Read, cancellationToken);
+            Enter(key, StorageOperation.Load, StorageCapabilities.Read, cancellationToken);
             Require(options.Range is not null, StorageCapabilities.RangeRead, "ranged reads");
             Require(options.IfNoneMatch is not null, StorageCapabilities.ConditionalRead, "if-none-match loads");
             pending = options.IfMatch is null && options.Progress is null
@@ -467,7 +469,7 @@ public abstract class StorageEngine : IStorageEngine
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            return ValueTask.FromException<byte[]>(e is StorageException storage && NeedsContext(storage) ? storage.WithContext(EngineType, "load", key) : e);
+            return ValueTask.FromException<byte[]>(e is StorageException storage && NeedsContext(storage) ? storage.WithContext(EngineType, StorageOperation.Load, key) : e);
         }
 
         return pending.IsCompletedSuccessfully ? pending : WithContextAsync(pending, key);
@@ -494,7 +496,7 @@ public abstract class StorageEngine : IStorageEngine
             }
             catch (StorageException e) when (NeedsContext(e))
             {
-                throw e.WithContext(EngineType, "list", options.Prefix);
+                throw e.WithContext(EngineType, StorageOperation.List, options.Prefix);
             }
 
             yield return entry;
@@ -509,7 +511,7 @@ public abstract class StorageEngine : IStorageEngine
         }
         catch (StorageException e) when (NeedsContext(e))
         {
-            throw e.WithContext(EngineType, "load", key);
+            throw e.WithContext(EngineType, StorageOperation.Load, key);
         }
     }
 
@@ -556,6 +558,9 @@ public abstract class StorageEngine : IStorageEngine
         }
     }
 
+    /// <summary>The read options the stages beneath see: progress is reported once, by this engine, in the caller's bytes.</summary>
+    private static ReadOptions Beneath(ReadOptions options) => options.Progress is null ? options : options with { Progress = null };
+
     private async ValueTask<StorageReadResult> PinAndObserveAsync(string key, ReadOptions options, StorageReadResult result)
     {
         if (options.IfMatch is { } expected && !result.NotModified && result.Item.ETag != expected)
@@ -575,7 +580,7 @@ public abstract class StorageEngine : IStorageEngine
 
     private async ValueTask<byte[]> LoadPinnedBytesAsync(string key, ReadOptions options, CancellationToken cancellationToken)
     {
-        await using var result = await PinAndObserveAsync(key, options, await OpenReadCoreAsync(key, options, cancellationToken));
+        await using var result = await PinAndObserveAsync(key, options, await OpenReadCoreAsync(key, Beneath(options), cancellationToken));
         return await StorageEngineExtensions.ReadWholeAsync(result, options, cancellationToken);
     }
 

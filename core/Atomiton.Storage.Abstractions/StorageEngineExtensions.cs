@@ -150,7 +150,7 @@ public static class StorageEngineExtensions
 
     private static StorageException SizeMismatch(StorageItem item, string what) =>
         new(StorageErrorCode.Integrity, $"The content of key '{item.Key}' {what} (its stored size is {item.Size} bytes); the object is corrupt or was changed while being read. Load it again; if this persists, restore it.")
-        { Key = item.Key, Operation = "load" };
+        { Key = item.Key, Operation = StorageOperation.Load };
 
     private static async ValueTask<StorageItem> SaveBytesAsync(IStorageEngine engine, string key, ReadOnlyMemory<byte> content, SaveOptions? options, CancellationToken cancellationToken)
     {

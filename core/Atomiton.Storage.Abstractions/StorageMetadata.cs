@@ -32,7 +32,7 @@ public static class StorageMetadata
             if (problem is not null)
             {
                 throw new StorageException(StorageErrorCode.InvalidArgument, $"Invalid metadata '{name}' for key '{key}': {problem}.")
-                { Key = key, Provider = provider, Operation = "save" };
+                { Key = key, Provider = provider, Operation = StorageOperation.Save };
             }
 
             total += name.Length + value.Length;
@@ -41,7 +41,7 @@ public static class StorageMetadata
         if (total > MaxTotalLength)
         {
             throw new StorageException(StorageErrorCode.InvalidArgument, $"Metadata for key '{key}' has {total} characters; at most {MaxTotalLength} are allowed.")
-            { Key = key, Provider = provider, Operation = "save" };
+            { Key = key, Provider = provider, Operation = StorageOperation.Save };
         }
     }
 

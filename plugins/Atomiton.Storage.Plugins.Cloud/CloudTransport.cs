@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Atomiton.Storage.Cloud.Wire;
 using Atomiton.Storage.Providers;
@@ -61,13 +62,21 @@ internal sealed class CloudTransport : IDisposable
     public async ValueTask<T> RetryAsync<T>(Func<CancellationToken, ValueTask<T>> operation, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        var attempts = new StrongBox<int>();
         try
         {
-            return await _retry.ExecuteAsync(static (context, operation) => operation(context.CancellationToken), context, operation);
+            return await _retry.ExecuteAsync(
+                static (context, state) =>
+                {
+                    state.Attempts.Value++;
+                    return state.Operation(context.CancellationToken);
+                },
+                context,
+                (Operation: operation, Attempts: attempts));
         }
         catch (StorageException e) when (context.Properties.TryGetValue(BudgetSpentKey, out bool spent) && spent)
         {
-            throw new StorageException(e.Code, $"{e.Message} Gave up after retrying for {Describe(_budget)} (option 'retryBudget').", e)
+            var error = new StorageException(e.Code, $"{e.Message} Gave up after retrying for {Describe(_budget)} (option 'retryBudget').", e)
             {
                 Key = e.Key,
                 Provider = e.Provider,
@@ -75,6 +84,12 @@ internal sealed class CloudTransport : IDisposable
                 IsTransient = e.IsTransient,
                 RetryAfter = e.RetryAfter,
             };
+            throw error.IsTransient ? error.AsPersistent(attempts.Value) : error;
+        }
+        catch (StorageException e) when (e.IsTransient && attempts.Value > 1)
+        {
+            // The transport retried and gave up: persistent, so a retry stage above does not multiply attempts.
+            throw e.AsPersistent(attempts.Value);
         }
         finally
         {

@@ -27,11 +27,11 @@ public class FailoverSwitchBenchmarks
     public void BreakPrimary()
     {
         _trial++;
-        var primary = new MockEngine(new MockOptions { LatencyMilliseconds = 1, MaxLatencyMilliseconds = 2, Seed = _trial });
-        var secondary = new MockEngine(new MockOptions { LatencyMilliseconds = 1, MaxLatencyMilliseconds = 2, Seed = _trial + 1000 });
+        var primary = new MockEngine(new MockOptions { Latency = TimeSpan.FromMilliseconds(1), MaxLatency = TimeSpan.FromMilliseconds(2), Seed = _trial });
+        var secondary = new MockEngine(new MockOptions { Latency = TimeSpan.FromMilliseconds(1), MaxLatency = TimeSpan.FromMilliseconds(2), Seed = _trial + 1000 });
         _hanging = new HangingEngine(primary);
-        int? budget = Failure == "hangs" ? 100 : null;
-        _engine = new FailoverEngine(_hanging, [new("backup", secondary)], new FailoverOptions { AttemptTimeoutMilliseconds = budget });
+        TimeSpan? budget = Failure == "hangs" ? TimeSpan.FromMilliseconds(100) : null;
+        _engine = new FailoverEngine(_hanging, [new("backup", secondary)], new FailoverOptions { AttemptTimeout = budget });
         for (int i = 0; i < 20; i++)
         {
             _engine.SaveAsync($"warm/{i}", Payload).AsTask().GetAwaiter().GetResult();

@@ -56,7 +56,8 @@ public sealed class FaultTests
         var error = await Assert.ThrowsAsync<StorageException>(() => save);
 
         Assert.Equal(StorageErrorCode.NetworkError, error.Code);
-        Assert.True(error.IsTransient);
+        Assert.True(error.IsPersistent, "the transport retried (maxRetries 2) and gave up: persistent, not transient");
+        Assert.False(error.IsTransient);
         await server.RestartAsync(endpoint);
         Assert.Equal("previous version"u8.ToArray(), await server.Engine.LoadBytesAsync("t/big.bin"));
         Assert.Equal(1, server.Engine.Count);

@@ -49,8 +49,9 @@ public sealed class RetryBudgetTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<StorageException>(async () => await engine.SaveAsync("big.bin", new MemoryStream(Content(4 * Chunk, seed: 22))));
 
         Assert.Equal(StorageErrorCode.NetworkError, error.Code);
-        Assert.True(error.IsTransient);
-        Assert.EndsWith("Gave up after retrying for 2 min (option 'retryBudget').", error.Message, StringComparison.Ordinal);
+        Assert.False(error.IsTransient);
+        Assert.True(error.IsPersistent, "the transport gave up: a retry stage above must not repeat it");
+        Assert.Contains("Gave up after retrying for 2 min (option 'retryBudget').", error.Message, StringComparison.Ordinal);
         // Refused attempts advance the clock by one second each: the budget allows about 120 of them, then one abort that is refused too.
         Assert.InRange(handler.Refused, 120, 123);
         Assert.False(await _server.Engine.ExistsAsync("t/big.bin"));

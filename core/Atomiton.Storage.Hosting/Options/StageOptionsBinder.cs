@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using System.Reflection;
 using Atomiton.Storage.Hosting.Configuration;
 using Atomiton.Storage.Providers;
@@ -40,8 +41,9 @@ internal static class StageOptionsBinder
         {
             if (!properties.TryGetValue(child.Key, out var property))
             {
-                problems.Add(binding.Problem(child.Key, child.Key,
-                    $"'{binding.Registration.Name}' has no option '{child.Key}'. Valid options: {StorageConfigurationReader.List(properties.Values.Select(p => OptionName(p)))}."));
+                problems.Add(binding.Problem(child.Key, child.Key, RenamedDuration(child, properties.Values) is { } renamed
+                    ? $"'{binding.Registration.Name}' has no option '{child.Key}' any more: durations are now written as \"hh:mm:ss\" or \"hh:mm:ss.fff\" under '{OptionName(renamed)}'. Replace it with \"{OptionName(renamed)}\": \"{DurationExample(child.Value)}\"."
+                    : $"'{binding.Registration.Name}' has no option '{child.Key}'. Valid options: {StorageConfigurationReader.List(properties.Values.Select(p => OptionName(p)))}."));
                 continue;
             }
 
@@ -58,6 +60,38 @@ internal static class StageOptionsBinder
         ResolvePaths(options, properties.Values, binding.BaseDirectory);
         Validate(binding, options, skipValidation, problems);
         return problems.Count == before ? options : null;
+    }
+
+    /// <summary>
+    /// The duration option that replaced an old <c>…Milliseconds</c> whole-number option: the
+    /// <see cref="TimeSpan"/> option whose name starts with the old name without its suffix
+    /// (<c>timeoutMilliseconds</c> → <c>timeout</c>, <c>recoveryProbeMilliseconds</c> → <c>recoveryProbeInterval</c>).
+    /// </summary>
+    private static PropertyInfo? RenamedDuration(IConfigurationSection child, IEnumerable<PropertyInfo> properties)
+    {
+        const string Suffix = "Milliseconds";
+        if (!child.Key.EndsWith(Suffix, StringComparison.OrdinalIgnoreCase) || child.Key.Length == Suffix.Length)
+        {
+            return null;
+        }
+
+        string stem = child.Key[..^Suffix.Length];
+        var durations = properties.Where(p => (Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType) == typeof(TimeSpan)).ToList();
+        return durations.FirstOrDefault(p => string.Equals(p.Name, stem, StringComparison.OrdinalIgnoreCase))
+            ?? durations.FirstOrDefault(p => p.Name.StartsWith(stem, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>An old milliseconds value written as a duration, or a sample duration when it is not a number.</summary>
+    private static string DurationExample(string? milliseconds)
+    {
+        if (!double.TryParse(milliseconds, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || value is < 0 or > 8.64e9)
+        {
+            return "00:00:30";
+        }
+
+        var duration = TimeSpan.FromMilliseconds(value);
+        string text = duration.Days > 0 ? duration.ToString("d\\.hh\\:mm\\:ss", CultureInfo.InvariantCulture) : duration.ToString("hh\\:mm\\:ss", CultureInfo.InvariantCulture);
+        return duration.Milliseconds == 0 ? text : text + "." + duration.Milliseconds.ToString("000", CultureInfo.InvariantCulture);
     }
 
     /// <summary>The name an option has in <c>plugins.json</c>: the property name in camelCase.</summary>

@@ -43,7 +43,7 @@ internal sealed class StageBoundaryEngine : DelegatingStorageEngine
         }
         catch (Exception e) when (IsPluginFailure(e) && !ReferenceEquals(e, watched.Failure))
         {
-            throw Wrap(e, "save", key);
+            throw Wrap(e, StorageOperation.Save, key);
         }
     }
 
@@ -56,7 +56,7 @@ internal sealed class StageBoundaryEngine : DelegatingStorageEngine
         }
         catch (Exception e) when (IsPluginFailure(e))
         {
-            throw Wrap(e, "load", key);
+            throw Wrap(e, StorageOperation.Load, key);
         }
 
         return result.NotModified ? result : new StorageReadResult(result.Item, new GuardedReadStream(result.Content, this, key));
@@ -70,7 +70,7 @@ internal sealed class StageBoundaryEngine : DelegatingStorageEngine
         }
         catch (Exception e) when (IsPluginFailure(e))
         {
-            throw Wrap(e, "stat", key);
+            throw Wrap(e, StorageOperation.Stat, key);
         }
     }
 
@@ -82,7 +82,7 @@ internal sealed class StageBoundaryEngine : DelegatingStorageEngine
         }
         catch (Exception e) when (IsPluginFailure(e))
         {
-            throw Wrap(e, "exists", key);
+            throw Wrap(e, StorageOperation.Exists, key);
         }
     }
 
@@ -106,7 +106,7 @@ internal sealed class StageBoundaryEngine : DelegatingStorageEngine
         }
         catch (Exception e) when (IsPluginFailure(e))
         {
-            throw Wrap(e, "delete", key);
+            throw Wrap(e, StorageOperation.Delete, key);
         }
     }
 
@@ -119,7 +119,7 @@ internal sealed class StageBoundaryEngine : DelegatingStorageEngine
         }
         catch (Exception e) when (IsPluginFailure(e))
         {
-            throw Wrap(e, "copy", sourceKey);
+            throw Wrap(e, StorageOperation.Copy, sourceKey);
         }
     }
 
@@ -132,7 +132,7 @@ internal sealed class StageBoundaryEngine : DelegatingStorageEngine
         }
         catch (Exception e) when (IsPluginFailure(e))
         {
-            throw Wrap(e, "move", sourceKey);
+            throw Wrap(e, StorageOperation.Move, sourceKey);
         }
     }
 
@@ -145,7 +145,7 @@ internal sealed class StageBoundaryEngine : DelegatingStorageEngine
         }
         catch (Exception e) when (IsPluginFailure(e))
         {
-            throw Wrap(e, "list", options.Prefix);
+            throw Wrap(e, StorageOperation.List, options.Prefix);
         }
 
         await using (entries)
@@ -164,7 +164,7 @@ internal sealed class StageBoundaryEngine : DelegatingStorageEngine
                 }
                 catch (Exception e) when (IsPluginFailure(e))
                 {
-                    throw Wrap(e, "list", options.Prefix);
+                    throw Wrap(e, StorageOperation.List, options.Prefix);
                 }
 
                 yield return entry;
@@ -248,7 +248,7 @@ internal sealed class StageBoundaryEngine : DelegatingStorageEngine
         }
         catch (Exception e) when (IsPluginFailure(e))
         {
-            throw Wrap(e, "info", null);
+            throw Wrap(e, StorageOperation.Info, null);
         }
     }
 
@@ -384,7 +384,7 @@ internal sealed class StageBoundaryEngine : DelegatingStorageEngine
             }
             catch (Exception e) when (IsReadFailure(e))
             {
-                throw boundary.Wrap(e, "load", key);
+                throw boundary.Wrap(e, StorageOperation.Load, key);
             }
         }
 
@@ -396,7 +396,7 @@ internal sealed class StageBoundaryEngine : DelegatingStorageEngine
             }
             catch (Exception e) when (IsReadFailure(e))
             {
-                throw boundary.Wrap(e, "load", key);
+                throw boundary.Wrap(e, StorageOperation.Load, key);
             }
         }
 
@@ -440,7 +440,7 @@ internal sealed class StageBoundaryEngine : DelegatingStorageEngine
             }
             catch (Exception e) when (IsReadFailure(e))
             {
-                throw boundary.Wrap(e, "load", key);
+                throw boundary.Wrap(e, StorageOperation.Load, key);
             }
         }
     }

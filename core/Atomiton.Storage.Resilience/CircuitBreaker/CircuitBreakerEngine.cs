@@ -5,6 +5,7 @@ namespace Atomiton.Storage.Resilience.CircuitBreaker;
 
 /// <summary>
 /// The <c>circuit-breaker</c> stage: after too many transient failures of the engine beneath it
+/// (persistent ones, from a retry stage beneath that gave up, count too)
 /// (see <see cref="CircuitBreakerOptions"/>), refuses calls at once for a break, then lets a probe
 /// through. A refused call fails with a transient <see cref="StorageErrorCode.NetworkError"/> whose
 /// <see cref="StorageException.RetryAfter"/> is the rest of the break. Answers such as NotFound or
@@ -32,9 +33,9 @@ public sealed class CircuitBreakerEngine : ResilienceStorageEngine
             {
                 FailureRatio = options.FailureRatio,
                 MinimumThroughput = options.MinimumThroughput,
-                SamplingDuration = TimeSpan.FromMilliseconds(options.SamplingDurationMilliseconds),
-                BreakDuration = TimeSpan.FromMilliseconds(options.BreakDurationMilliseconds),
-                ShouldHandle = args => ValueTask.FromResult(TransientFailure.Is(args.Outcome.Exception)),
+                SamplingDuration = options.SamplingDuration,
+                BreakDuration = options.BreakDuration,
+                ShouldHandle = args => ValueTask.FromResult(TransientFailure.IsBackendFailure(args.Outcome.Exception)),
                 StateProvider = _state,
             })
             .Build();

@@ -8,10 +8,10 @@ namespace Atomiton.Storage.Resilience.Failover;
 /// <summary>
 /// The <c>failover</c> stage: every call goes to the first available member — the stage beneath
 /// (the primary), then the secondary pipelines in order. A member that fails (any error other than
-/// an answer such as NotFound or Conflict, or an attempt past <see cref="FailoverOptions.AttemptTimeoutMilliseconds"/>)
+/// an answer such as NotFound or Conflict, or an attempt past <see cref="FailoverOptions.AttemptTimeout"/>)
 /// is skipped for that call at once, so the call is served by the next member; after
 /// <see cref="FailoverOptions.FailureThreshold"/> consecutive failures it is taken out of rotation
-/// until a probe (<c>GetInfo</c>) after <see cref="FailoverOptions.RecoveryProbeMilliseconds"/> succeeds.
+/// until a probe (<c>GetInfo</c>) after <see cref="FailoverOptions.RecoveryProbeInterval"/> succeeds.
 /// </summary>
 /// <remarks>
 /// <para>Writes served by a secondary are recorded (<see cref="DivergedKeys"/>): when the primary
@@ -354,17 +354,26 @@ public sealed class FailoverEngine : DelegatingStorageEngine
         var why = primaryFailure is null ? "is out of rotation" : $"failed with {primaryFailure.Code}";
         return new StorageException(primaryFailure?.Code ?? StorageErrorCode.NetworkError,
             $"Key '{key}' is not on secondary '{member.Name}', and the primary '{_members[0].Name}' {why}, so its absence is not certain. Retry when the primary is back.", notFound ?? primaryFailure)
-        { IsTransient = true, Provider = TypeName, Operation = operation, Key = key, RetryAfter = primaryFailure?.RetryAfter };
+        {
+            // A primary that failed persistently (a retry stage in it gave up) will not answer a
+            // repeat at once either, so an outer retry must not repeat this.
+            IsTransient = primaryFailure is not { IsPersistent: true },
+            IsPersistent = primaryFailure is { IsPersistent: true },
+            Provider = TypeName,
+            Operation = operation,
+            Key = key,
+            RetryAfter = primaryFailure?.RetryAfter,
+        };
     }
 
     private async ValueTask<T> AttemptAsync<T>(FailoverMember member, Func<IStorageEngine, CancellationToken, ValueTask<T>> action, CancellationToken cancellationToken)
     {
-        if (_options.AttemptTimeoutMilliseconds is not { } budget)
+        if (_options.AttemptTimeout is not { } budget)
         {
             return await action(member.Engine, cancellationToken);
         }
 
-        using var timer = new CancellationTokenSource(TimeSpan.FromMilliseconds(budget), _time);
+        using var timer = new CancellationTokenSource(budget, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         return await action(member.Engine, linked.Token);
     }
@@ -421,9 +430,9 @@ public sealed class FailoverEngine : DelegatingStorageEngine
 
     private void Failed(FailoverMember member, StorageException failure)
     {
-        if (member.RecordFailure(failure, _time.GetUtcNow(), _options.FailureThreshold, TimeSpan.FromMilliseconds(_options.RecoveryProbeMilliseconds)))
+        if (member.RecordFailure(failure, _time.GetUtcNow(), _options.FailureThreshold, _options.RecoveryProbeInterval))
         {
-            _logger.Log(StorageLogLevel.Warning, $"Failover stage: member '{member.Name}' is out of rotation for {_options.RecoveryProbeMilliseconds} ms after {failure.Code}.", failure);
+            _logger.Log(StorageLogLevel.Warning, $"Failover stage: member '{member.Name}' is out of rotation for {DurationText.Describe(_options.RecoveryProbeInterval)} after {failure.Code}.", failure);
         }
     }
 
@@ -446,7 +455,7 @@ public sealed class FailoverEngine : DelegatingStorageEngine
     {
         StorageException storage when !TransientFailure.IsAnswer(storage.Code) => storage,
         OperationCanceledException when !cancellationToken.IsCancellationRequested => new StorageException(StorageErrorCode.Timeout,
-            $"Member '{member.Name}' did not answer within {_options.AttemptTimeoutMilliseconds} ms (option AttemptTimeoutMilliseconds).", e)
+            $"Member '{member.Name}' did not answer within {DurationText.Describe(_options.AttemptTimeout ?? TimeSpan.Zero)} (option attemptTimeout).", e)
         { Provider = TypeName },
         _ => null,
     };
@@ -459,7 +468,7 @@ public sealed class FailoverEngine : DelegatingStorageEngine
             ? new StorageException(StorageErrorCode.NetworkError, $"No member of the failover stage ({names}) is available for the {operation}{target}; all are out of rotation until their recovery probe. Check the members' health.")
             { IsTransient = true, Provider = TypeName, Operation = operation, Key = key }
             : new StorageException(last.Code, $"Every available member of the failover stage ({names}) failed the {operation}{target}. Last error: {last.Message}", last)
-            { IsTransient = last.IsTransient, Provider = TypeName, Operation = operation, Key = key, RetryAfter = last.RetryAfter };
+            { IsTransient = last.IsTransient, IsPersistent = last.IsPersistent, Provider = TypeName, Operation = operation, Key = key, RetryAfter = last.RetryAfter };
     }
 
     /// <summary>An unordered listing that broke part-way on a member: no other member can continue it.</summary>

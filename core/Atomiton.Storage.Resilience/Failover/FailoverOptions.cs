@@ -14,16 +14,16 @@ public sealed class FailoverOptions
 
     /// <summary>Consecutive failures after which a member is taken out of rotation (1 = at the first failure).</summary>
     [Range(1, 1000)]
-    public int FailureThreshold { get; set; } = 1;
+    public int FailureThreshold { get; set; } = FailoverConstants.DefaultFailureThreshold;
 
-    /// <summary>How long a member stays out before a probe (<c>GetInfo</c>) may bring it back, in milliseconds.</summary>
-    [Range(1, 86_400_000)]
-    public int RecoveryProbeMilliseconds { get; set; } = 5_000;
+    /// <summary>How long a member stays out before a probe (<c>GetInfo</c>) may bring it back (1 ms to 1 day; default 5 s).</summary>
+    [DurationRange("00:00:00.001", "1.00:00:00")]
+    public TimeSpan RecoveryProbeInterval { get; set; } = FailoverConstants.DefaultRecoveryProbeInterval;
 
     /// <summary>
-    /// The budget of one attempt on one member, in milliseconds; past it the call moves on to the
+    /// The budget of one attempt on one member (1 ms to 1 day); past it the call moves on to the
     /// next member. Null waits as long as the member takes (put a <c>timeout</c> stage in the member instead).
     /// </summary>
-    [Range(1, 86_400_000)]
-    public int? AttemptTimeoutMilliseconds { get; set; }
+    [DurationRange("00:00:00.001", "1.00:00:00")]
+    public TimeSpan? AttemptTimeout { get; set; }
 }

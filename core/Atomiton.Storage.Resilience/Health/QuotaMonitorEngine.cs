@@ -5,7 +5,7 @@ namespace Atomiton.Storage.Resilience.Health;
 
 /// <summary>
 /// The <c>quota-monitor</c> stage: after writes (at most once per
-/// <see cref="QuotaMonitorOptions.CheckIntervalMilliseconds"/>) reads the quota the engine beneath
+/// <see cref="QuotaMonitorOptions.CheckInterval"/>) reads the quota the engine beneath
 /// reports in <c>GetInfo</c> and logs once each time usage crosses the warning or critical ratio
 /// (see <see cref="QuotaMonitor"/>). Its <c>GetInfo</c> adds <c>quotaLevel</c> and the health
 /// convention (Degraded at warning, Unhealthy at critical), which health checks read.
@@ -41,7 +41,7 @@ public sealed class QuotaMonitorEngine : DelegatingStorageEngine
             throw new StorageException(StorageErrorCode.InvalidConfiguration, $"Invalid quota-monitor options: {e.Message}", e) { Provider = TypeName, Operation = "create" };
         }
 
-        _interval = TimeSpan.FromMilliseconds(options.CheckIntervalMilliseconds);
+        _interval = options.CheckInterval;
         _time = timeProvider ?? TimeProvider.System;
     }
 

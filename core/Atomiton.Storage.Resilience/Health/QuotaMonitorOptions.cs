@@ -7,13 +7,13 @@ public sealed class QuotaMonitorOptions
 {
     /// <summary>Quota used/total at or above which a warning is logged and the stage reports Degraded.</summary>
     [Range(0.0, 1.0)]
-    public double QuotaWarningRatio { get; set; } = 0.8;
+    public double QuotaWarningRatio { get; set; } = QuotaMonitorConstants.DefaultWarningRatio;
 
     /// <summary>Quota used/total at or above which an error is logged and the stage reports Unhealthy.</summary>
     [Range(0.0, 1.0)]
-    public double QuotaCriticalRatio { get; set; } = 0.95;
+    public double QuotaCriticalRatio { get; set; } = QuotaMonitorConstants.DefaultCriticalRatio;
 
-    /// <summary>The least time between two quota checks after writes, in milliseconds (0: after every write).</summary>
-    [Range(0, 86_400_000)]
-    public int CheckIntervalMilliseconds { get; set; } = 60_000;
+    /// <summary>The least time between two quota checks after writes (0: after every write; at most 1 day; default 1 min).</summary>
+    [DurationRange("00:00:00", "1.00:00:00")]
+    public TimeSpan CheckInterval { get; set; } = QuotaMonitorConstants.DefaultCheckInterval;
 }

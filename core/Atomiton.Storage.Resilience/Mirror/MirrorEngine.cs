@@ -336,7 +336,7 @@ public sealed class MirrorEngine : DelegatingStorageEngine
             var failures = string.Join("; ", _members.Select((m, i) => errors[i] is { } e ? $"{m.Name}: {e.Code}" : null).Where(text => text is not null));
             throw new StorageException(first.Code,
                 $"The mirror stage stored the {operation} of key '{key}' on {stored} of {_members.Length} members, below its quorum of {Quorum} ({failures}). Members that stored it keep it; retry when the others are back.", first)
-            { IsTransient = first.IsTransient, Provider = TypeName, Operation = operation, Key = key, RetryAfter = first.RetryAfter };
+            { IsTransient = first.IsTransient, IsPersistent = first.IsPersistent, Provider = TypeName, Operation = operation, Key = key, RetryAfter = first.RetryAfter };
         }
     }
 
@@ -387,6 +387,6 @@ public sealed class MirrorEngine : DelegatingStorageEngine
         var target = key is null ? "" : $" of key '{key}'";
         return new StorageException(last?.Code ?? StorageErrorCode.NetworkError,
             $"No member of the mirror stage ({string.Join(", ", _members.Select(m => m.Name))}) could serve the {operation}{target}: each failed or missed writes of it. {last?.Message}", last)
-        { IsTransient = last?.IsTransient ?? true, Provider = TypeName, Operation = operation, Key = key, RetryAfter = last?.RetryAfter };
+        { IsTransient = last?.IsTransient ?? true, IsPersistent = last?.IsPersistent ?? false, Provider = TypeName, Operation = operation, Key = key, RetryAfter = last?.RetryAfter };
     }
 }

@@ -8,8 +8,9 @@ namespace Atomiton.Storage.Resilience.Retry;
 /// The <c>retry</c> stage: repeats a call that failed with a transient error (see
 /// <see cref="TransientFailure"/>) with exponential back-off and jitter on the injected clock,
 /// waits out a rate-limited error's retry-after hint, and never repeats a call that is unsafe to
-/// repeat (see <see cref="RetryWrites"/>). When it gives up, the last error reaches the caller
-/// with the number of attempts added to its message.
+/// repeat (see <see cref="RetryWrites"/>). When it gives up on a transient error, the caller gets
+/// it as persistent (<see cref="StorageException.AsPersistent"/>: not transient any more, with the
+/// number of attempts in its message), so stacked retry or failover stages do not multiply attempts.
 /// </summary>
 public sealed class RetryEngine : ResilienceStorageEngine
 {
@@ -31,15 +32,15 @@ public sealed class RetryEngine : ResilienceStorageEngine
         _options = options ?? new RetryOptions();
         logger ??= NullStorageLogger.Instance;
         var random = _options.Seed is { } seed ? new Random(seed) : new Random();
-        var maxRetryAfter = TimeSpan.FromMilliseconds(_options.MaxRetryAfterMilliseconds);
+        var maxRetryAfter = _options.MaxRetryAfter;
         _pipeline = new ResiliencePipelineBuilder { TimeProvider = timeProvider ?? TimeProvider.System }
             .AddRetry(new RetryStrategyOptions
             {
                 MaxRetryAttempts = _options.MaxRetryAttempts,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = _options.UseJitter,
-                Delay = TimeSpan.FromMilliseconds(_options.BaseDelayMilliseconds),
-                MaxDelay = TimeSpan.FromMilliseconds(_options.MaxDelayMilliseconds),
+                Delay = _options.BaseDelay,
+                MaxDelay = _options.MaxDelay,
                 Randomizer = () =>
                 {
                     lock (random)
@@ -111,16 +112,25 @@ public sealed class RetryEngine : ResilienceStorageEngine
 
     private static StorageException GaveUp(StorageException last, AttemptLog attempts)
     {
+        if (TransientFailure.Is(last))
+        {
+            // OpenDAL's "persistent": the failure outlived this stage's attempts, so a retry or
+            // failover stage above must not repeat it again (attempts would multiply).
+            return last.AsPersistent(attempts.Count);
+        }
+
         string note = last.Code == StorageErrorCode.Conflict && attempts.EarlierTransient is { } earlier
             ? $" An earlier attempt failed with {earlier.Code} and may have been applied: load the object to check before writing again."
             : "";
         return new StorageException(last.Code, $"{last.Message} The retry stage gave up after {attempts.Count} attempts.{note}", last)
         {
             IsTransient = last.IsTransient,
+            IsPersistent = last.IsPersistent,
             Provider = last.Provider,
             Operation = last.Operation,
             Key = last.Key,
             RetryAfter = last.RetryAfter,
+            CursorTrust = last.CursorTrust,
         };
     }
 

@@ -7,25 +7,25 @@ public sealed class RetryOptions
 {
     /// <summary>Retries after the first attempt (so at most this + 1 attempts).</summary>
     [Range(1, 100)]
-    public int MaxRetryAttempts { get; set; } = 3;
+    public int MaxRetryAttempts { get; set; } = RetryConstants.DefaultMaxRetryAttempts;
 
-    /// <summary>The first back-off delay, doubled at each further retry, in milliseconds.</summary>
-    [Range(0, 3_600_000)]
-    public int BaseDelayMilliseconds { get; set; } = 200;
+    /// <summary>The first back-off delay, doubled at each further retry (0 to 1 hour; default 200 ms).</summary>
+    [DurationRange("00:00:00", "01:00:00")]
+    public TimeSpan BaseDelay { get; set; } = RetryConstants.DefaultBaseDelay;
 
-    /// <summary>The longest computed back-off delay, in milliseconds.</summary>
-    [Range(1, 3_600_000)]
-    public int MaxDelayMilliseconds { get; set; } = 30_000;
+    /// <summary>The longest computed back-off delay (1 ms to 1 hour; default 30 s).</summary>
+    [DurationRange("00:00:00.001", "01:00:00")]
+    public TimeSpan MaxDelay { get; set; } = RetryConstants.DefaultMaxDelay;
 
     /// <summary>Randomises each delay so that many clients do not retry in step.</summary>
     public bool UseJitter { get; set; } = true;
 
     /// <summary>
-    /// A rate-limited error's retry-after hint is waited out exactly; a hint longer than this
-    /// (milliseconds) ends the retries and the error reaches the caller at once.
+    /// A rate-limited error's retry-after hint is waited out exactly; a hint longer than this ends the
+    /// retries and the error reaches the caller at once (0 to 1 day; default 1 min).
     /// </summary>
-    [Range(0, 86_400_000)]
-    public int MaxRetryAfterMilliseconds { get; set; } = 60_000;
+    [DurationRange("00:00:00", "1.00:00:00")]
+    public TimeSpan MaxRetryAfter { get; set; } = RetryConstants.DefaultMaxRetryAfter;
 
     /// <summary>Which writes may be repeated; see <see cref="RetryWrites"/> and docs/resilience.md.</summary>
     public RetryWrites Writes { get; set; } = RetryWrites.Safe;

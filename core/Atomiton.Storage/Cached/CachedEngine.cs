@@ -216,7 +216,7 @@ public sealed class CachedEngine : DelegatingStorageEngine
             {
                 Interlocked.Increment(ref _hits);
                 return entry!.IsNotFound
-                    ? throw StorageException.NotFound(key, TypeName, "load")
+                    ? throw StorageException.NotFound(key, TypeName, StorageOperation.Load)
                     : new ValueTask<byte[]>(entry.Content.AsSpan().ToArray());
             }
         }
@@ -231,7 +231,7 @@ public sealed class CachedEngine : DelegatingStorageEngine
         if (fresh)
         {
             Interlocked.Increment(ref _hits);
-            return entry!.Item ?? throw StorageException.NotFound(key, TypeName, "stat");
+            return entry!.Item ?? throw StorageException.NotFound(key, TypeName, StorageOperation.Stat);
         }
 
         Interlocked.Increment(ref _misses);
@@ -305,7 +305,7 @@ public sealed class CachedEngine : DelegatingStorageEngine
 
                 return shared is null
                     ? await Inner.OpenReadAsync(key, options, cancellationToken)
-                    : shared.IsNotFound ? throw StorageException.NotFound(key, TypeName, "load") : Serve(shared, key, options);
+                    : shared.IsNotFound ? throw StorageException.NotFound(key, TypeName, StorageOperation.Load) : Serve(shared, key, options);
             }
 
             try
@@ -385,7 +385,7 @@ public sealed class CachedEngine : DelegatingStorageEngine
     {
         if (entry.Item is not { } item)
         {
-            throw StorageException.NotFound(key, TypeName, "load");
+            throw StorageException.NotFound(key, TypeName, StorageOperation.Load);
         }
 
         if (options.IfNoneMatch is not null && string.Equals(options.IfNoneMatch, item.ETag, StringComparison.Ordinal))

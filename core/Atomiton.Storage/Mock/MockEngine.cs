@@ -201,7 +201,7 @@ public sealed class MockEngine : DelegatingStorageEngine
                 long used = await MeasureQuotaUsedAsync(cancellationToken);
                 long size = (await Inner.StatAsync(sourceKey, cancellationToken)).Size;
                 long replaced = await SizeOfAsync(destinationKey, cancellationToken);
-                EnsureWithinQuota(destinationKey, used - replaced + size, "copy");
+                EnsureWithinQuota(destinationKey, used - replaced + size, StorageOperation.Copy);
                 item = await Inner.CopyAsync(sourceKey, destinationKey, condition, cancellationToken);
                 _quotaUsed = used - replaced + item.Size;
             }
@@ -302,7 +302,7 @@ public sealed class MockEngine : DelegatingStorageEngine
         {
             fault = new MockFault(_options.FailureCode)
             {
-                RetryAfter = _options.RetryAfterMilliseconds is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
+                RetryAfter = _options.RetryAfter,
             };
             reason = "FailureRate " + _options.FailureRate.ToString(CultureInfo.InvariantCulture);
         }
@@ -327,16 +327,16 @@ public sealed class MockEngine : DelegatingStorageEngine
 
     private (TimeSpan Delay, bool Fail) Draw()
     {
-        double delay = _options.LatencyMilliseconds;
+        double delay = _options.Latency.TotalMilliseconds;
         bool fail = false;
-        bool ranged = _options.MaxLatencyMilliseconds is { } max && max > delay;
+        bool ranged = _options.MaxLatency is { } max && max.TotalMilliseconds > delay;
         if (ranged || _options.FailureRate > 0)
         {
             lock (_random)
             {
                 if (ranged)
                 {
-                    delay += _random.NextDouble() * (_options.MaxLatencyMilliseconds!.Value - delay);
+                    delay += _random.NextDouble() * (_options.MaxLatency!.Value.TotalMilliseconds - delay);
                 }
 
                 if (_options.FailureRate > 0)
@@ -359,10 +359,10 @@ public sealed class MockEngine : DelegatingStorageEngine
             long allowance = _options.QuotaBytes!.Value - others;
             if (options.ExpectedLength is { } expected)
             {
-                EnsureWithinQuota(key, others + expected, "save");
+                EnsureWithinQuota(key, others + expected, StorageOperation.Save);
             }
 
-            var limited = new QuotaLimitedStream(content, allowance, read => QuotaExceeded(key, others + read, "save"));
+            var limited = new QuotaLimitedStream(content, allowance, read => QuotaExceeded(key, others + read, StorageOperation.Save));
             StorageItem item;
             try
             {
@@ -371,7 +371,7 @@ public sealed class MockEngine : DelegatingStorageEngine
             catch (Exception e) when (limited.Exceeded && e is not OperationCanceledException)
             {
                 Calls.CountInjected();
-                throw QuotaExceeded(key, others + limited.Position, "save");
+                throw QuotaExceeded(key, others + limited.Position, StorageOperation.Save);
             }
 
             _quotaUsed = others + item.Size;

@@ -50,14 +50,14 @@ public sealed record MockFault
     /// <summary>The operation name used in exceptions (the same names <see cref="StorageEngine"/> uses).</summary>
     internal static string Name(MockOperation operation) => operation switch
     {
-        MockOperation.Save => "save",
-        MockOperation.Load => "load",
-        MockOperation.Stat => "stat",
-        MockOperation.Exists => "exists",
-        MockOperation.Delete => "delete",
-        MockOperation.List => "list",
-        MockOperation.Copy => "copy",
-        MockOperation.Move => "move",
-        _ => "info",
+        MockOperation.Save => StorageOperation.Save,
+        MockOperation.Load => StorageOperation.Load,
+        MockOperation.Stat => StorageOperation.Stat,
+        MockOperation.Exists => StorageOperation.Exists,
+        MockOperation.Delete => StorageOperation.Delete,
+        MockOperation.List => StorageOperation.List,
+        MockOperation.Copy => StorageOperation.Copy,
+        MockOperation.Move => StorageOperation.Move,
+        _ => StorageOperation.Info,
     };
 }

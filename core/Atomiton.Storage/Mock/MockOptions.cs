@@ -9,16 +9,16 @@ namespace Atomiton.Storage.Mock;
 /// </summary>
 public sealed class MockOptions
 {
-    /// <summary>
-    /// Delay added before every operation, in milliseconds. With <see cref="MaxLatencyMilliseconds"/>
-    /// it is the lower bound of a uniformly random delay.
-    /// </summary>
-    [Range(0.0, 3_600_000.0)]
-    public double LatencyMilliseconds { get; set; }
+    private static readonly TimeSpan MaxDuration = TimeSpan.FromHours(1);
 
-    /// <summary>When set, each delay is drawn uniformly from [<see cref="LatencyMilliseconds"/>, this]; must not be below it.</summary>
-    [Range(0.0, 3_600_000.0)]
-    public double? MaxLatencyMilliseconds { get; set; }
+    /// <summary>
+    /// Delay added before every operation (0 to 1 hour). With <see cref="MaxLatency"/> it is the lower
+    /// bound of a uniformly random delay.
+    /// </summary>
+    public TimeSpan Latency { get; set; }
+
+    /// <summary>When set, each delay is drawn uniformly from [<see cref="Latency"/>, this] (at most 1 hour); must not be below it.</summary>
+    public TimeSpan? MaxLatency { get; set; }
 
     /// <summary>The probability (0 to 1) that an operation fails with <see cref="FailureCode"/> before it reaches the inner engine.</summary>
     [Range(0.0, 1.0)]
@@ -27,9 +27,8 @@ public sealed class MockOptions
     /// <summary>The code of random failures: a transient one (NetworkError, the default; Timeout; or RateLimited).</summary>
     public StorageErrorCode FailureCode { get; set; } = StorageErrorCode.NetworkError;
 
-    /// <summary>The retry-after hint of random RateLimited failures, in milliseconds; null for none.</summary>
-    [Range(0.0, 3_600_000.0)]
-    public double? RetryAfterMilliseconds { get; set; }
+    /// <summary>The retry-after hint of random RateLimited failures (0 to 1 hour); null for none.</summary>
+    public TimeSpan? RetryAfter { get; set; }
 
     /// <summary>
     /// Total bytes the mock lets the engine beneath it hold; a save (or copy) beyond it fails with
@@ -47,9 +46,17 @@ public sealed class MockOptions
     /// <summary>Checks the rules DataAnnotations cannot express; throws InvalidConfiguration naming the option.</summary>
     internal void Validate(string provider)
     {
-        if (MaxLatencyMilliseconds is { } max && max < LatencyMilliseconds)
+        foreach (var (name, duration) in new[] { ("Latency", (TimeSpan?)Latency), ("MaxLatency", MaxLatency), ("RetryAfter", RetryAfter) })
         {
-            throw Invalid(provider, $"MaxLatencyMilliseconds ({max}) is below LatencyMilliseconds ({LatencyMilliseconds}). Set it to at least LatencyMilliseconds, or remove it for a fixed latency.");
+            if (duration is { } value && (value < TimeSpan.Zero || value > MaxDuration))
+            {
+                throw Invalid(provider, $"{name} ({value:c}) must be a duration between 00:00:00 and 01:00:00 (written \"hh:mm:ss\" or \"hh:mm:ss.fff\").");
+            }
+        }
+
+        if (MaxLatency is { } max && max < Latency)
+        {
+            throw Invalid(provider, $"MaxLatency ({max:c}) is below Latency ({Latency:c}). Set it to at least Latency, or remove it for a fixed latency.");
         }
 
         if (FailureCode is not (StorageErrorCode.NetworkError or StorageErrorCode.Timeout or StorageErrorCode.RateLimited))
@@ -57,9 +64,9 @@ public sealed class MockOptions
             throw Invalid(provider, $"FailureCode {FailureCode} is not a transient code. Use NetworkError, Timeout or RateLimited; script permanent errors with MockEngine.Faults.");
         }
 
-        if (LatencyMilliseconds is < 0 or double.NaN || FailureRate is < 0 or > 1 or double.NaN || QuotaBytes is < 0 || RetryAfterMilliseconds is < 0)
+        if (FailureRate is < 0 or > 1 or double.NaN || QuotaBytes is < 0)
         {
-            throw Invalid(provider, "LatencyMilliseconds, RetryAfterMilliseconds and QuotaBytes must not be negative, and FailureRate must lie between 0 and 1.");
+            throw Invalid(provider, "QuotaBytes must not be negative, and FailureRate must lie between 0 and 1.");
         }
     }
 

@@ -78,5 +78,5 @@ internal static class ProducedContent
 
     private static StorageException Failed(IStorageEngine engine, string key, string what, Exception cause) =>
         new(StorageErrorCode.SerializationError, $"Could not serialize {what} for key '{key}': {cause.Message} Nothing was written. Check the value and its JSON contract.", cause)
-        { Key = key, Provider = engine.EngineType, Operation = "save" };
+        { Key = key, Provider = engine.EngineType, Operation = StorageOperation.Save };
 }

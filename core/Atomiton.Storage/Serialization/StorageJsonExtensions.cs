@@ -94,6 +94,6 @@ public static class StorageJsonExtensions
             : "";
         return new StorageException(StorageErrorCode.SerializationError,
             $"The content of key '{key}' is not valid JSON for {type.Name}{position}. Fix or re-save the object; the stored data was left unchanged.", cause)
-        { Key = key, Provider = engine.EngineType, Operation = "load" };
+        { Key = key, Provider = engine.EngineType, Operation = StorageOperation.Load };
     }
 }

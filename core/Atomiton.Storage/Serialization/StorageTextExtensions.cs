@@ -44,7 +44,7 @@ public static class StorageTextExtensions
         {
             throw new StorageException(StorageErrorCode.SerializationError,
                 $"The content of key '{key}' is not valid UTF-8 text. Load it as bytes instead; the stored data was left unchanged.", e)
-            { Key = key, Provider = engine.EngineType, Operation = "load" };
+            { Key = key, Provider = engine.EngineType, Operation = StorageOperation.Load };
         }
     }
 }

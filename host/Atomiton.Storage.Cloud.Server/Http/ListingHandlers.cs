@@ -18,7 +18,7 @@ internal sealed class ListingHandlers(IStorageEngine engine, CloudServerOptions 
         var caller = CloudRequest.Caller(context);
         var query = context.Request.Query;
         var prefix = query["prefix"].ToString();
-        StorageKey.ValidatePrefix(prefix, "cloud", "list");
+        StorageKey.ValidatePrefix(prefix, "cloud", StorageOperation.List);
         string? startAfter = query.ContainsKey("startAfter") ? query["startAfter"].ToString() : null;
         int pageSize = MaxPageSize;
         if (query.ContainsKey("pageSize") && (!int.TryParse(query["pageSize"], NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > MaxPageSize))

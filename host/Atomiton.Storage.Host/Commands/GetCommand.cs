@@ -24,7 +24,8 @@ internal static class GetCommand
             }
 
             await using var engine = await invocation.OpenPipelineAsync(cancellationToken);
-            await using var result = await engine.OpenReadAsync(objectKey, null, cancellationToken);
+            var progress = new TransferProgress();
+            await using var result = await engine.OpenReadAsync(objectKey, target is null ? null : new ReadOptions { Progress = progress }, cancellationToken);
             if (target is null)
             {
                 await using var stdout = invocation.Environment.OpenStandardOutput();
@@ -42,7 +43,8 @@ internal static class GetCommand
                     {
                         await invocation.Progress().RunAsync($"get {objectKey}", result.Item.Size, ProgressUnit.Bytes, async reporter =>
                         {
-                            await new ProgressStream(result.Content, reporter).CopyToAsync(output, cancellationToken);
+                            progress.Attach(reporter);
+                            await result.Content.CopyToAsync(output, cancellationToken);
                             return true;
                         });
                     }

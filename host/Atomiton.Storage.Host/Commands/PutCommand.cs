@@ -49,9 +49,13 @@ internal static class PutCommand
             StorageItem item;
             if (!fromStdin && input.Length >= ProgressThreshold)
             {
-                options = options with { ExpectedLength = input.Length };
-                item = await invocation.Progress().RunAsync($"put {objectKey}", input.Length, ProgressUnit.Bytes,
-                    reporter => engine.SaveAsync(objectKey, new ProgressStream(input, reporter), options, cancellationToken).AsTask());
+                var progress = new TransferProgress();
+                options = options with { ExpectedLength = input.Length, Progress = progress };
+                item = await invocation.Progress().RunAsync($"put {objectKey}", input.Length, ProgressUnit.Bytes, reporter =>
+                {
+                    progress.Attach(reporter);
+                    return engine.SaveAsync(objectKey, input, options, cancellationToken).AsTask();
+                });
             }
             else
             {

@@ -14,7 +14,7 @@ internal static class StatCommand
         runner.SetAction(command, async (invocation, cancellationToken) =>
         {
             string objectKey = invocation.ParseResult.GetValue(key)!;
-            StorageKey.Validate(objectKey, operation: "stat");
+            StorageKey.Validate(objectKey, operation: StorageOperation.Stat);
             await using var engine = await invocation.OpenPipelineAsync(cancellationToken);
             var item = await engine.StatAsync(objectKey, cancellationToken);
             if (invocation.Json)

@@ -139,43 +139,32 @@ public sealed class ProgressDisplayTests
     public void Objects_are_counted_as_whole_objects() => Assert.Equal("3 objects", ProgressUnit.Objects.Format(2.6));
 
     [Fact]
-    public void Progress_stream_reports_every_byte_read_and_is_read_only()
+    public void Transfer_progress_advances_by_the_bytes_moved_since_the_last_report()
     {
         var counted = new CountingReporter();
-        using var inner = new MemoryStream([1, 2, 3, 4, 5, 6, 7]);
-        using var stream = new ProgressStream(inner, counted);
+        var progress = new TransferProgress();
+        progress.Attach(counted);
 
-        Assert.Equal(2, stream.Read(new byte[2], 0, 2));
-        Assert.Equal(3, stream.Read(new byte[3].AsSpan()));
-        Assert.Equal(2, stream.Position == 5 ? stream.Read(new byte[8], 0, 8) : -1);
-        Assert.Equal(0, stream.Read(new byte[8], 0, 8));
+        progress.Report(new StorageProgress(40, 100));
+        progress.Report(new StorageProgress(40, 100));
+        progress.Report(new StorageProgress(100, 100));
 
-        Assert.Equal(7, counted.Total);
-        Assert.Equal(3, counted.Calls);
-        Assert.Equal(7, stream.Length);
-        Assert.True(stream.CanRead);
-        Assert.False(stream.CanSeek);
-        Assert.False(stream.CanWrite);
-        stream.Flush();
-        Assert.Throws<NotSupportedException>(() => stream.Position = 0);
-        Assert.Throws<NotSupportedException>(() => stream.Seek(0, SeekOrigin.Begin));
-        Assert.Throws<NotSupportedException>(() => stream.SetLength(1));
-        Assert.Throws<NotSupportedException>(() => stream.Write([1], 0, 1));
+        Assert.Equal(100, counted.Total);
+        Assert.Equal(2, counted.Calls);
     }
 
     [Fact]
-    public async Task Progress_stream_reports_asynchronous_reads()
+    public void Transfer_progress_attached_late_loses_no_bytes()
     {
         var counted = new CountingReporter();
-        using var inner = new MemoryStream(new byte[100]);
-        await using var stream = new ProgressStream(inner, counted);
+        var progress = new TransferProgress();
+        progress.Report(new StorageProgress(30, null));
 
-#pragma warning disable CA1835 // the array overload is the one under test here
-        Assert.Equal(40, await stream.ReadAsync(new byte[40], 0, 40));
-#pragma warning restore CA1835
-        Assert.Equal(60, await stream.ReadAsync(new byte[100].AsMemory()));
+        progress.Attach(counted);
+        progress.Report(new StorageProgress(70, null));
 
-        Assert.Equal(100, counted.Total);
+        Assert.Equal(70, counted.Total);
+        Assert.Equal(1, counted.Calls);
     }
 
     private sealed class CountingReporter : IProgressReporter

@@ -49,6 +49,13 @@ public sealed class BadConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_former_milliseconds_option_names_the_duration_option_that_replaced_it_and_its_value_in_the_new_format()
+    {
+        await AssertBuildFails("""{ "stages": { "s": { "type": "probe", "options": { "ttlMilliseconds": 1500 } } }, "pipelines": { "p": { "chain": ["s"] } } }""",
+            $"{File}: $.stages.s.options.ttlMilliseconds (pipeline 'p', stage 's', option 'ttlMilliseconds'): 'probe' has no option 'ttlMilliseconds' any more: durations are now written as \"hh:mm:ss\" or \"hh:mm:ss.fff\" under 'ttl'. Replace it with \"ttl\": \"00:00:01.500\".");
+    }
+
+    [Fact]
     public async Task Out_of_range_option_is_refused_by_DataAnnotations_before_anything_is_built()
     {
         await AssertBuildFails("""{ "stages": { "s": { "type": "probe", "options": { "size": 500 } } }, "pipelines": { "p": { "chain": ["s"] } } }""",

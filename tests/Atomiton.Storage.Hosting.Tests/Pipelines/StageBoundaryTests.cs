@@ -111,7 +111,7 @@ public sealed class StageBoundaryTests : IDisposable
 
     private StorageHost Create(string tag, string chain) => TestHosts.Create(_temp, $$"""
         { "stages": { "engine": { "type": "buggy", "options": { "tag": "{{tag}}" } },
-                      "retry": { "type": "retry", "options": { "maxRetryAttempts": 3, "baseDelayMilliseconds": 1, "useJitter": false } } },
+                      "retry": { "type": "retry", "options": { "maxRetryAttempts": 3, "baseDelay": "00:00:00.001", "useJitter": false } } },
           "pipelines": { "p": { "chain": {{chain}} } } }
         """, builtInDefaults: true);
 

@@ -203,7 +203,7 @@ public sealed class AuditEngineTests : IDisposable
     {
         string path = _folder.File("audit.jsonl");
         var time = new FakeTimeProvider();
-        await using (var engine = new AuditEngine(new MockEngine(new MockOptions { LatencyMilliseconds = 1000 }, time), new JsonLinesAuditSink(path), "main", "audit"))
+        await using (var engine = new AuditEngine(new MockEngine(new MockOptions { Latency = TimeSpan.FromSeconds(1) }, time), new JsonLinesAuditSink(path), "main", "audit"))
         {
             using var cancellation = new CancellationTokenSource();
             var save = engine.SaveAsync("k", new byte[] { 1 }, null, cancellation.Token).AsTask();

@@ -1,12 +1,13 @@
 using Atomiton.Storage.Mock;
 using Atomiton.Storage.Resilience.CircuitBreaker;
+using Atomiton.Storage.Resilience.Retry;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Atomiton.Storage.Resilience.Tests.CircuitBreaker;
 
 public sealed class CircuitBreakerEngineTests
 {
-    private static readonly CircuitBreakerOptions Sensitive = new() { FailureRatio = 0.5, MinimumThroughput = 4, SamplingDurationMilliseconds = 10_000, BreakDurationMilliseconds = 2_000 };
+    private static readonly CircuitBreakerOptions Sensitive = new() { FailureRatio = 0.5, MinimumThroughput = 4, SamplingDuration = TimeSpan.FromSeconds(10), BreakDuration = TimeSpan.FromSeconds(2) };
 
     [Fact]
     public async Task Repeated_transient_failures_open_the_circuit_and_calls_are_refused_without_reaching_the_engine()
@@ -28,6 +29,26 @@ public sealed class CircuitBreakerEngineTests
         Assert.True(refused.IsTransient);
         Assert.Equal(TimeSpan.FromSeconds(2), refused.RetryAfter);
         Assert.Contains("circuit of stage 'circuit-breaker' is open", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Persistent_failures_from_a_retry_stage_beneath_open_the_circuit()
+    {
+        var time = new FakeTimeProvider();
+        var mock = new MockEngine(null, time);
+        var retry = new RetryEngine(mock, new RetryOptions { MaxRetryAttempts = 1, BaseDelay = TimeSpan.Zero }, time);
+        await using var engine = new CircuitBreakerEngine(retry, Sensitive, time);
+        using var outage = mock.Faults.FailAll(StorageErrorCode.NetworkError);
+        for (int i = 0; i < 4; i++)
+        {
+            var error = await Assert.ThrowsAsync<StorageException>(() => engine.StatAsync("k").AsTask());
+            Assert.True(error.IsPersistent);
+        }
+
+        await Assert.ThrowsAsync<StorageException>(() => engine.StatAsync("k").AsTask());
+
+        Assert.Equal(CircuitStatus.Open, engine.Status);
+        Assert.Equal(8, mock.Calls[MockOperation.Stat]);
     }
 
     [Fact]

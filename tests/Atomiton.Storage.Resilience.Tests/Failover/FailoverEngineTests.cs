@@ -51,7 +51,7 @@ public sealed class FailoverEngineTests
         var time = new FakeTimeProvider();
         var primary = new MockEngine(null, time);
         var secondary = new MockEngine(null, time);
-        await using var engine = new FailoverEngine(primary, [new("backup", secondary)], new FailoverOptions { RecoveryProbeMilliseconds = 1_000 }, time);
+        await using var engine = new FailoverEngine(primary, [new("backup", secondary)], new FailoverOptions { RecoveryProbeInterval = TimeSpan.FromSeconds(1) }, time);
 
         var outage = primary.Faults.FailAll(StorageErrorCode.NetworkError);
         await engine.SaveAsync("during/outage", new byte[] { 1 });
@@ -83,7 +83,7 @@ public sealed class FailoverEngineTests
         var time = new FakeTimeProvider();
         var primary = new MockEngine(null, time);
         var secondary = new MockEngine(null, time);
-        await using var engine = new FailoverEngine(primary, [new("backup", secondary)], new FailoverOptions { RecoveryProbeMilliseconds = 1_000 }, time);
+        await using var engine = new FailoverEngine(primary, [new("backup", secondary)], new FailoverOptions { RecoveryProbeInterval = TimeSpan.FromSeconds(1) }, time);
         await secondary.SaveAsync("a", new byte[] { 1 });
         using var outage = primary.Faults.FailAll(StorageErrorCode.NetworkError);
 
@@ -141,10 +141,10 @@ public sealed class FailoverEngineTests
     public async Task A_member_that_hangs_is_skipped_after_the_attempt_budget()
     {
         var time = new FakeTimeProvider();
-        var primary = new MockEngine(new MockOptions { LatencyMilliseconds = 60_000 }, time);
+        var primary = new MockEngine(new MockOptions { Latency = TimeSpan.FromSeconds(60) }, time);
         var secondary = new MockEngine(null, time);
         await secondary.SaveAsync("k", new byte[] { 7 });
-        await using var engine = new FailoverEngine(primary, [new("backup", secondary)], new FailoverOptions { AttemptTimeoutMilliseconds = 100 }, time);
+        await using var engine = new FailoverEngine(primary, [new("backup", secondary)], new FailoverOptions { AttemptTimeout = TimeSpan.FromMilliseconds(100) }, time);
 
         await Task.Run(async () =>
         {
@@ -155,7 +155,7 @@ public sealed class FailoverEngineTests
             Assert.Equal(new byte[] { 7 }, await load);
         });
 
-        Assert.Contains("AttemptTimeoutMilliseconds", engine.Members[0].LastError, StringComparison.Ordinal);
+        Assert.Contains("attemptTimeout", engine.Members[0].LastError, StringComparison.Ordinal);
     }
 
     [Fact]

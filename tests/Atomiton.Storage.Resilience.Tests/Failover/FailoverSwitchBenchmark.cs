@@ -32,7 +32,7 @@ public sealed class FailoverSwitchBenchmark(ITestOutputHelper output)
             attemptTimeout: 100,
             hang: true);
 
-        Report("primary hangs (AttemptTimeoutMilliseconds = 100)", times);
+        Report("primary hangs (AttemptTimeout = 100 ms)", times);
     }
 
     private async Task<List<TimeSpan>> MeasureAsync(Func<MockEngine, IDisposable> fail, int? attemptTimeout, bool hang = false)
@@ -40,10 +40,10 @@ public sealed class FailoverSwitchBenchmark(ITestOutputHelper output)
         var times = new List<TimeSpan>();
         for (int trial = 0; trial < Trials; trial++)
         {
-            var primary = new MockEngine(new MockOptions { LatencyMilliseconds = 1, MaxLatencyMilliseconds = 2, Seed = trial });
-            var secondary = new MockEngine(new MockOptions { LatencyMilliseconds = 1, MaxLatencyMilliseconds = 2, Seed = trial + 1000 });
+            var primary = new MockEngine(new MockOptions { Latency = TimeSpan.FromMilliseconds(1), MaxLatency = TimeSpan.FromMilliseconds(2), Seed = trial });
+            var secondary = new MockEngine(new MockOptions { Latency = TimeSpan.FromMilliseconds(1), MaxLatency = TimeSpan.FromMilliseconds(2), Seed = trial + 1000 });
             var hanging = new HangingEngine(primary);
-            await using var engine = new FailoverEngine(hanging, [new("backup", secondary)], new FailoverOptions { AttemptTimeoutMilliseconds = attemptTimeout });
+            await using var engine = new FailoverEngine(hanging, [new("backup", secondary)], new FailoverOptions { AttemptTimeout = attemptTimeout is { } ms ? TimeSpan.FromMilliseconds(ms) : null });
             for (int i = 0; i < 20; i++)
             {
                 await engine.SaveAsync($"warm/{i}", new byte[] { 1 });

@@ -13,7 +13,7 @@ public sealed class QuotaMonitorEngineTests
     {
         var logger = new RecordingLogger();
         await using var engine = new QuotaMonitorEngine(new MockEngine(new MockOptions { QuotaBytes = 100 }), "main",
-            new QuotaMonitorOptions { QuotaWarningRatio = 0.5, QuotaCriticalRatio = 0.9, CheckIntervalMilliseconds = 0 }, null, logger);
+            new QuotaMonitorOptions { QuotaWarningRatio = 0.5, QuotaCriticalRatio = 0.9, CheckInterval = TimeSpan.Zero }, null, logger);
 
         await engine.SaveAsync("a", new byte[40]);
         await engine.SaveAsync("b", new byte[20]);
@@ -33,7 +33,7 @@ public sealed class QuotaMonitorEngineTests
     {
         var time = new FakeTimeProvider();
         var mock = new MockEngine(new MockOptions { QuotaBytes = 100 }, time);
-        await using var engine = new QuotaMonitorEngine(mock, "main", new QuotaMonitorOptions { CheckIntervalMilliseconds = 1_000 }, time);
+        await using var engine = new QuotaMonitorEngine(mock, "main", new QuotaMonitorOptions { CheckInterval = TimeSpan.FromSeconds(1) }, time);
 
         await engine.SaveAsync("a", new byte[1]);
         await engine.SaveAsync("b", new byte[1]);
@@ -63,7 +63,7 @@ public sealed class QuotaMonitorEngineTests
     public async Task A_failing_quota_check_does_not_fail_the_write()
     {
         var mock = new MockEngine(new MockOptions { QuotaBytes = 100 });
-        await using var engine = new QuotaMonitorEngine(mock, "main", new QuotaMonitorOptions { CheckIntervalMilliseconds = 0 });
+        await using var engine = new QuotaMonitorEngine(mock, "main", new QuotaMonitorOptions { CheckInterval = TimeSpan.Zero });
         mock.Faults.Enqueue(MockOperation.GetInfo, StorageErrorCode.NetworkError);
 
         await engine.SaveAsync("a", new byte[1]);

@@ -133,7 +133,7 @@ public sealed class InstrumentedStorageEngineTests : IDisposable
     [Fact]
     public async Task Cancelled_calls_are_counted_as_cancelled_not_errors()
     {
-        await using var engine = _telemetry.Instrument(new MockEngine(new MockOptions { LatencyMilliseconds = 60_000 }), _pipeline, "slow");
+        await using var engine = _telemetry.Instrument(new MockEngine(new MockOptions { Latency = TimeSpan.FromSeconds(60) }), _pipeline, "slow");
         using var cancellation = new CancellationTokenSource();
 
         var stat = engine.StatAsync("k", cancellation.Token).AsTask();

@@ -1,6 +1,7 @@
 using Atomiton.Storage.Memory;
 using Atomiton.Storage.Mock;
 using Atomiton.Storage.Providers;
+using Atomiton.Storage.Resilience.Failover;
 using Atomiton.Storage.Resilience.Retry;
 using Microsoft.Extensions.Time.Testing;
 
@@ -8,13 +9,13 @@ namespace Atomiton.Storage.Resilience.Tests.Retry;
 
 public sealed class RetryEngineTests
 {
-    private static readonly RetryOptions Fast = new() { MaxRetryAttempts = 12, BaseDelayMilliseconds = 0, Seed = 1 };
+    private static readonly RetryOptions Fast = new() { MaxRetryAttempts = 12, BaseDelay = TimeSpan.Zero, Seed = 1 };
 
     [Fact]
     public async Task Ten_thousand_operations_through_a_mock_failing_30_percent_all_succeed()
     {
-        var mock = new MockEngine(new MockOptions { FailureRate = 0.3, LatencyMilliseconds = 0, MaxLatencyMilliseconds = 0.2, Seed = 2026 });
-        await using var engine = new RetryEngine(mock, new RetryOptions { MaxRetryAttempts = 12, BaseDelayMilliseconds = 0, Seed = 7 });
+        var mock = new MockEngine(new MockOptions { FailureRate = 0.3, Latency = TimeSpan.Zero, MaxLatency = TimeSpan.FromMilliseconds(0.2), Seed = 2026 });
+        await using var engine = new RetryEngine(mock, new RetryOptions { MaxRetryAttempts = 12, BaseDelay = TimeSpan.Zero, Seed = 7 });
         const int Operations = 10_000;
 
         await Parallel.ForAsync(0, Operations, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
@@ -79,14 +80,15 @@ public sealed class RetryEngineTests
     public async Task Exhausted_retries_report_the_attempts_and_the_last_cause()
     {
         var mock = new MockEngine();
-        await using var engine = new RetryEngine(mock, new RetryOptions { MaxRetryAttempts = 2, BaseDelayMilliseconds = 0 });
+        await using var engine = new RetryEngine(mock, new RetryOptions { MaxRetryAttempts = 2, BaseDelay = TimeSpan.Zero });
         mock.Faults.Enqueue(MockOperation.Load, StorageErrorCode.NetworkError, count: 2);
         mock.Faults.Enqueue(MockOperation.Load, StorageErrorCode.Timeout);
 
         var error = await Assert.ThrowsAsync<StorageException>(() => engine.LoadBytesAsync("k").AsTask());
 
         Assert.Equal(StorageErrorCode.Timeout, error.Code);
-        Assert.True(error.IsTransient);
+        Assert.False(error.IsTransient);
+        Assert.True(error.IsPersistent);
         Assert.Contains("gave up after 3 attempts", error.Message, StringComparison.Ordinal);
         Assert.Equal("k", error.Key);
         Assert.Equal("load", error.Operation);
@@ -95,11 +97,66 @@ public sealed class RetryEngineTests
     }
 
     [Fact]
+    public async Task Retry_over_retry_makes_only_the_inner_stages_attempts()
+    {
+        var mock = new MockEngine();
+        var inner = new RetryEngine(mock, new RetryOptions { MaxRetryAttempts = 2, BaseDelay = TimeSpan.Zero });
+        await using var outer = new RetryEngine(inner, new RetryOptions { MaxRetryAttempts = 5, BaseDelay = TimeSpan.Zero });
+        using var outage = mock.Faults.FailAll(StorageErrorCode.NetworkError);
+
+        var error = await Assert.ThrowsAsync<StorageException>(() => outer.StatAsync("k").AsTask());
+
+        // The inner stage makes 1 + 2 attempts and gives up persistently; the outer stage calls it once
+        // (without the persistent mark it would be 6 × 3 = 18).
+        Assert.Equal(3, mock.Calls[MockOperation.Stat]);
+        Assert.Equal(StorageErrorCode.NetworkError, error.Code);
+        Assert.True(error.IsPersistent);
+        Assert.False(error.IsTransient);
+        Assert.Contains("gave up after 3 attempts", error.Message, StringComparison.Ordinal);
+        Assert.Equal("stat", error.Operation);
+        Assert.Equal("k", error.Key);
+    }
+
+    [Fact]
+    public async Task Retry_over_failover_over_retrying_members_tries_each_member_once_through_its_own_budget()
+    {
+        var primary = new MockEngine();
+        var secondary = new MockEngine();
+        using var primaryOutage = primary.Faults.FailAll(StorageErrorCode.Timeout);
+        using var secondaryOutage = secondary.Faults.FailAll(StorageErrorCode.NetworkError);
+        var failover = new FailoverEngine(
+            new RetryEngine(primary, new RetryOptions { MaxRetryAttempts = 1, BaseDelay = TimeSpan.Zero }),
+            [new("backup", new RetryEngine(secondary, new RetryOptions { MaxRetryAttempts = 2, BaseDelay = TimeSpan.Zero }))],
+            new FailoverOptions { FailureThreshold = 100 });
+        await using var engine = new RetryEngine(failover, new RetryOptions { MaxRetryAttempts = 4, BaseDelay = TimeSpan.Zero });
+
+        var error = await Assert.ThrowsAsync<StorageException>(() => engine.ExistsAsync("k").AsTask());
+
+        Assert.Equal(2, primary.Calls[MockOperation.Exists]);
+        Assert.Equal(3, secondary.Calls[MockOperation.Exists]);
+        Assert.True(error.IsPersistent);
+        Assert.False(error.IsTransient);
+    }
+
+    [Fact]
+    public async Task A_persistent_error_from_beneath_is_not_retried()
+    {
+        var mock = new MockEngine();
+        await using var engine = new RetryEngine(mock, Fast);
+        mock.Faults.Enqueue(MockOperation.Stat, new MockFault(StorageErrorCode.NetworkError), count: 5);
+        var persistent = new StorageException(StorageErrorCode.NetworkError, "down.") { IsTransient = true, IsPersistent = true };
+
+        Assert.False(TransientFailure.Is(persistent), "a persistent error is never retried, whatever its transient flag says");
+        Assert.True(TransientFailure.IsBackendFailure(persistent), "it still counts as a failure of the backend");
+        await Assert.ThrowsAsync<StorageException>(() => engine.StatAsync("k").AsTask());
+    }
+
+    [Fact]
     public async Task Retry_after_hint_is_waited_out_on_the_injected_clock()
     {
         var time = new FakeTimeProvider();
         var mock = new MockEngine(null, time);
-        await using var engine = new RetryEngine(mock, new RetryOptions { BaseDelayMilliseconds = 10, UseJitter = false }, time);
+        await using var engine = new RetryEngine(mock, new RetryOptions { BaseDelay = TimeSpan.FromMilliseconds(10), UseJitter = false }, time);
         mock.Faults.Enqueue(MockOperation.Stat, MockFault.RateLimited(TimeSpan.FromSeconds(5)));
         await mock.SaveAsync("k", new byte[] { 1 });
 
@@ -121,7 +178,7 @@ public sealed class RetryEngineTests
     public async Task A_retry_after_hint_beyond_the_maximum_fails_at_once()
     {
         var mock = new MockEngine();
-        await using var engine = new RetryEngine(mock, new RetryOptions { MaxRetryAfterMilliseconds = 1_000 });
+        await using var engine = new RetryEngine(mock, new RetryOptions { MaxRetryAfter = TimeSpan.FromSeconds(1) });
         mock.Faults.Enqueue(MockOperation.Stat, MockFault.RateLimited(TimeSpan.FromMinutes(10)));
 
         var error = await Assert.ThrowsAsync<StorageException>(() => engine.StatAsync("k").AsTask());
@@ -136,7 +193,7 @@ public sealed class RetryEngineTests
     {
         var time = new FakeTimeProvider();
         var mock = new MockEngine(null, time);
-        await using var engine = new RetryEngine(mock, new RetryOptions { MaxRetryAttempts = 3, BaseDelayMilliseconds = 100, UseJitter = false }, time);
+        await using var engine = new RetryEngine(mock, new RetryOptions { MaxRetryAttempts = 3, BaseDelay = TimeSpan.FromMilliseconds(100), UseJitter = false }, time);
         mock.Faults.Enqueue(MockOperation.Exists, StorageErrorCode.NetworkError, count: 3);
 
         await Task.Run(async () =>
@@ -205,7 +262,7 @@ public sealed class RetryEngineTests
     public async Task The_write_rule_decides_which_saves_are_repeated(RetryWrites writes, bool conditional, int expectedCalls)
     {
         var mock = new MockEngine();
-        await using var engine = new RetryEngine(mock, new RetryOptions { Writes = writes, BaseDelayMilliseconds = 0 });
+        await using var engine = new RetryEngine(mock, new RetryOptions { Writes = writes, BaseDelay = TimeSpan.Zero });
         mock.Faults.Enqueue(MockOperation.Save, StorageErrorCode.NetworkError);
         var options = conditional ? new SaveOptions { Condition = WriteCondition.IfNotExists } : null;
 
@@ -293,7 +350,7 @@ public sealed class RetryEngineTests
     {
         var logger = new RecordingLogger();
         var mock = new MockEngine();
-        await using var engine = new RetryEngine(mock, new RetryOptions { BaseDelayMilliseconds = 0 }, null, logger);
+        await using var engine = new RetryEngine(mock, new RetryOptions { BaseDelay = TimeSpan.Zero }, null, logger);
         mock.Faults.Enqueue(MockOperation.Stat, StorageErrorCode.Timeout);
         await mock.SaveAsync("k", new byte[] { 1 });
 
@@ -321,7 +378,7 @@ public sealed class RetryEngineTests
     {
         var time = new FakeTimeProvider();
         var mock = new MockEngine(null, time);
-        await using var engine = new RetryEngine(mock, new RetryOptions { BaseDelayMilliseconds = 100, UseJitter = true, Seed = seed }, time);
+        await using var engine = new RetryEngine(mock, new RetryOptions { BaseDelay = TimeSpan.FromMilliseconds(100), UseJitter = true, Seed = seed }, time);
         mock.Faults.Enqueue(MockOperation.Exists, StorageErrorCode.NetworkError);
         return await Task.Run(async () =>
         {

@@ -10,8 +10,8 @@ public sealed class TimeoutEngineTests
     public async Task A_call_past_its_budget_is_cancelled_as_a_transient_Timeout_and_writes_nothing()
     {
         var time = new FakeTimeProvider();
-        var mock = new MockEngine(new MockOptions { LatencyMilliseconds = 5_000 }, time);
-        await using var engine = new TimeoutEngine(mock, new TimeoutOptions { TimeoutMilliseconds = 200 }, time);
+        var mock = new MockEngine(new MockOptions { Latency = TimeSpan.FromSeconds(5) }, time);
+        await using var engine = new TimeoutEngine(mock, new TimeoutOptions { Timeout = TimeSpan.FromMilliseconds(200) }, time);
 
         var error = await Task.Run(async () =>
         {
@@ -25,7 +25,7 @@ public sealed class TimeoutEngineTests
         Assert.Equal(StorageErrorCode.Timeout, error.Code);
         Assert.True(error.IsTransient);
         Assert.Equal("save", error.Operation);
-        Assert.Contains("TimeoutMilliseconds", error.Message, StringComparison.Ordinal);
+        Assert.Contains("option 'timeout'", error.Message, StringComparison.Ordinal);
         var exists = mock.ExistsAsync("k").AsTask();
         time.Advance(TimeSpan.FromSeconds(5));
         Assert.False(await exists);
@@ -35,8 +35,8 @@ public sealed class TimeoutEngineTests
     public async Task A_call_within_its_budget_completes()
     {
         var time = new FakeTimeProvider();
-        var mock = new MockEngine(new MockOptions { LatencyMilliseconds = 100 }, time);
-        await using var engine = new TimeoutEngine(mock, new TimeoutOptions { TimeoutMilliseconds = 200 }, time);
+        var mock = new MockEngine(new MockOptions { Latency = TimeSpan.FromMilliseconds(100) }, time);
+        await using var engine = new TimeoutEngine(mock, new TimeoutOptions { Timeout = TimeSpan.FromMilliseconds(200) }, time);
 
         await Task.Run(async () =>
         {
@@ -52,7 +52,7 @@ public sealed class TimeoutEngineTests
     public async Task Info_past_its_budget_names_no_key()
     {
         var time = new FakeTimeProvider();
-        await using var engine = new TimeoutEngine(new MockEngine(new MockOptions { LatencyMilliseconds = 1_000 }, time), new TimeoutOptions { TimeoutMilliseconds = 10 }, time);
+        await using var engine = new TimeoutEngine(new MockEngine(new MockOptions { Latency = TimeSpan.FromSeconds(1) }, time), new TimeoutOptions { Timeout = TimeSpan.FromMilliseconds(10) }, time);
 
         var error = await Task.Run(async () =>
         {

@@ -121,7 +121,7 @@ public sealed class MockEngineTests
     [Fact]
     public async Task Random_rate_limited_failures_carry_the_configured_retry_after()
     {
-        await using var engine = new MockEngine(new MockOptions { FailureRate = 1, FailureCode = StorageErrorCode.RateLimited, RetryAfterMilliseconds = 1500, Seed = 3 });
+        await using var engine = new MockEngine(new MockOptions { FailureRate = 1, FailureCode = StorageErrorCode.RateLimited, RetryAfter = TimeSpan.FromMilliseconds(1500), Seed = 3 });
 
         var error = await Assert.ThrowsAsync<StorageException>(() => engine.StatAsync("k").AsTask());
 

@@ -9,7 +9,7 @@ public sealed class MockLatencyTests
     public async Task Fixed_latency_waits_on_the_injected_clock()
     {
         var time = new FakeTimeProvider();
-        await using var engine = new MockEngine(new MockOptions { LatencyMilliseconds = 100 }, time);
+        await using var engine = new MockEngine(new MockOptions { Latency = TimeSpan.FromMilliseconds(100) }, time);
 
         var save = engine.SaveAsync("k", new byte[] { 1 }).AsTask();
         time.Advance(TimeSpan.FromMilliseconds(99));
@@ -24,7 +24,7 @@ public sealed class MockLatencyTests
     public async Task Random_latency_stays_within_the_configured_range()
     {
         var time = new FakeTimeProvider();
-        await using var engine = new MockEngine(new MockOptions { LatencyMilliseconds = 50, MaxLatencyMilliseconds = 150, Seed = 11 }, time);
+        await using var engine = new MockEngine(new MockOptions { Latency = TimeSpan.FromMilliseconds(50), MaxLatency = TimeSpan.FromMilliseconds(150), Seed = 11 }, time);
 
         // Outside xunit's synchronisation context the fake clock completes each delay inline in Advance.
         var finishedAfter = await Task.Run(async () =>
@@ -55,7 +55,7 @@ public sealed class MockLatencyTests
     public async Task Cancelling_during_latency_cancels_the_call_and_writes_nothing()
     {
         var time = new FakeTimeProvider();
-        await using var engine = new MockEngine(new MockOptions { LatencyMilliseconds = 1000 }, time);
+        await using var engine = new MockEngine(new MockOptions { Latency = TimeSpan.FromSeconds(1) }, time);
         using var cancellation = new CancellationTokenSource();
 
         var save = engine.SaveAsync("k", new byte[] { 1 }, null, cancellation.Token).AsTask();

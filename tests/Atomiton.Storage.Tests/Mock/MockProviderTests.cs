@@ -49,13 +49,20 @@ public sealed class MockProviderTests
     }
 
     [Theory]
-    [InlineData(100.0, 50.0, 0.0, StorageErrorCode.NetworkError, "MaxLatencyMilliseconds")]
+    [InlineData(100.0, 50.0, 0.0, StorageErrorCode.NetworkError, "MaxLatency")]
     [InlineData(0.0, null, 0.5, StorageErrorCode.NotFound, "FailureCode")]
     [InlineData(0.0, null, 1.5, StorageErrorCode.NetworkError, "FailureRate")]
-    [InlineData(-1.0, null, 0.0, StorageErrorCode.NetworkError, "LatencyMilliseconds")]
+    [InlineData(-1.0, null, 0.0, StorageErrorCode.NetworkError, "Latency")]
+    [InlineData(3_600_001.0, null, 0.0, StorageErrorCode.NetworkError, "Latency")]
     public void Options_that_cannot_work_are_refused_naming_the_option(double latency, double? maxLatency, double rate, StorageErrorCode code, string option)
     {
-        var options = new MockOptions { LatencyMilliseconds = latency, MaxLatencyMilliseconds = maxLatency, FailureRate = rate, FailureCode = code };
+        var options = new MockOptions
+        {
+            Latency = TimeSpan.FromMilliseconds(latency),
+            MaxLatency = maxLatency is { } max ? TimeSpan.FromMilliseconds(max) : null,
+            FailureRate = rate,
+            FailureCode = code,
+        };
 
         var error = Assert.Throws<StorageException>(() => new MockEngine(options));
 
