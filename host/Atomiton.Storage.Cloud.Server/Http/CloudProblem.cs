@@ -18,7 +18,9 @@ internal static class CloudProblem
         StorageErrorCode.NotFound => StatusCodes.Status404NotFound,
         StorageErrorCode.AccessDenied => StatusCodes.Status403Forbidden,
         StorageErrorCode.Conflict => StatusCodes.Status412PreconditionFailed,
-        StorageErrorCode.InvalidKey or StorageErrorCode.InvalidArgument or StorageErrorCode.SerializationError => StatusCodes.Status400BadRequest,
+        StorageErrorCode.InvalidKey or StorageErrorCode.InvalidArgument or StorageErrorCode.SerializationError
+            or StorageErrorCode.UnrepresentableKey => StatusCodes.Status400BadRequest,
+        StorageErrorCode.CursorExpired => StatusCodes.Status410Gone,
         StorageErrorCode.ObjectTooLarge => StatusCodes.Status413PayloadTooLarge,
         StorageErrorCode.QuotaExceeded or StorageErrorCode.StorageFull => StatusCodes.Status507InsufficientStorage,
         StorageErrorCode.RateLimited => StatusCodes.Status429TooManyRequests,
@@ -58,7 +60,7 @@ internal static class CloudProblem
             }
         }
 
-        return WriteAsync(context, status, error.Code, detail, key, error.IsTransient, error.RetryAfter);
+        return WriteAsync(context, status, error.Code, detail, key, error.IsTransient, error.RetryAfter, cursorTrust: error.CursorTrust);
     }
 
     /// <summary>Writes a failure that is no storage error (a bug, a failing upload folder) as 500 Unknown with a reference; the exception goes to the log only.</summary>
@@ -71,7 +73,7 @@ internal static class CloudProblem
     }
 
     /// <summary>Writes a problem with an explicit status and code.</summary>
-    public static async Task WriteAsync(HttpContext context, int status, StorageErrorCode code, string detail, string? key = null, bool? transient = null, TimeSpan? retryAfter = null, long? offset = null)
+    public static async Task WriteAsync(HttpContext context, int status, StorageErrorCode code, string detail, string? key = null, bool? transient = null, TimeSpan? retryAfter = null, long? offset = null, ChangeCursorTrust? cursorTrust = null)
     {
         if (context.Response.HasStarted)
         {
@@ -117,6 +119,12 @@ internal static class CloudProblem
             body["offset"] = offset;
         }
 
+        if (cursorTrust is { } trust)
+        {
+            // Trusted: changes were merely forgotten (retention); Untrusted: a new epoch or a store gone back in time.
+            body["cursorTrust"] = trust.ToString();
+        }
+
         await JsonSerializer.SerializeAsync(context.Response.Body, body, CloudJson.Options, context.RequestAborted);
     }
 
@@ -148,6 +156,8 @@ internal static class CloudProblem
         StorageErrorCode.ObjectTooLarge => "Object too large",
         StorageErrorCode.InvalidKey => "Invalid key",
         StorageErrorCode.InvalidArgument => "Invalid request",
+        StorageErrorCode.UnrepresentableKey => "Key not representable",
+        StorageErrorCode.CursorExpired => "Change cursor expired",
         _ => code.ToString(),
     };
 }
