@@ -41,7 +41,7 @@ public sealed class ServerRequestTests : IAsyncLifetime
 
     [Theory]
     [InlineData("If-None-Match: *", "If-Match: \"abc\"", "Send If-Match or If-None-Match, not both.")]
-    [InlineData("X-Atomiton-Options: !!!", "X-Padding: 1", "The X-Atomiton-Options header must be base64url-encoded JSON {\"contentType\":…,\"metadata\":{…}}.")]
+    [InlineData("X-Atomiton-Options: !!!", "X-Padding: 1", "The X-Atomiton-Options header must be base64url-encoded JSON {\"contentType\":…,\"metadata\":{…},\"expectedHashes\":{…},\"lastModified\":…}.")]
     [InlineData("X-Atomiton-Options: e30", "X-Atomiton-Options: e30", "The X-Atomiton-Options header must be base64url-encoded JSON {\"contentType\":…,\"metadata\":{…}}.")]
     public async Task Put_with_contradictory_or_malformed_headers_is_refused_and_changes_nothing(string first, string second, string detail)
     {

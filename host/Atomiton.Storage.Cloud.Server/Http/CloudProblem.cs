@@ -43,8 +43,16 @@ internal static class CloudProblem
     {
         var status = StatusOf(error.Code);
         var key = error.Key is { } k && k.StartsWith(tenantPrefix, StringComparison.Ordinal) ? k[tenantPrefix.Length..] : null;
+        // On a write, Integrity is the caller's content not matching the hashes it sent (nothing was
+        // written), not stored data gone bad: the caller's problem, in the engine's words.
+        bool callersContent = error.Code == StorageErrorCode.Integrity && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method);
+        if (callersContent)
+        {
+            status = StatusCodes.Status422UnprocessableEntity;
+        }
+
         string detail;
-        if (OperatorSideDetail(error, key) is { } sentence)
+        if (!callersContent && OperatorSideDetail(error, key) is { } sentence)
         {
             var reference = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
             CloudLog.EngineError(logger, reference, context.Request.Method, context.Request.Path.Value ?? "/", error);
