@@ -167,12 +167,19 @@ public abstract partial class StorageConformanceTests
     public async Task Invalid_listing_prefixes_are_refused_with_InvalidKey(string prefix) =>
         await AssertFailsAsync(StorageErrorCode.InvalidKey, () => ListAsync(new ListOptions { Prefix = prefix }));
 
-    /// <summary>Catalogue 18: the longest valid keys (1024 UTF-8 bytes, 255 per segment, multi-byte characters) are accepted.</summary>
+    /// <summary>
+    /// Catalogue 18: the longest keys the engine declares it stores (the grammar's 1024 UTF-8 bytes and 255 per
+    /// segment, or less as <see cref="StorageInfo.KeyRules"/> says, multi-byte characters) are accepted, and a
+    /// valid key one byte over a declared shorter limit is UnrepresentableKey with nothing stored.
+    /// </summary>
     [Fact]
     public async Task Longest_valid_keys_are_accepted()
     {
-        var longest = string.Join('/', Enumerable.Repeat(new string('a', 203), 5)) + "/abcd"; // 5 × 203 + 5 slashes + 4 = 1024 bytes
-        var widestSegment = new string('é', 127) + "x"; // 2 × 127 + 1 = 255 bytes
+        var rules = (await Engine.GetInfoAsync()).KeyRules;
+        int maxKey = Math.Min(rules.MaxKeyBytes, StorageKey.MaxKeyBytes);
+        int maxSegment = Math.Min(Math.Min(rules.MaxSegmentBytes, StorageKey.MaxSegmentBytes), maxKey);
+        var longest = KeyOfBytes(maxKey, maxSegment);
+        var widestSegment = maxSegment % 2 == 1 ? new string('é', maxSegment / 2) + "x" : new string('é', maxSegment / 2); // 2 bytes per 'é'
         foreach (var key in new[] { longest, widestSegment })
         {
             Assert.True(StorageKey.IsValid(key, out var problem), problem);
@@ -181,6 +188,33 @@ public abstract partial class StorageConformanceTests
         }
 
         Assert.Equal(2, (await ListKeysAsync()).Count);
+        if (maxKey < StorageKey.MaxKeyBytes)
+        {
+            await AssertFailsAsync(StorageErrorCode.UnrepresentableKey, async () => await SaveAsync(KeyOfBytes(maxKey + 1, maxSegment), Content(2)));
+            Assert.Equal(2, (await ListKeysAsync()).Count);
+        }
+    }
+
+    /// <summary>A key of exactly <paramref name="bytes"/> ASCII bytes whose segments have at most <paramref name="segmentBytes"/>.</summary>
+    private static string KeyOfBytes(int bytes, int segmentBytes)
+    {
+        var key = new System.Text.StringBuilder(bytes);
+        while (key.Length < bytes)
+        {
+            int segment = Math.Min(segmentBytes, bytes - key.Length);
+            if (key.Length + segment + 1 == bytes)
+            {
+                segment--; // leave room for a one-byte last segment rather than end with '/'
+            }
+
+            key.Append('a', segment);
+            if (key.Length < bytes)
+            {
+                key.Append('/');
+            }
+        }
+
+        return key.ToString();
     }
 
     /// <summary>Catalogue 19: keys differing only in case are two keys, unless the engine declares case-insensitivity (then they are one).</summary>
