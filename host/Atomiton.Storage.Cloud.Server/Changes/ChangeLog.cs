@@ -10,7 +10,8 @@ namespace Atomiton.Storage.Cloud.Server.Changes;
 /// A write runs in one critical section per key (striped async locks; a copy or move holds both
 /// keys' stripes): an <c>intent</c> line naming the keys is appended and flushed to disk, the
 /// engine writes, and the change (<c>upsert</c>, <c>delete</c>, <c>move</c>) is appended and
-/// flushed before the server answers. So the log never misses or reorders a write the server
+/// flushed before the server answers. Flushes to disk are shared (group commit): one fsync makes
+/// every line appended before it durable, so concurrent writers do not queue one fsync each. So the log never misses or reorders a write the server
 /// acknowledged. A write whose outcome is unknown (the engine failed midway, the request was cut
 /// off, the process died) is reconciled: the keys are statted and their state recorded — at once,
 /// or at the next start for intents left open by a crash.
@@ -45,7 +46,13 @@ internal sealed class ChangeLog : IDisposable
     private readonly List<long> _offsets = [];
     private readonly HashSet<long> _toReconcile = [];
     private readonly ITimer _compactor;
+    private readonly object _syncGate = new();
     private FileStream? _append;
+    private FileStream? _sync;
+    private long _generation;
+    private long _writtenTo;
+    private long _syncedGeneration;
+    private long _syncedTo;
     private ChangeLogHeader _header = null!;
     private long _latest;
     private long _nextIntent;
@@ -101,6 +108,7 @@ internal sealed class ChangeLog : IDisposable
         {
             _append?.Dispose();
             _append = null;
+            Interlocked.Exchange(ref _sync, null)?.Dispose();
         }
         finally
         {
@@ -354,6 +362,8 @@ internal sealed class ChangeLog : IDisposable
 
     private long AppendIntent(IReadOnlyList<string> keys)
     {
+        long id;
+        (long Generation, long End) written;
         _lock.EnterWriteLock();
         try
         {
@@ -362,11 +372,11 @@ internal sealed class ChangeLog : IDisposable
                 StartNewEpochOrCloseLocked();
             }
 
-            long id = ++_nextIntent;
+            id = ++_nextIntent;
             var record = new ChangeRecord { Kind = ChangeRecord.Intent, IntentId = id, Keys = [.. keys], At = _options.TimeProvider.GetUtcNow() };
             try
             {
-                WriteLocked([record]);
+                written = WriteLocked([record]);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -377,16 +387,30 @@ internal sealed class ChangeLog : IDisposable
             }
 
             _openIntents[id] = [.. keys];
-            return id;
         }
         finally
         {
             _lock.ExitWriteLock();
         }
+
+        try
+        {
+            SyncTo(written.Generation, written.End);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            AppendChanges([], id);
+            throw new StorageException(StorageErrorCode.StorageFull,
+                "The server could not record this write in its change log, so nothing was written. Retry later; if this lasts, tell the operator.", e)
+            { IsTransient = true };
+        }
+
+        return id;
     }
 
     private void AppendChanges(IReadOnlyList<ChangeRecord> changes, long intent)
     {
+        (long Generation, long End) written;
         _lock.EnterWriteLock();
         try
         {
@@ -396,7 +420,7 @@ internal sealed class ChangeLog : IDisposable
                 : changes.Select((change, i) => change with { Seq = _latest + 1 + i, IntentId = intent, At = now }).ToArray();
             try
             {
-                WriteLocked(records);
+                written = WriteLocked(records);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -411,15 +435,69 @@ internal sealed class ChangeLog : IDisposable
             {
                 _toReconcile.Remove(intent);
             }
-
-            if (changes.Count > 0)
-            {
-                Interlocked.Exchange(ref _changed, NewSignal()).TrySetResult();
-            }
         }
         finally
         {
             _lock.ExitWriteLock();
+        }
+
+        try
+        {
+            SyncTo(written.Generation, written.End);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _lock.EnterWriteLock();
+            try
+            {
+                StartNewEpochOrCloseLocked();
+            }
+            finally
+            {
+                _lock.ExitWriteLock();
+            }
+
+            return;
+        }
+
+        if (changes.Count > 0)
+        {
+            // Readers are woken once the change is durable, as the writer is answered.
+            Interlocked.Exchange(ref _changed, NewSignal()).TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Makes the log durable up to <paramref name="end"/> of file <paramref name="generation"/> (group commit:
+    /// one fsync covers every line appended before it). A file replaced since was written whole and flushed.
+    /// </summary>
+    private void SyncTo(long generation, long end)
+    {
+        lock (_syncGate)
+        {
+            if (Volatile.Read(ref _syncedGeneration) == generation && Volatile.Read(ref _syncedTo) >= end)
+            {
+                return;
+            }
+
+            var sync = Volatile.Read(ref _sync);
+            long target = Volatile.Read(ref _writtenTo);
+            if (Volatile.Read(ref _generation) != generation || sync is null)
+            {
+                return;
+            }
+
+            try
+            {
+                sync.Flush(flushToDisk: true);
+            }
+            catch (ObjectDisposedException)
+            {
+                return; // replaced meanwhile: the replacement was written whole and flushed
+            }
+
+            Volatile.Write(ref _syncedGeneration, generation);
+            Volatile.Write(ref _syncedTo, target);
         }
     }
 
@@ -514,7 +592,9 @@ internal sealed class ChangeLog : IDisposable
 
     private static int StripeOf(string key) => (StringComparer.OrdinalIgnoreCase.GetHashCode(key) & int.MaxValue) % StripeCount;
 
-    private void WriteLocked(ChangeRecord[] records)
+    /// <summary>Appends lines and hands them to the operating system; <see cref="SyncTo"/> makes them durable.</summary>
+    /// <returns>The file's generation and the offset after the lines.</returns>
+    private (long Generation, long End) WriteLocked(ChangeRecord[] records)
     {
         var file = _append ?? throw new IOException("The change log is not open.");
         long start = file.Position;
@@ -528,7 +608,7 @@ internal sealed class ChangeLog : IDisposable
                 file.WriteByte((byte)'\n');
             }
 
-            file.Flush(flushToDisk: true);
+            file.Flush(flushToDisk: false);
         }
         catch
         {
@@ -553,6 +633,9 @@ internal sealed class ChangeLog : IDisposable
                 _latest = records[i].Seq;
             }
         }
+
+        Volatile.Write(ref _writtenTo, file.Position);
+        return (_generation, file.Position);
     }
 
     private void LoadLocked()
@@ -787,10 +870,15 @@ internal sealed class ChangeLog : IDisposable
         }
     }
 
+    /// <summary>Opens the append handle and, beside it, the handle used only to flush the file to disk; a new generation.</summary>
     private FileStream OpenAppend()
     {
-        var file = new FileStream(_path, FileMode.Open, FileAccess.Write, FileShare.Read | FileShare.Delete, 1, FileOptions.None);
+        var file = new FileStream(_path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None);
         file.Seek(0, SeekOrigin.End);
+        var old = Interlocked.Exchange(ref _sync, new FileStream(_path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None));
+        old?.Dispose();
+        Interlocked.Increment(ref _generation);
+        Volatile.Write(ref _writtenTo, file.Length);
         return file;
     }
 
