@@ -45,6 +45,25 @@ public sealed class CloudServerOptions
     /// </summary>
     public TimeSpan UploadSweepInterval { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// Where the change log (<c>changes.log</c>) is kept; it records every write the server performs
+    /// and survives a restart. Null (the default) for a folder private to this server beside its key
+    /// file: the key file's path with the extension <c>.changes</c>. The log sees only writes made
+    /// through this server: the served pipeline must not be written by anything else, or the change
+    /// feed misses those writes. Replacing or losing the folder starts a new epoch (every cursor
+    /// expires as Untrusted).
+    /// </summary>
+    public string? ChangeLogDirectory { get; set; }
+
+    /// <summary>How long the change log keeps changes (tombstones included); an older cursor is expired (Trusted). Default 30 days.</summary>
+    public TimeSpan ChangeRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How often changes older than <see cref="ChangeRetention"/> are compacted away (and once at start). Default one hour.</summary>
+    public TimeSpan ChangeCompactionInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The longest wait <c>GET /v1/changes/wait</c> grants; a longer timeout is cut to it. Default 60 seconds.</summary>
+    public TimeSpan MaxChangeWait { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The clock (tests pass a fake one).</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

@@ -9,13 +9,16 @@ namespace Atomiton.Storage.Plugins.Cloud;
 /// <summary>
 /// The <c>cloud</c> engine: every operation is a request to an Atomiton Cloud server. Objects up to
 /// <see cref="CloudOptions.ChunkSize"/> go in one request; larger ones stream through a resumable
-/// upload session in bounded memory. Reads stream the response body. Capabilities are what the
-/// server's pipeline offers (asked once, at connection).
+/// upload session in bounded memory. Reads stream the response body. Capabilities, traits, key
+/// rules and hash algorithms are what the server's pipeline offers (asked once, at connection),
+/// plus the server's own change feed; copies and moves run on the server.
 /// </summary>
 public sealed class CloudEngine : StorageEngine
 {
     private const StorageCapabilities Supported = StorageCapabilities.Standard | StorageCapabilities.Persistent
-        | StorageCapabilities.Durable | StorageCapabilities.Quota;
+        | StorageCapabilities.Durable | StorageCapabilities.Quota | StorageCapabilities.NativeCopy | StorageCapabilities.NativeMove
+        | StorageCapabilities.ChangeFeed | StorageCapabilities.ChangeFeedWait | StorageCapabilities.ContentHashes
+        | StorageCapabilities.SetLastModified;
 
     private readonly CloudTransport _transport;
     private readonly CloudUploader _uploader;
@@ -29,7 +32,21 @@ public sealed class CloudEngine : StorageEngine
         _options = options;
         _serverInfo = serverInfo;
         Capabilities = ParseCapabilities(serverInfo.Capabilities) & Supported;
+        Traits = Enum.TryParse<StorageTraits>(serverInfo.Traits ?? nameof(StorageTraits.None), out var traits) ? traits : StorageTraits.None;
+        KeyRules = RulesOf(serverInfo.KeyRules);
+        _hashAlgorithms = Capabilities.HasFlag(StorageCapabilities.ContentHashes) ? serverInfo.HashAlgorithms ?? [] : [];
     }
+
+    private readonly IReadOnlyList<string> _hashAlgorithms;
+
+    /// <summary>The server pipeline's restrictions, as its info document states them.</summary>
+    public override StorageTraits Traits { get; }
+
+    /// <summary>
+    /// The server pipeline's key rules for this API key: its tenant prefix is part of every stored
+    /// key, so the longest key is shorter by the prefix's bytes.
+    /// </summary>
+    public override StorageKeyRules KeyRules { get; }
 
     /// <inheritdoc />
     public override string EngineType => CloudProvider.TypeName;
@@ -106,12 +123,14 @@ public sealed class CloudEngine : StorageEngine
         var item = await _transport.SendJsonAsync<WireItem>(() =>
         {
             var request = new HttpRequestMessage(HttpMethod.Put, CloudKeyPath.ForObject(key)) { Content = new ReadOnlyMemoryContent(body) };
-            if (options.ContentType is not null || options.Metadata is { Count: > 0 })
+            if (options.ContentType is not null || options.Metadata is { Count: > 0 } || options.ExpectedHashes is { Count: > 0 } || options.LastModified is not null)
             {
                 request.Headers.TryAddWithoutValidation("X-Atomiton-Options", CloudJson.ToHeader(new WireSaveOptions
                 {
                     ContentType = options.ContentType,
                     Metadata = options.Metadata is null ? null : new Dictionary<string, string>(options.Metadata, StringComparer.Ordinal),
+                    ExpectedHashes = options.ExpectedHashes is { Count: > 0 } hashes ? new Dictionary<string, string>(hashes, StringComparer.Ordinal) : null,
+                    LastModified = options.LastModified,
                 }));
             }
 
@@ -142,6 +161,12 @@ public sealed class CloudEngine : StorageEngine
             if (options.IfNoneMatch is { } etag)
             {
                 request.Headers.TryAddWithoutValidation("If-None-Match", EntityTagCodec.Encode(etag));
+            }
+
+            if (options.IfMatch is { } pinned)
+            {
+                // The server's engine refuses another version with 412, so no other content is streamed.
+                request.Headers.TryAddWithoutValidation("If-Match", EntityTagCodec.Encode(pinned));
             }
 
             return request;
@@ -234,12 +259,20 @@ public sealed class CloudEngine : StorageEngine
             Platform = "cloud",
             IsConnected = connected,
             Capabilities = Capabilities,
+            Traits = Traits,
+            KeyRules = KeyRules,
+            HashAlgorithms = _hashAlgorithms,
             Limits = new StorageLimits
             {
                 MaxObjectSize = _serverInfo.MaxObjectSize,
                 MaxItems = _serverInfo.MaxItems,
                 QuotaUsed = _serverInfo.QuotaUsed,
                 QuotaTotal = _serverInfo.QuotaTotal,
+                ModifiedTimePrecision = _serverInfo.ModifiedTimePrecisionSeconds is { } precision ? TimeSpan.FromSeconds(precision) : null,
+                MaxMetadataEntries = _serverInfo.MaxMetadataEntries,
+                MaxMetadataEntryBytes = _serverInfo.MaxMetadataEntryBytes,
+                MaxMetadataBytes = _serverInfo.MaxMetadataBytes,
+                ChangeRetention = _serverInfo.ChangeRetentionSeconds is { } retention ? TimeSpan.FromSeconds(retention) : null,
             },
             Details = new Dictionary<string, string>(StringComparer.Ordinal)
             {
@@ -250,11 +283,109 @@ public sealed class CloudEngine : StorageEngine
         };
     }
 
+    /// <summary>Copies on the server (<c>POST /v1/copy</c>), by the served engine; no content passes through this process.</summary>
+    protected override ValueTask<StorageItem> CopyCoreAsync(string sourceKey, string destinationKey, WriteCondition condition, CancellationToken cancellationToken) =>
+        TransferAsync("v1/copy", sourceKey, destinationKey, condition, cancellationToken);
+
+    /// <summary>Moves on the server (<c>POST /v1/move</c>), by the served engine.</summary>
+    protected override ValueTask<StorageItem> MoveCoreAsync(string sourceKey, string destinationKey, WriteCondition condition, CancellationToken cancellationToken) =>
+        TransferAsync("v1/move", sourceKey, destinationKey, condition, cancellationToken);
+
+    /// <inheritdoc />
+    protected override async ValueTask<string> GetChangeCursorCoreAsync(string prefix, CancellationToken cancellationToken)
+    {
+        var answer = await _transport.SendJsonAsync<WireChangeCursor>(
+            () => new HttpRequestMessage(HttpMethod.Get, "v1/changes/cursor?prefix=" + Uri.EscapeDataString(prefix)), prefix, cancellationToken);
+        return answer.Cursor;
+    }
+
+    /// <inheritdoc />
+    protected override async ValueTask<StorageChangePage> ReadChangesCoreAsync(string cursor, ChangeReadOptions options, CancellationToken cancellationToken)
+    {
+        int limit = Math.Clamp(options.PageSize ?? 1000, 1, 1000);
+        var page = await _transport.SendJsonAsync<WireChangePage>(
+            () => new HttpRequestMessage(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"v1/changes?cursor={Uri.EscapeDataString(cursor)}&limit={limit}")), null, cancellationToken);
+        return new StorageChangePage { Changes = [.. page.Changes.Select(ChangeOf)], Cursor = page.Cursor, HasMore = page.HasMore };
+    }
+
+    /// <summary>Long-polls the server (<c>GET /v1/changes/wait</c>), again while the server's longest wait is shorter than <paramref name="timeout"/>.</summary>
+    protected override async ValueTask<bool> WaitForChangesCoreAsync(string cursor, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var time = _transport.TimeProvider;
+        long started = time.GetTimestamp();
+        // Each poll must end (with its answer) well within one request's timeout.
+        var longestPoll = TimeSpan.FromSeconds(Math.Min(_serverInfo.MaxChangeWaitSeconds ?? 30, _options.RequestTimeout.TotalSeconds * 0.8));
+        while (true)
+        {
+            var remaining = timeout - time.GetElapsedTime(started);
+            if (remaining <= TimeSpan.Zero)
+            {
+                return false;
+            }
+
+            var poll = remaining < longestPoll ? remaining : longestPoll;
+            var answer = await _transport.SendJsonAsync<WireChangeWait>(
+                () => new HttpRequestMessage(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"v1/changes/wait?cursor={Uri.EscapeDataString(cursor)}&timeout={poll.TotalSeconds:0.###}")), null, cancellationToken);
+            if (answer.Changed)
+            {
+                return true;
+            }
+        }
+    }
+
     /// <inheritdoc />
     protected override async ValueTask DisposeCoreAsync()
     {
         _transport.Dispose();
         await base.DisposeCoreAsync();
+    }
+
+    private async ValueTask<StorageItem> TransferAsync(string route, string sourceKey, string destinationKey, WriteCondition condition, CancellationToken cancellationToken)
+    {
+        var body = new WireTransferRequest
+        {
+            Source = sourceKey,
+            Destination = destinationKey,
+            IfMatch = condition.Kind == WriteConditionKind.IfMatch ? condition.ETag : null,
+            IfNotExists = condition.Kind == WriteConditionKind.IfNotExists,
+        };
+        var item = await _transport.SendJsonAsync<WireItem>(
+            () => new HttpRequestMessage(HttpMethod.Post, route) { Content = System.Net.Http.Json.JsonContent.Create(body, options: CloudJson.Options) },
+            sourceKey, cancellationToken);
+        return item.ToItem();
+    }
+
+    private static StorageChange ChangeOf(WireChange change) => change.Kind switch
+    {
+        "upserted" when change.Item is not null => new StorageChange(StorageChangeKind.Upserted, change.Key, change.Item.ToItem()),
+        "deleted" => new StorageChange(StorageChangeKind.Deleted, change.Key),
+        "moved" when change.Item is not null && change.PreviousKey is not null => new StorageChange(StorageChangeKind.Moved, change.Key, change.Item.ToItem(), change.PreviousKey),
+        _ => throw new StorageException(StorageErrorCode.SerializationError, $"The Atomiton Cloud server sent a change of kind '{change.Kind}' for key '{change.Key}' that this plugin does not understand. Update the plugin to the server's API version.")
+        { Key = change.Key, Provider = CloudProvider.TypeName },
+    };
+
+    /// <summary>The rules of the info document; the shared default instance when they accept every valid key (no check per call).</summary>
+    private static StorageKeyRules RulesOf(WireKeyRules? wire)
+    {
+        if (wire is null)
+        {
+            return StorageKeyRules.Default;
+        }
+
+        var rules = new StorageKeyRules
+        {
+            MaxKeyBytes = wire.MaxKeyBytes,
+            MaxSegmentBytes = wire.MaxSegmentBytes,
+            CaseInsensitive = wire.CaseInsensitive,
+            PreservesCase = wire.PreservesCase,
+            UnicodeNormalization = wire.UnicodeNormalization,
+            ObjectAndFolderMayShareName = wire.ObjectAndFolderMayShareName,
+            ForbiddenCharacters = wire.ForbiddenCharacters ?? string.Empty,
+            ForbiddenLeadingCharacters = wire.ForbiddenLeadingCharacters ?? string.Empty,
+            ForbiddenTrailingCharacters = wire.ForbiddenTrailingCharacters ?? string.Empty,
+            ReservedNames = wire.ReservedNames ?? [],
+        };
+        return rules.AcceptsEveryValidKey ? StorageKeyRules.Default : rules;
     }
 
     private static StorageItem ItemOf(HttpResponseMessage response, string key)

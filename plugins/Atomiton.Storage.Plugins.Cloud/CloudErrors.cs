@@ -9,8 +9,9 @@ namespace Atomiton.Storage.Plugins.Cloud;
 /// Turns HTTP failures into <see cref="StorageException"/>s: the server's problem details carry
 /// the contract's code; without them (a proxy's answer, say) the status decides (400/416
 /// InvalidArgument, 401 AuthenticationFailed, 403 AccessDenied, 404 NotFound, 408/504 Timeout,
-/// 409/412 Conflict, 413 ObjectTooLarge, 429 RateLimited with Retry-After, 501 UnsupportedOperation,
-/// 507 QuotaExceeded, other 5xx NetworkError).
+/// 409/412 Conflict, 410 CursorExpired, 413 ObjectTooLarge, 429 RateLimited with Retry-After,
+/// 501 UnsupportedOperation, 507 QuotaExceeded, other 5xx NetworkError). An expired change cursor
+/// carries the problem's <c>cursorTrust</c> (Untrusted when a proxy's 410 has none).
 /// </summary>
 internal static class CloudErrors
 {
@@ -22,6 +23,7 @@ internal static class CloudErrors
         404 => StorageErrorCode.NotFound,
         408 => StorageErrorCode.Timeout,
         409 or 412 => StorageErrorCode.Conflict,
+        410 => StorageErrorCode.CursorExpired,
         413 => StorageErrorCode.ObjectTooLarge,
         429 => StorageErrorCode.RateLimited,
         501 => StorageErrorCode.UnsupportedOperation,
@@ -42,6 +44,7 @@ internal static class CloudErrors
         string? detail = null;
         long? offset = null;
         bool? transient = null;
+        ChangeCursorTrust? trust = null;
         if (response.Content.Headers.ContentType?.MediaType is "application/problem+json" or "application/json")
         {
             try
@@ -56,6 +59,7 @@ internal static class CloudErrors
 
                 detail = root.TryGetProperty("detail", out var d) ? d.GetString() : null;
                 offset = root.TryGetProperty("offset", out var o) && o.TryGetInt64(out var value) ? value : null;
+                trust = root.TryGetProperty("cursorTrust", out var ct) && Enum.TryParse<ChangeCursorTrust>(ct.GetString(), ignoreCase: false, out var parsedTrust) ? parsedTrust : null;
                 transient = root.TryGetProperty("transient", out var t) && t.ValueKind is JsonValueKind.True or JsonValueKind.False ? t.GetBoolean() : null;
             }
             catch (JsonException)
@@ -73,6 +77,7 @@ internal static class CloudErrors
             Provider = CloudProvider.TypeName,
             IsTransient = IsTransientStatus(status) || (transient ?? false),
             RetryAfter = retryAfter,
+            CursorTrust = code == StorageErrorCode.CursorExpired ? trust ?? ChangeCursorTrust.Untrusted : null,
             Data = { [OffsetDataKey] = offset },
         };
     }

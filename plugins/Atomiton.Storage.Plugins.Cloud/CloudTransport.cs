@@ -50,6 +50,9 @@ internal sealed class CloudTransport : IDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The context's clock (timeouts and retry delays run on it).</summary>
+    public TimeProvider TimeProvider => _time;
+
     /// <summary>
     /// Sends the request <paramref name="build"/> makes (once per attempt) and returns a successful
     /// response, headers read; the caller disposes it. Non-success statuses become errors, and

@@ -22,6 +22,8 @@ internal sealed class CloudUploader(CloudTransport transport)
             Length = options.ExpectedLength,
             IfMatch = options.Condition.Kind == WriteConditionKind.IfMatch ? options.Condition.ETag : null,
             IfNotExists = options.Condition.Kind == WriteConditionKind.IfNotExists,
+            ExpectedHashes = options.ExpectedHashes is { Count: > 0 } hashes ? new Dictionary<string, string>(hashes, StringComparer.Ordinal) : null,
+            LastModified = options.LastModified,
         };
         var session = await transport.SendJsonAsync<WireUploadSession>(
             () => new HttpRequestMessage(HttpMethod.Post, "v1/uploads") { Content = JsonContent.Create(request, options: CloudJson.Options) },

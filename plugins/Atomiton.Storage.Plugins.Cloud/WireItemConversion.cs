@@ -12,5 +12,7 @@ internal sealed partial record WireItem
         ETag = Etag,
         ContentType = ContentType,
         Metadata = StorageMetadata.Freeze(Metadata),
+        Hashes = Hashes is { Count: > 0 } ? StorageMetadata.Freeze(Hashes) : StorageItem.EmptyMetadata,
+        LastModified = LastModified,
     };
 }

@@ -3,6 +3,35 @@ using System.Runtime.InteropServices;
 using Atomiton.Storage.Cloud.Benchmarks;
 
 // Usage: [clients = 32] [operations per client = 1000] [Markdown file to write]
+//    or: changes [largest key count = 100000] [changes = 10] [Markdown file to write]
+if (args.Length > 0 && args[0] == "changes")
+{
+    int largest = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
+    int changeCount = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10;
+    using var changesTimeout = new CancellationTokenSource(TimeSpan.FromMinutes(60));
+    await ChangeFeedRun.RunAsync(1000, changeCount, 5, 2, changesTimeout.Token); // warm-up: JIT and connections
+    var runs = new List<ChangeFeedRun.Result>();
+    foreach (var count in new[] { largest / 100, largest / 10, largest }.Where(c => c > 0).Distinct())
+    {
+        runs.Add(await ChangeFeedRun.RunAsync(count, changeCount, feedRepeats: 51, listRepeats: 5, changesTimeout.Token));
+        Console.WriteLine($"{count} keys seeded through the server in {runs[^1].SeedSeconds:0.0} s");
+    }
+
+    var changesReport = $"""
+        Machine: {RuntimeInformation.OSDescription}, {Environment.ProcessorCount} logical cores, .NET {Environment.Version}.
+        Command: `dotnet run -c Release --project tests/Atomiton.Storage.Cloud.Benchmarks -- changes {largest} {changeCount} changes-benchmark.md`
+
+        {ChangeFeedRun.ToMarkdown(runs)}
+        """;
+    Console.WriteLine(changesReport);
+    if (args.Length > 3)
+    {
+        await File.WriteAllTextAsync(args[3], changesReport.ReplaceLineEndings("\n"));
+    }
+
+    return 0;
+}
+
 int clients = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 32;
 int operations = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000;
 using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));

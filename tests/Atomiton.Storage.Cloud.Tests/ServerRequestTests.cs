@@ -41,8 +41,8 @@ public sealed class ServerRequestTests : IAsyncLifetime
 
     [Theory]
     [InlineData("If-None-Match: *", "If-Match: \"abc\"", "Send If-Match or If-None-Match, not both.")]
-    [InlineData("X-Atomiton-Options: !!!", "X-Padding: 1", "The X-Atomiton-Options header must be base64url-encoded JSON {\"contentType\":…,\"metadata\":{…}}.")]
-    [InlineData("X-Atomiton-Options: e30", "X-Atomiton-Options: e30", "The X-Atomiton-Options header must be base64url-encoded JSON {\"contentType\":…,\"metadata\":{…}}.")]
+    [InlineData("X-Atomiton-Options: !!!", "X-Padding: 1", "The X-Atomiton-Options header must be base64url-encoded JSON {\"contentType\":…,\"metadata\":{…},\"expectedHashes\":{…},\"lastModified\":…}.")]
+    [InlineData("X-Atomiton-Options: e30", "X-Atomiton-Options: e30", "The X-Atomiton-Options header must be base64url-encoded JSON {\"contentType\":…,\"metadata\":{…},\"expectedHashes\":{…},\"lastModified\":…}.")]
     public async Task Put_with_contradictory_or_malformed_headers_is_refused_and_changes_nothing(string first, string second, string detail)
     {
         var response = await RawHttp.SendAsync(_server.Endpoint, "PUT", "/v1/objects/doc.txt", _key.Key, "overwritten", first, second);
@@ -72,8 +72,9 @@ public sealed class ServerRequestTests : IAsyncLifetime
         var response = await RawHttp.SendAsync(_server.Endpoint, "PUT", "/v1/objects/" + key, _key.Key, "x");
 
         Assert.Equal(400, response.Status);
-        Assert.Contains("\"code\":\"InvalidKey\"", response.Body, StringComparison.Ordinal);
-        Assert.EndsWith("once placed under your tenant. Use a shorter key.", DetailOf(response.Body), StringComparison.Ordinal);
+        // Valid under the grammar, beyond the key budget the tenant's info declares: UnrepresentableKey (contract 2).
+        Assert.Contains("\"code\":\"UnrepresentableKey\"", response.Body, StringComparison.Ordinal);
+        Assert.EndsWith("(keyRules.maxKeyBytes in GET /v1/info). Nothing was changed; use a shorter key.", DetailOf(response.Body), StringComparison.Ordinal);
         Assert.Equal(1, _server.Engine.Count);
     }
 

@@ -18,7 +18,9 @@ internal static class CloudProblem
         StorageErrorCode.NotFound => StatusCodes.Status404NotFound,
         StorageErrorCode.AccessDenied => StatusCodes.Status403Forbidden,
         StorageErrorCode.Conflict => StatusCodes.Status412PreconditionFailed,
-        StorageErrorCode.InvalidKey or StorageErrorCode.InvalidArgument or StorageErrorCode.SerializationError => StatusCodes.Status400BadRequest,
+        StorageErrorCode.InvalidKey or StorageErrorCode.InvalidArgument or StorageErrorCode.SerializationError
+            or StorageErrorCode.UnrepresentableKey => StatusCodes.Status400BadRequest,
+        StorageErrorCode.CursorExpired => StatusCodes.Status410Gone,
         StorageErrorCode.ObjectTooLarge => StatusCodes.Status413PayloadTooLarge,
         StorageErrorCode.QuotaExceeded or StorageErrorCode.StorageFull => StatusCodes.Status507InsufficientStorage,
         StorageErrorCode.RateLimited => StatusCodes.Status429TooManyRequests,
@@ -41,8 +43,16 @@ internal static class CloudProblem
     {
         var status = StatusOf(error.Code);
         var key = error.Key is { } k && k.StartsWith(tenantPrefix, StringComparison.Ordinal) ? k[tenantPrefix.Length..] : null;
+        // On a write, Integrity is the caller's content not matching the hashes it sent (nothing was
+        // written), not stored data gone bad: the caller's problem, in the engine's words.
+        bool callersContent = error.Code == StorageErrorCode.Integrity && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method);
+        if (callersContent)
+        {
+            status = StatusCodes.Status422UnprocessableEntity;
+        }
+
         string detail;
-        if (OperatorSideDetail(error, key) is { } sentence)
+        if (!callersContent && OperatorSideDetail(error, key) is { } sentence)
         {
             var reference = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
             CloudLog.EngineError(logger, reference, context.Request.Method, context.Request.Path.Value ?? "/", error);
@@ -58,7 +68,7 @@ internal static class CloudProblem
             }
         }
 
-        return WriteAsync(context, status, error.Code, detail, key, error.IsTransient, error.RetryAfter);
+        return WriteAsync(context, status, error.Code, detail, key, error.IsTransient, error.RetryAfter, cursorTrust: error.CursorTrust);
     }
 
     /// <summary>Writes a failure that is no storage error (a bug, a failing upload folder) as 500 Unknown with a reference; the exception goes to the log only.</summary>
@@ -71,7 +81,7 @@ internal static class CloudProblem
     }
 
     /// <summary>Writes a problem with an explicit status and code.</summary>
-    public static async Task WriteAsync(HttpContext context, int status, StorageErrorCode code, string detail, string? key = null, bool? transient = null, TimeSpan? retryAfter = null, long? offset = null)
+    public static async Task WriteAsync(HttpContext context, int status, StorageErrorCode code, string detail, string? key = null, bool? transient = null, TimeSpan? retryAfter = null, long? offset = null, ChangeCursorTrust? cursorTrust = null)
     {
         if (context.Response.HasStarted)
         {
@@ -117,6 +127,12 @@ internal static class CloudProblem
             body["offset"] = offset;
         }
 
+        if (cursorTrust is { } trust)
+        {
+            // Trusted: changes were merely forgotten (retention); Untrusted: a new epoch or a store gone back in time.
+            body["cursorTrust"] = trust.ToString();
+        }
+
         await JsonSerializer.SerializeAsync(context.Response.Body, body, CloudJson.Options, context.RequestAborted);
     }
 
@@ -148,6 +164,8 @@ internal static class CloudProblem
         StorageErrorCode.ObjectTooLarge => "Object too large",
         StorageErrorCode.InvalidKey => "Invalid key",
         StorageErrorCode.InvalidArgument => "Invalid request",
+        StorageErrorCode.UnrepresentableKey => "Key not representable",
+        StorageErrorCode.CursorExpired => "Change cursor expired",
         _ => code.ToString(),
     };
 }

@@ -28,13 +28,20 @@ internal static class CloudRequest
         return key;
     }
 
-    /// <summary>The engine key for a tenant-relative key, checked again so an over-long combination is refused.</summary>
+    /// <summary>
+    /// The engine key for a valid tenant-relative key. One that is too long once placed under the
+    /// tenant is UnrepresentableKey: valid, but beyond the key rules this server declares to the caller.
+    /// </summary>
     public static string EngineKey(CloudCaller caller, string key)
     {
         var engineKey = caller.TenantPrefix + key;
-        if (!StorageKey.IsValid(engineKey, out var problem))
+        if (!StorageKey.IsValid(engineKey, out _))
         {
-            throw new StorageException(StorageErrorCode.InvalidKey, $"Invalid key '{key}': {problem} once placed under your tenant. Use a shorter key.") { Key = engineKey };
+            int keyBytes = System.Text.Encoding.UTF8.GetByteCount(key);
+            int budget = StorageKey.MaxKeyBytes - System.Text.Encoding.UTF8.GetByteCount(caller.TenantPrefix);
+            throw new StorageException(StorageErrorCode.UnrepresentableKey,
+                $"Key '{key}' cannot be stored: it is {keyBytes} UTF-8 bytes long and keys of your tenant may have at most {budget} bytes (keyRules.maxKeyBytes in GET /v1/info). Nothing was changed; use a shorter key.")
+            { Key = engineKey };
         }
 
         return engineKey;

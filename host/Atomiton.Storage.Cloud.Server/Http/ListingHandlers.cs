@@ -10,8 +10,13 @@ internal sealed class ListingHandlers(IStorageEngine engine, CloudServerOptions 
     /// <summary>The largest page a listing returns.</summary>
     public const int MaxPageSize = 1000;
 
+    /// <summary>What the server passes on from the served engine (the change feed is the server's own).</summary>
     private const StorageCapabilities Exposed = StorageCapabilities.Standard | StorageCapabilities.Persistent
-        | StorageCapabilities.Durable | StorageCapabilities.Quota;
+        | StorageCapabilities.Durable | StorageCapabilities.Quota | StorageCapabilities.NativeCopy | StorageCapabilities.NativeMove
+        | StorageCapabilities.ContentHashes | StorageCapabilities.SetLastModified;
+
+    /// <summary>What the server itself adds: the change feed of its change log, with long polls.</summary>
+    private const StorageCapabilities Own = StorageCapabilities.ChangeFeed | StorageCapabilities.ChangeFeedWait;
 
     public async Task<IResult> ListAsync(HttpContext context, CancellationToken cancellationToken)
     {
@@ -65,11 +70,14 @@ internal sealed class ListingHandlers(IStorageEngine engine, CloudServerOptions 
         var caller = CloudRequest.Caller(context);
         var info = await engine.GetInfoAsync(cancellationToken);
         bool admin = caller.Has(ApiKeyPermissions.Admin);
-        var capabilities = info.Capabilities & Exposed;
+        var capabilities = (info.Capabilities & Exposed) | Own;
         if (!admin)
         {
             capabilities &= ~StorageCapabilities.Quota;
         }
+
+        var rules = info.KeyRules;
+        int prefixBytes = System.Text.Encoding.UTF8.GetByteCount(caller.TenantPrefix);
 
         return Results.Json(new WireInfo
         {
@@ -77,6 +85,28 @@ internal sealed class ListingHandlers(IStorageEngine engine, CloudServerOptions 
             Platform = info.Platform,
             IsConnected = info.IsConnected,
             Capabilities = capabilities.ToString(),
+            Traits = info.Traits.ToString(),
+            KeyRules = new WireKeyRules
+            {
+                // The tenant prefix is part of every engine key, so it comes off the caller's key budget.
+                MaxKeyBytes = Math.Min(rules.MaxKeyBytes, StorageKey.MaxKeyBytes) - prefixBytes,
+                MaxSegmentBytes = rules.MaxSegmentBytes,
+                CaseInsensitive = rules.CaseInsensitive || info.Traits.HasFlag(StorageTraits.CaseInsensitiveKeys),
+                PreservesCase = rules.PreservesCase,
+                UnicodeNormalization = rules.UnicodeNormalization,
+                ObjectAndFolderMayShareName = rules.ObjectAndFolderMayShareName,
+                ForbiddenCharacters = NullIfEmpty(rules.ForbiddenCharacters),
+                ForbiddenLeadingCharacters = NullIfEmpty(rules.ForbiddenLeadingCharacters),
+                ForbiddenTrailingCharacters = NullIfEmpty(rules.ForbiddenTrailingCharacters),
+                ReservedNames = rules.ReservedNames.Count == 0 ? null : rules.ReservedNames,
+            },
+            HashAlgorithms = info.HashAlgorithms.Count == 0 ? null : info.HashAlgorithms,
+            ModifiedTimePrecisionSeconds = info.Limits.ModifiedTimePrecision?.TotalSeconds,
+            MaxMetadataEntries = info.Limits.MaxMetadataEntries,
+            MaxMetadataEntryBytes = info.Limits.MaxMetadataEntryBytes,
+            MaxMetadataBytes = info.Limits.MaxMetadataBytes,
+            ChangeRetentionSeconds = options.ChangeRetention.TotalSeconds,
+            MaxChangeWaitSeconds = options.MaxChangeWait.TotalSeconds,
             MaxObjectSize = info.Limits.MaxObjectSize is { } max ? Math.Min(max, options.MaxObjectSize) : options.MaxObjectSize,
             MaxItems = admin ? info.Limits.MaxItems : null,
             QuotaUsed = admin ? info.Limits.QuotaUsed : null,
@@ -84,4 +114,6 @@ internal sealed class ListingHandlers(IStorageEngine engine, CloudServerOptions 
             ApiVersion = "1",
         }, CloudJson.Options);
     }
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 }

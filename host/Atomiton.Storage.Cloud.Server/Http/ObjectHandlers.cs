@@ -1,4 +1,5 @@
 using System.Globalization;
+using Atomiton.Storage.Cloud.Server.Changes;
 using Microsoft.AspNetCore.Http;
 
 namespace Atomiton.Storage.Cloud.Server.Http;
@@ -7,7 +8,7 @@ namespace Atomiton.Storage.Cloud.Server.Http;
 /// <c>/v1/objects/{key}</c>: put, get (ranges, if-none-match), head and delete. Bodies stream
 /// between the connection and the engine; nothing is buffered whole.
 /// </summary>
-internal sealed class ObjectHandlers(IStorageEngine engine, CloudServerOptions options)
+internal sealed class ObjectHandlers(IStorageEngine engine, ChangeLog log, CloudServerOptions options)
 {
     public async Task<IResult> PutAsync(HttpContext context, CancellationToken cancellationToken)
     {
@@ -39,7 +40,7 @@ internal sealed class ObjectHandlers(IStorageEngine engine, CloudServerOptions o
         {
             if (header.Count != 1 || !CloudJson.TryFromHeader(header[0]!, out WireSaveOptions? parsed))
             {
-                throw CloudRequest.InvalidArgument($"The {CloudRequest.OptionsHeader} header must be base64url-encoded JSON {{\"contentType\":…,\"metadata\":{{…}}}}.");
+                throw CloudRequest.InvalidArgument($"The {CloudRequest.OptionsHeader} header must be base64url-encoded JSON {{\"contentType\":…,\"metadata\":{{…}},\"expectedHashes\":{{…}},\"lastModified\":…}}.");
             }
 
             wire = parsed!;
@@ -54,9 +55,14 @@ internal sealed class ObjectHandlers(IStorageEngine engine, CloudServerOptions o
             ContentType = wire.ContentType,
             Metadata = wire.Metadata,
             ExpectedLength = request.ContentLength,
+            ExpectedHashes = wire.ExpectedHashes,
+            LastModified = wire.LastModified,
             Condition = ifMatch is not null ? WriteCondition.IfMatch(ifMatch) : ifNoneMatch is not null ? WriteCondition.IfNotExists : WriteCondition.None,
         };
-        var item = await engine.SaveAsync(engineKey, request.Body, saveOptions, cancellationToken);
+        var item = await log.WriteAsync([engineKey],
+            token => engine.SaveAsync(engineKey, request.Body, saveOptions, token).AsTask(),
+            saved => [new ChangeRecord { Kind = ChangeRecord.Upsert, Key = saved.Key, Item = WireItem.From(saved, string.Empty) }],
+            cancellationToken);
         context.Response.Headers.ETag = EntityTagCodec.Encode(item.ETag);
         return Results.Json(WireItem.From(item, caller.TenantPrefix), CloudJson.Options);
     }
@@ -85,7 +91,8 @@ internal sealed class ObjectHandlers(IStorageEngine engine, CloudServerOptions o
             return Results.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        await using var result = await engine.OpenReadAsync(engineKey, new ReadOptions { Range = range, IfNoneMatch = ifNoneMatch }, cancellationToken);
+        var ifMatch = CloudRequest.IfMatch(request);
+        await using var result = await engine.OpenReadAsync(engineKey, new ReadOptions { Range = range, IfNoneMatch = ifNoneMatch, IfMatch = ifMatch }, cancellationToken);
         var response = context.Response;
         WriteItemHeaders(response, result.Item, caller.TenantPrefix);
         if (result.NotModified)
@@ -125,7 +132,10 @@ internal sealed class ObjectHandlers(IStorageEngine engine, CloudServerOptions o
         var caller = CloudRequest.Caller(context);
         var engineKey = CloudRequest.EngineKey(caller, CloudRequest.ObjectKey(context));
         var ifMatch = CloudRequest.IfMatch(context.Request);
-        bool deleted = await engine.DeleteAsync(engineKey, new DeleteOptions { IfMatch = ifMatch }, cancellationToken);
+        bool deleted = await log.WriteAsync([engineKey],
+            token => engine.DeleteAsync(engineKey, new DeleteOptions { IfMatch = ifMatch }, token).AsTask(),
+            wasDeleted => wasDeleted ? [new ChangeRecord { Kind = ChangeRecord.Delete, Key = engineKey }] : [],
+            cancellationToken);
         return Results.Json(new { deleted }, CloudJson.Options);
     }
 

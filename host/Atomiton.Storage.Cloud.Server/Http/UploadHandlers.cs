@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
+using Atomiton.Storage.Cloud.Server.Changes;
 using Atomiton.Storage.Cloud.Server.Uploads;
 using Microsoft.AspNetCore.Http;
 
 namespace Atomiton.Storage.Cloud.Server.Http;
 
 /// <summary><c>/v1/uploads</c>: resumable upload sessions for objects larger than one request.</summary>
-internal sealed class UploadHandlers(IStorageEngine engine, UploadSessionStore sessions, CloudServerOptions options)
+internal sealed class UploadHandlers(IStorageEngine engine, UploadSessionStore sessions, ChangeLog log, CloudServerOptions options)
 {
     public async Task<IResult> CreateAsync(HttpContext context, CancellationToken cancellationToken)
     {
@@ -28,6 +29,11 @@ internal sealed class UploadHandlers(IStorageEngine engine, UploadSessionStore s
 
         StorageKey.Validate(request.Key, "cloud", "upload");
         var engineKey = CloudRequest.EngineKey(caller, request.Key);
+        if (request.LastModified is not null && !(await engine.GetInfoAsync(cancellationToken)).Capabilities.HasFlag(StorageCapabilities.SetLastModified))
+        {
+            throw StorageException.Unsupported("setting the last-modified time", "cloud", "the served engine does not keep it");
+        }
+
         StorageMetadata.Validate(request.Metadata, request.Key, "cloud");
         if (request.Length is < 0)
         {
@@ -85,7 +91,7 @@ internal sealed class UploadHandlers(IStorageEngine engine, UploadSessionStore s
     public async Task<IResult> CommitAsync(HttpContext context, string id, CancellationToken cancellationToken)
     {
         var session = Find(context, id);
-        var item = await sessions.CommitAsync(session, engine, cancellationToken);
+        var item = await sessions.CommitAsync(session, engine, log, cancellationToken);
         context.Response.Headers.ETag = EntityTagCodec.Encode(item.Etag);
         return Results.Json(item, CloudJson.Options);
     }

@@ -12,5 +12,10 @@ internal sealed partial record WireItem
         Etag = item.ETag,
         ContentType = item.ContentType,
         Metadata = item.Metadata,
+        Hashes = item.Hashes.Count == 0 ? null : item.Hashes,
+        LastModified = item.LastModified,
     };
+
+    /// <summary>This item (stored with its whole engine key) as a caller of <paramref name="tenantPrefix"/> sees it.</summary>
+    public WireItem ForTenant(string tenantPrefix) => tenantPrefix.Length == 0 ? this : this with { Key = Key[tenantPrefix.Length..] };
 }

@@ -21,6 +21,12 @@ internal sealed record UploadSession
 
     public bool IfNotExists { get; init; }
 
+    /// <summary>Hashes the assembled content must have; the served engine checks them at the commit.</summary>
+    public Dictionary<string, string>? ExpectedHashes { get; init; }
+
+    /// <summary>The content's own modification time, for engines that keep one.</summary>
+    public DateTimeOffset? LastModified { get; init; }
+
     public required DateTimeOffset Created { get; init; }
 
     public string EngineKey => TenantPrefix + Key;

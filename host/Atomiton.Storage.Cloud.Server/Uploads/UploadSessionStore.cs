@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Atomiton.Storage.Cloud.Server.Changes;
 using Atomiton.Storage.Cloud.Server.Http;
 
 namespace Atomiton.Storage.Cloud.Server.Uploads;
@@ -52,6 +53,8 @@ internal sealed class UploadSessionStore : IDisposable
             Length = request.Length,
             IfMatch = request.IfMatch,
             IfNotExists = request.IfNotExists,
+            ExpectedHashes = request.ExpectedHashes,
+            LastModified = request.LastModified,
             Created = _options.TimeProvider.GetUtcNow(),
         };
         File.WriteAllBytes(PartPath(session.Id), []);
@@ -138,7 +141,7 @@ internal sealed class UploadSessionStore : IDisposable
     }
 
     /// <summary>Saves the assembled bytes to the engine in one save, then marks the session committed.</summary>
-    public async Task<WireItem> CommitAsync(UploadSession session, IStorageEngine engine, CancellationToken cancellationToken)
+    public async Task<WireItem> CommitAsync(UploadSession session, IStorageEngine engine, ChangeLog log, CancellationToken cancellationToken)
     {
         var gate = _locks.GetOrAdd(session.Id, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
@@ -162,13 +165,18 @@ internal sealed class UploadSessionStore : IDisposable
                 ContentType = session.ContentType,
                 Metadata = session.Metadata,
                 ExpectedLength = length,
+                ExpectedHashes = session.ExpectedHashes,
+                LastModified = session.LastModified,
                 Condition = session.IfNotExists ? WriteCondition.IfNotExists
                     : session.IfMatch is { } etag ? WriteCondition.IfMatch(etag) : WriteCondition.None,
             };
             StorageItem item;
             await using (var file = new FileStream(PartPath(session.Id), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true))
             {
-                item = await engine.SaveAsync(session.EngineKey, file, options, cancellationToken);
+                item = await log.WriteAsync([session.EngineKey],
+                    token => engine.SaveAsync(session.EngineKey, file, options, token).AsTask(),
+                    saved => [new ChangeRecord { Kind = ChangeRecord.Upsert, Key = saved.Key, Item = WireItem.From(saved, string.Empty) }],
+                    cancellationToken);
             }
 
             var wire = WireItem.From(item, session.TenantPrefix);

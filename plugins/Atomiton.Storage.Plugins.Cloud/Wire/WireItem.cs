@@ -20,4 +20,10 @@ internal sealed partial record WireItem
     public string? ContentType { get; init; }
 
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+
+    /// <summary>The content hashes the served engine reports (algorithm → value), as it reports them; omitted when none.</summary>
+    public IReadOnlyDictionary<string, string>? Hashes { get; init; }
+
+    /// <summary>The client-given modification time the served engine keeps, or null.</summary>
+    public DateTimeOffset? LastModified { get; init; }
 }

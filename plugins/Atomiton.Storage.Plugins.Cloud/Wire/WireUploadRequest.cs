@@ -17,4 +17,10 @@ internal sealed record WireUploadRequest
 
     /// <summary>True to commit only if the key does not exist.</summary>
     public bool IfNotExists { get; init; }
+
+    /// <summary>Hashes the assembled content must have; checked by the served engine at the commit.</summary>
+    public Dictionary<string, string>? ExpectedHashes { get; init; }
+
+    /// <summary>The content's own modification time, kept when the served engine declares SetLastModified.</summary>
+    public DateTimeOffset? LastModified { get; init; }
 }
