@@ -86,18 +86,6 @@ internal sealed class StageBoundaryEngine : DelegatingStorageEngine
         }
     }
 
-    protected override async ValueTask<IReadOnlyList<StorageDeleteResult>> DeleteManyCoreAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await Inner.DeleteManyAsync(keys, cancellationToken);
-        }
-        catch (Exception e) when (IsPluginFailure(e))
-        {
-            throw Wrap(e, "delete-many", null);
-        }
-    }
-
     protected override async ValueTask<bool> DeleteCoreAsync(string key, DeleteOptions options, CancellationToken cancellationToken)
     {
         try

@@ -6,7 +6,7 @@ namespace Atomiton.Storage.Resilience.Tests.Retry;
 /// <summary>Resumable listing over an engine that lists unordered and pages with tokens, as a drive does.</summary>
 public sealed class UnorderedResumeTests
 {
-    private static readonly RetryOptions Fast = new() { MaxRetryAttempts = 4, BaseDelayMilliseconds = 0, Seed = 1 };
+    private static readonly RetryOptions Fast = new() { MaxRetryAttempts = 4, BaseDelay = TimeSpan.Zero, Seed = 1 };
 
     [Theory]
     [InlineData(0)]
