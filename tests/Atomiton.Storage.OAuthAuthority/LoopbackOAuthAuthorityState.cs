@@ -19,6 +19,20 @@ public sealed class LoopbackOAuthAuthorityState
 
     internal object Gate => _gate;
 
+    /// <summary>Every device-code poll: when it came and the error answered (null: tokens issued).</summary>
+    public IReadOnlyList<(DateTimeOffset At, string? Error)> DevicePolls
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. Polls];
+            }
+        }
+    }
+
+    internal List<(DateTimeOffset At, string? Error)> Polls { get; } = [];
+
     /// <summary>How many refresh grants succeeded.</summary>
     public int Refreshes { get; internal set; }
 

@@ -162,36 +162,43 @@ internal sealed class LoopbackOAuthEndpoints(LoopbackOAuthAuthorityState state, 
 
     private IResult DeviceGrant(Func<string, string?> p)
     {
+        var (result, error) = DeviceAnswer(p);
+        state.Polls.Add((Now, error));
+        return result;
+    }
+
+    private (IResult Result, string? Error) DeviceAnswer(Func<string, string?> p)
+    {
         string code = p("device_code") ?? "";
         if (!state.Devices.TryGetValue(code, out var device))
         {
-            return Error("invalid_grant", "the device code is unknown or already used");
+            return (Error("invalid_grant", "the device code is unknown or already used"), "invalid_grant");
         }
 
         if (device.ExpiresAt <= Now)
         {
             state.Devices.Remove(code);
-            return Error("expired_token", "the device code expired; start again");
+            return (Error("expired_token", "the device code expired; start again"), "expired_token");
         }
 
         if (device.LastPoll is { } last && Now - last < TimeSpan.FromSeconds(device.Interval))
         {
             device.LastPoll = Now;
             device.Interval += 5; // RFC 8628 §3.5
-            return Error("slow_down", "polling too fast; wait 5 seconds longer between polls");
+            return (Error("slow_down", "polling too fast; wait 5 seconds longer between polls"), "slow_down");
         }
 
         device.LastPoll = Now;
         switch (device.Decision)
         {
             case null:
-                return Error("authorization_pending", "the user has not approved yet");
+                return (Error("authorization_pending", "the user has not approved yet"), "authorization_pending");
             case false:
                 state.Devices.Remove(code);
-                return Error("access_denied", "the user denied the request");
+                return (Error("access_denied", "the user denied the request"), "access_denied");
             default:
                 state.Devices.Remove(code);
-                return Tokens(device.Scope, refresh: true);
+                return (Tokens(device.Scope, refresh: true), null);
         }
     }
 
