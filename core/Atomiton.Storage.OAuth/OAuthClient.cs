@@ -244,8 +244,8 @@ public sealed class OAuthClient(HttpClient http, OAuthEndpoints endpoints, TimeP
     private static Dictionary<string, string> ParseQuery(string query) =>
         query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
             .Select(pair => pair.Split('=', 2))
-            .GroupBy(pair => Uri.UnescapeDataString(pair[0]), StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => Uri.UnescapeDataString(g.First().Length > 1 ? g.First()[1].Replace('+', ' ') : ""), StringComparer.Ordinal);
+            .GroupBy(pair => Uri.UnescapeDataString(pair[0].Replace('+', ' ')), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().Length > 1 ? Uri.UnescapeDataString(g.First()[1].Replace('+', ' ')) : "", StringComparer.Ordinal);
 
     private static string RandomString(int bytes) => Base64Url(RandomNumberGenerator.GetBytes(bytes));
 

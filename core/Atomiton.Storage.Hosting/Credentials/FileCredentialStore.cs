@@ -47,9 +47,6 @@ internal sealed class FileCredentialStore : IStorageCredentialStore
         return ValueTask.FromResult(entries.TryGetValue(name, out var entry) ? new StorageCredential(entry.Value, entry.Version) : null);
     }
 
-    /// <summary>Every name stored for this stage, with its version (never the values' content).</summary>
-    public IReadOnlyList<string> Names() => [.. Load().Keys.Order(StringComparer.Ordinal)];
-
     public async ValueTask<StorageCredential> WriteAsync(string name, string value, string? expectedVersion, CancellationToken cancellationToken = default)
     {
         CredentialNames.Check(name);
