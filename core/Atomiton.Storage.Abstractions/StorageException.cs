@@ -123,6 +123,27 @@ public sealed class StorageException : Exception
         new(StorageErrorCode.UnrepresentableKey, $"Key '{key}' cannot be stored by the '{provider ?? "storage"}' engine: {reason}. Nothing was changed; choose a key within the engine's key rules (GetInfoAsync().KeyRules) or put a stage that encodes names in front of it.")
         { Key = key, Provider = provider, Operation = operation };
 
+    /// <summary>The command that signs a stage in: <c>atomiton-storage auth login &lt;pipeline&gt;/&lt;stage&gt;</c>.</summary>
+    public static string SignInCommand(string pipeline, string stage) => $"atomiton-storage auth login {pipeline}/{stage}";
+
+    /// <summary>
+    /// A stage needs an interactive sign-in it does not have (<see cref="StorageErrorCode.AuthorizationRequired"/>):
+    /// never signed in, the refresh token was revoked or expired, or consent was withdrawn. The message
+    /// names the pipeline, the stage and the exact command to run. Not transient: retrying will not help.
+    /// </summary>
+    /// <param name="pipeline">The pipeline.</param>
+    /// <param name="stage">The stage that needs the sign-in.</param>
+    /// <param name="reason">Why, without secrets.</param>
+    /// <param name="provider">The provider's name, when known.</param>
+    public static StorageException AuthorizationRequired(string pipeline, string stage, string reason, string? provider = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(pipeline);
+        ArgumentException.ThrowIfNullOrEmpty(stage);
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        return new(StorageErrorCode.AuthorizationRequired, $"Stage '{stage}' of pipeline '{pipeline}' needs a sign-in: {reason}. Run `{SignInCommand(pipeline, stage)}` (add --device on a machine without a browser), then retry.")
+        { Provider = provider };
+    }
+
     /// <inheritdoc />
     public override string ToString()
     {

@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
 using Atomiton.Storage.Hosting.Catalogue;
 using Atomiton.Storage.Hosting.Configuration;
+using Atomiton.Storage.Hosting.Credentials;
 using Atomiton.Storage.Hosting.Logging;
 using Atomiton.Storage.Hosting.Pipelines;
+using Atomiton.Storage.Providers;
 using McMaster.NETCore.Plugins;
 using Microsoft.Extensions.Logging;
 
@@ -19,6 +21,7 @@ public sealed class StorageHost : IDisposable
     private readonly IReadOnlyList<PluginLoader> _loaders;
     private readonly PipelinePlanner _planner;
     private readonly PipelineBuilder _builder;
+    private readonly CredentialStores _credentials;
 
     internal StorageHost(StorageHostOptions options, StorageConfiguration configuration, ProviderCatalogue catalogue, IReadOnlyList<PluginLoader> loaders)
     {
@@ -27,6 +30,7 @@ public sealed class StorageHost : IDisposable
         _loaders = loaders;
         _planner = new PipelinePlanner(configuration, catalogue);
         _builder = new PipelineBuilder(this, options);
+        _credentials = new CredentialStores(this, options);
     }
 
     /// <summary>The declared plugin directories, stages and pipelines.</summary>
@@ -142,9 +146,25 @@ public sealed class StorageHost : IDisposable
                     : $"{Configuration.File}: $.defaultPipeline: no default pipeline is declared. Set defaultPipeline to one of: {StorageConfigurationReader.List(Configuration.Pipelines.Keys)}.")
             { Operation = "configure" };
 
-    /// <summary>Releases the plugin loaders. Engines already built stay usable until disposed.</summary>
+    /// <summary>
+    /// The credential store the host gives stage <paramref name="stage"/> of <paramref name="pipeline"/>
+    /// (what <c>auth status</c> and <c>auth logout</c> read): the pipeline named by <c>"credentials"</c>
+    /// in the configuration, else the user's encrypted credential folder. Nothing is read or created until used.
+    /// </summary>
+    public IStorageCredentialStore GetCredentialStore(string pipeline, string stage)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(pipeline);
+        ArgumentException.ThrowIfNullOrEmpty(stage);
+        return _credentials.For(pipeline, stage, []);
+    }
+
+    internal IStorageCredentialStore GetCredentialStore(string pipeline, string stage, IReadOnlyCollection<string> building) =>
+        _credentials.For(pipeline, stage, building);
+
+    /// <summary>Releases the plugin loaders and the credential pipeline, if one was built. Engines already built stay usable until disposed.</summary>
     public void Dispose()
     {
+        _credentials.DisposeAsync().AsTask().GetAwaiter().GetResult();
         foreach (var loader in _loaders)
         {
             loader.Dispose();

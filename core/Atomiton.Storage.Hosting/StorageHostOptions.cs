@@ -26,6 +26,19 @@ public sealed class StorageHostOptions
     /// </summary>
     public IList<Assembly> BuiltInAssemblies { get; } = [.. CoreAssemblies.Find()];
 
+    /// <summary>
+    /// Where stages keep sign-in tokens when <c>plugins.json</c> names no credential pipeline: one
+    /// encrypted file per stage (<c>docs/credentials.md</c>). Default: <c>atomiton-storage/credentials</c>
+    /// in the user's application-data folder (on Linux <c>~/.config</c>).
+    /// </summary>
+    public string CredentialFolder { get; set; } = Path.Combine(UserFolder, "credentials");
+
+    /// <summary>The owner-only file holding the 256-bit key that seals the credential folder's files; created on first use. Default: <c>credentials.key</c> beside the folder.</summary>
+    public string CredentialKeyFile { get; set; } = Path.Combine(UserFolder, "credentials.key");
+
+    /// <summary>How providers ask the user for consent while signing in (<c>atomiton-storage auth login</c> sets it); null otherwise, so a provider without a usable token fails with AuthorizationRequired.</summary>
+    public Providers.IStorageAuthorizationPrompt? AuthorizationPrompt { get; set; }
+
     /// <summary>The clock handed to every engine.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
@@ -40,4 +53,7 @@ public sealed class StorageHostOptions
     /// each stage it builds; set to null to build pipelines without instrumentation.
     /// </summary>
     public Resilience.Observability.StorageTelemetry? Telemetry { get; set; } = Resilience.Observability.StorageTelemetry.Shared;
+
+    private static string UserFolder =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData, Environment.SpecialFolderOption.DoNotVerify), "atomiton-storage");
 }

@@ -26,4 +26,16 @@ public sealed record StorageProviderContext
 
     /// <summary>The application's services, when the host runs inside dependency injection.</summary>
     public IServiceProvider? Services { get; init; }
+
+    /// <summary>This stage's credential store (tokens the provider writes back, such as rotating refresh tokens); null when the host offers none.</summary>
+    public IStorageCredentialStore? Credentials { get; init; }
+
+    /// <summary>How to ask the user for consent; set only while the host runs a sign-in (<c>atomiton-storage auth login</c>), null otherwise.</summary>
+    public IStorageAuthorizationPrompt? AuthorizationPrompt { get; init; }
+
+    /// <summary>The error a provider throws when it needs a sign-in it does not have: names this pipeline and stage and the command to run.</summary>
+    /// <param name="reason">Why, without secrets (for example <c>the refresh token was revoked</c>).</param>
+    /// <param name="provider">The provider's name, such as <c>dropbox</c>.</param>
+    public StorageException AuthorizationRequired(string reason, string? provider = null) =>
+        StorageException.AuthorizationRequired(PipelineName, StageName, reason, provider);
 }

@@ -15,6 +15,9 @@ public sealed record StorageConfiguration
     /// <summary>The pipeline the plain <see cref="IStorageEngine"/> resolves to; null when none is declared.</summary>
     public string? DefaultPipeline { get; init; }
 
+    /// <summary>The pipeline that keeps every stage's credentials (<c>"credentials"</c>); null: the user's encrypted credential folder (<see cref="StorageHostOptions.CredentialFolder"/>).</summary>
+    public string? CredentialPipeline { get; init; }
+
     /// <summary>The stages by name (names compare case-insensitively, as configuration keys do).</summary>
     public required IReadOnlyDictionary<string, StageDefinition> Stages { get; init; }
 

@@ -70,12 +70,28 @@ internal static class StorageConfigurationReader
             });
         }
 
+        string? credentials = configuration["credentials"];
+        if (string.IsNullOrWhiteSpace(credentials))
+        {
+            credentials = null;
+        }
+        else if (!pipelines.ContainsKey(credentials))
+        {
+            problems.Add(new ConfigurationProblem
+            {
+                File = file,
+                JsonPath = "$.credentials",
+                Message = $"the credential pipeline '{credentials}' is not declared under pipelines{(pipelines.Count == 0 ? "" : $" (declared: {List(pipelines.Keys)})")}. Name a declared pipeline, preferably one with an encrypted stage, or remove \"credentials\" to keep tokens in the user's encrypted credential folder.",
+            });
+        }
+
         return new StorageConfiguration
         {
             File = file,
             BaseDirectory = baseDirectory,
             PluginDirectories = pluginDirectories,
             DefaultPipeline = defaultPipeline,
+            CredentialPipeline = credentials,
             Stages = stages,
             Pipelines = pipelines,
             Problems = problems,

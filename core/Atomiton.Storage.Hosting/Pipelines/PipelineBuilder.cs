@@ -35,6 +35,8 @@ internal sealed class PipelineBuilder(StorageHost host, StorageHostOptions optio
                     BaseDirectory = host.Configuration.BaseDirectory,
                     ResolvePipeline = (name, token) => host.BuildPipelineAsync(name, path, token),
                     Services = options.Services,
+                    Credentials = host.GetCredentialStore(plan.Name, stage.StageName, building),
+                    AuthorizationPrompt = options.AuthorizationPrompt,
                 };
                 // The boundary turns anything but a storage error thrown by the stage into a located PluginFailed.
                 var engine = new StageBoundaryEngine(await CreateAsync(plan, stage, context, cancellationToken), stage.Registration.Name, plan.Name, stage.StageName);

@@ -1,0 +1,81 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Atomiton.Storage.OAuthAuthority;
+
+/// <summary>
+/// An OAuth 2 authority on <c>http://127.0.0.1:&lt;free port&gt;/</c> for tests and demos:
+/// <c>GET /authorize</c> (code flow with PKCE S256; approves at once and redirects, or shows the code
+/// when there is no <c>redirect_uri</c>, as Dropbox's no-redirect flow does), <c>POST /token</c>
+/// (<c>authorization_code</c>, <c>refresh_token</c> with optional rotation, device code),
+/// <c>POST /device/code</c> (RFC 8628), <c>POST /revoke</c> (RFC 7009) and <c>GET /me</c> (a resource
+/// that checks the bearer token). Parameters are read from the form body or the query string.
+/// Errors have the RFC 6749 shape <c>{"error": …, "error_description": …}</c>. Thread-safe.
+/// </summary>
+public sealed class LoopbackOAuthAuthority : IAsyncDisposable
+{
+    public const string DeviceGrant = "urn:ietf:params:oauth:grant-type:device_code";
+
+    private readonly WebApplication _app;
+    private readonly LoopbackOAuthAuthorityState _state;
+
+    private LoopbackOAuthAuthority(WebApplication app, LoopbackOAuthAuthorityState state, Uri address)
+    {
+        _app = app;
+        _state = state;
+        Address = address;
+    }
+
+    /// <summary>The base address, such as <c>http://127.0.0.1:49152/</c>.</summary>
+    public Uri Address { get; }
+
+    public Uri AuthorizeEndpoint => new(Address, "authorize");
+
+    public Uri TokenEndpoint => new(Address, "token");
+
+    public Uri DeviceEndpoint => new(Address, "device/code");
+
+    public Uri RevokeEndpoint => new(Address, "revoke");
+
+    public Uri ResourceEndpoint => new(Address, "me");
+
+    /// <summary>The state: approve device codes, see every secret issued, count refreshes.</summary>
+    public LoopbackOAuthAuthorityState State => _state;
+
+    /// <summary>Starts the authority on a free loopback port.</summary>
+    public static async Task<LoopbackOAuthAuthority> StartAsync(LoopbackOAuthAuthorityOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new LoopbackOAuthAuthorityOptions();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var state = new LoopbackOAuthAuthorityState(options);
+        var endpoints = new LoopbackOAuthEndpoints(state, options);
+        app.MapGet("/authorize", endpoints.Authorize);
+        app.MapPost("/token", endpoints.Token);
+        app.MapPost("/device/code", endpoints.DeviceCode);
+        app.MapPost("/revoke", endpoints.Revoke);
+        app.MapGet("/me", endpoints.Me);
+        await app.StartAsync(cancellationToken);
+        var address = new Uri(app.Urls.Single().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
+        return new LoopbackOAuthAuthority(app, state, address);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    internal static string NewSecret(string prefix) =>
+        prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    internal static string Challenge(string verifier) =>
+        Convert.ToBase64String(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

@@ -1,0 +1,26 @@
+namespace Atomiton.Storage.OAuthAuthority;
+
+/// <summary>How the loopback authority behaves: its one registered client, token lifetimes and rotation.</summary>
+public sealed class LoopbackOAuthAuthorityOptions
+{
+    /// <summary>The registered client's id.</summary>
+    public string ClientId { get; init; } = "test-client";
+
+    /// <summary>The client's secret; null for a public client (PKCE only). When set, token requests must carry it.</summary>
+    public string? ClientSecret { get; init; }
+
+    /// <summary>How long access tokens live.</summary>
+    public TimeSpan AccessTokenLifetime { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Whether each refresh issues a new refresh token and retires the old one (Microsoft, Dropbox short-lived refresh in some apps).</summary>
+    public bool RotateRefreshTokens { get; init; } = true;
+
+    /// <summary>How long a device code stays valid.</summary>
+    public TimeSpan DeviceCodeLifetime { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>The polling interval the device flow asks for, in seconds (RFC 8628 §3.2).</summary>
+    public int DeviceInterval { get; init; } = 5;
+
+    /// <summary>The clock (tests pass a fake one to expire tokens and codes without waiting).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}
