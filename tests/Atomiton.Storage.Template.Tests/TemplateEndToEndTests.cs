@@ -18,7 +18,7 @@ public sealed class TemplateEndToEndTests(TemplateFeedFixture feed, ITestOutputH
         Assert.Contains(run.Commands, command => command.Contains("eng/pack-local.sh", StringComparison.Ordinal));
         Assert.Matches(@"Passed!\s+-\s+Failed:\s+0, Passed:\s+[1-9]\d+", run.Result.Output);
         Assert.DoesNotMatch(@": warning [A-Z]+\d+", run.Result.Output);
-        Assert.Matches(@"^1\.0\.0-local\.\d{14}\.\d+\.\d+$", run.PackageVersion);
+        Assert.Matches(@"^2\.0\.0-local\.\d{14}\.\d+\.\d+$", run.PackageVersion);
 
         Assert.True(File.Exists(Path.Combine(run.Solution, "Acme.Storage.Demo.sln")), "the template generates a solution file");
         Assert.True(File.Exists(Path.Combine(run.Solution, "Acme.Storage.Demo", "DemoEngine.cs")), "the engine class file is named after the project");
