@@ -318,8 +318,9 @@ public sealed class CloudEngine : StorageEngine
         while (true)
         {
             var remaining = timeout - time.GetElapsedTime(started);
-            if (remaining <= TimeSpan.Zero)
+            if (remaining < TimeSpan.FromMilliseconds(1))
             {
+                // What is left is below the millisecond the request carries: the wait is over.
                 return false;
             }
 
