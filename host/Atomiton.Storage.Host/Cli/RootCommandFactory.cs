@@ -28,6 +28,7 @@ internal static class RootCommandFactory
         root.Add(RotateKeysCommand.Create(runner));
         root.Add(ServeCommand.Create(runner));
         root.Add(CloudKeysCommand.Create(runner));
+        root.Add(EmulateCommand.Create(runner));
         return root;
     }
 }

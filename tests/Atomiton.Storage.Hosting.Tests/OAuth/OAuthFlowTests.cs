@@ -1,7 +1,7 @@
 using Atomiton.Storage.Hosting.Credentials;
 using Atomiton.Storage.Hosting.Tests.Support;
 using Atomiton.Storage.OAuth;
-using Atomiton.Storage.OAuthAuthority;
+using Atomiton.Storage.Emulators.OAuth;
 using Atomiton.Storage.Providers;
 
 namespace Atomiton.Storage.Hosting.Tests.OAuth;

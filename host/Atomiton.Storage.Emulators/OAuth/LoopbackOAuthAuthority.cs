@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace Atomiton.Storage.OAuthAuthority;
+namespace Atomiton.Storage.Emulators.OAuth;
 
 /// <summary>
 /// An OAuth 2 authority on <c>http://127.0.0.1:&lt;free port&gt;/</c> for tests and demos:
@@ -19,6 +19,7 @@ namespace Atomiton.Storage.OAuthAuthority;
 /// </summary>
 public sealed class LoopbackOAuthAuthority : IAsyncDisposable
 {
+    /// <summary>The RFC 8628 grant type a device-code token request carries.</summary>
     public const string DeviceGrant = "urn:ietf:params:oauth:grant-type:device_code";
 
     private readonly WebApplication _app;
@@ -34,26 +35,31 @@ public sealed class LoopbackOAuthAuthority : IAsyncDisposable
     /// <summary>The base address, such as <c>http://127.0.0.1:49152/</c>.</summary>
     public Uri Address { get; }
 
+    /// <summary>The authorization endpoint (<c>GET /authorize</c>).</summary>
     public Uri AuthorizeEndpoint => new(Address, "authorize");
 
+    /// <summary>The token endpoint (<c>POST /token</c>).</summary>
     public Uri TokenEndpoint => new(Address, "token");
 
+    /// <summary>The device authorization endpoint (<c>POST /device/code</c>).</summary>
     public Uri DeviceEndpoint => new(Address, "device/code");
 
+    /// <summary>The revocation endpoint (<c>POST /revoke</c>).</summary>
     public Uri RevokeEndpoint => new(Address, "revoke");
 
+    /// <summary>A resource that checks the bearer token (<c>GET /me</c>).</summary>
     public Uri ResourceEndpoint => new(Address, "me");
 
     /// <summary>The state: approve device codes, see every secret issued, count refreshes.</summary>
     public LoopbackOAuthAuthorityState State => _state;
 
-    /// <summary>Starts the authority on a free loopback port.</summary>
+    /// <summary>Starts the authority on loopback, on <see cref="LoopbackOAuthAuthorityOptions.Port"/> (0: a free port).</summary>
     public static async Task<LoopbackOAuthAuthority> StartAsync(LoopbackOAuthAuthorityOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new LoopbackOAuthAuthorityOptions();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port));
         var app = builder.Build();
         var state = new LoopbackOAuthAuthorityState(options);
         var endpoints = new LoopbackOAuthEndpoints(state, options);
@@ -67,6 +73,7 @@ public sealed class LoopbackOAuthAuthority : IAsyncDisposable
         return new LoopbackOAuthAuthority(app, state, address);
     }
 
+    /// <summary>Stops the authority.</summary>
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();

@@ -1,4 +1,4 @@
-namespace Atomiton.Storage.OAuthAuthority;
+namespace Atomiton.Storage.Emulators.OAuth;
 
 /// <summary>What the authority has issued, and the test's hand in it (approving device codes, revoking).</summary>
 public sealed class LoopbackOAuthAuthorityState

@@ -1,4 +1,4 @@
-namespace Atomiton.Storage.OAuthAuthority;
+namespace Atomiton.Storage.Emulators.OAuth;
 
 /// <summary>How the loopback authority behaves: its one registered client, token lifetimes and rotation.</summary>
 public sealed class LoopbackOAuthAuthorityOptions
@@ -20,6 +20,9 @@ public sealed class LoopbackOAuthAuthorityOptions
 
     /// <summary>The polling interval the device flow asks for, in seconds (RFC 8628 §3.2).</summary>
     public int DeviceInterval { get; init; } = 5;
+
+    /// <summary>The loopback port to listen on; 0 (the default) picks a free one.</summary>
+    public int Port { get; init; }
 
     /// <summary>The clock (tests pass a fake one to expire tokens and codes without waiting).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

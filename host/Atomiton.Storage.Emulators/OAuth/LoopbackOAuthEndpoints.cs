@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
-namespace Atomiton.Storage.OAuthAuthority;
+namespace Atomiton.Storage.Emulators.OAuth;
 
 /// <summary>The authority's endpoints, per RFC 6749 (§4.1 code, §6 refresh, §5.2 errors), RFC 7636 (S256), RFC 8628 (device) and RFC 7009 (revoke).</summary>
 internal sealed class LoopbackOAuthEndpoints(LoopbackOAuthAuthorityState state, LoopbackOAuthAuthorityOptions options)
