@@ -27,6 +27,19 @@ internal sealed class CommandLineAuthorizationPrompt(TextWriter messages, Func<S
         ArgumentNullException.ThrowIfNull(authorizationUriFor);
         var redirected = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var listener = await StartListenerAsync(redirected, cancellationToken);
+        try
+        {
+            return await WaitForRedirectAsync(listener, redirected.Task, authorizationUriFor, cancellationToken);
+        }
+        finally
+        {
+            // Graceful: the page the browser is being sent finishes before the listener goes.
+            await listener.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private async Task<Uri> WaitForRedirectAsync(WebApplication listener, Task<Uri> redirected, Func<Uri, Uri> authorizationUriFor, CancellationToken cancellationToken)
+    {
         var redirect = new Uri(listener.Urls.Single().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
         var address = authorizationUriFor(redirect);
         if (browser is not null && browser.TryOpen(address))
@@ -40,7 +53,7 @@ internal sealed class CommandLineAuthorizationPrompt(TextWriter messages, Func<S
 
         messages.WriteLine($"Waiting for the browser to come back to {redirect} (up to {Describe(timeout)}; Ctrl+C to give up)...");
         await messages.FlushAsync(cancellationToken);
-        return await WaitAsync(redirected.Task, $"No browser came back to {redirect} within {Describe(timeout)}; nothing was stored. Run the command again, or sign in on another device with --device.", cancellationToken);
+        return await WaitAsync(redirected, $"No browser came back to {redirect} within {Describe(timeout)}; nothing was stored. Run the command again, or sign in on another device with --device.", cancellationToken);
     }
 
     public async ValueTask ShowDeviceCodeAsync(Uri verificationUri, string userCode, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
@@ -90,7 +103,13 @@ internal sealed class CommandLineAuthorizationPrompt(TextWriter messages, Func<S
             }
 
             bool refused = request.Query.ContainsKey("error");
-            redirected.TrySetResult(new Uri(string.Concat(request.Scheme, "://", request.Host.ToUriComponent(), request.PathBase.ToUriComponent(), request.Path.ToUriComponent(), request.QueryString.ToUriComponent())));
+            var received = new Uri(string.Concat(request.Scheme, "://", request.Host.ToUriComponent(), request.PathBase.ToUriComponent(), request.Path.ToUriComponent(), request.QueryString.ToUriComponent()));
+            // Handed back once the page was sent, so stopping the listener never cuts the browser off.
+            request.HttpContext.Response.OnCompleted(() =>
+            {
+                redirected.TrySetResult(received);
+                return Task.CompletedTask;
+            });
             return Results.Content(Page(refused), "text/html; charset=utf-8");
         });
         await app.StartAsync(cancellationToken);
