@@ -199,7 +199,7 @@ public sealed class AuthCommandTests
 
     [Theory]
     [InlineData("probe/remot", 3, "Pipeline 'probe' has no stage 'remot'. Did you mean 'remote'? Its stages: remote (oauth-probe); the ones that sign in: probe/remote.")]
-    [InlineData("prob/remote", 3, "Unknown pipeline 'prob' in plugins.json. Did you mean 'probe'? Declared pipelines: local, probe.")]
+    [InlineData("prob/remote", 3, "Unknown pipeline 'prob' in plugins.json. Did you mean 'probe'? Declared pipelines: local, photos, probe.")]
     [InlineData("local/disk", 2, "Stage 'disk' (type filesystem) of pipeline 'local' does not sign in")]
     [InlineData("probe", 2, "'probe' does not name a stage: write <pipeline>/<stage>, such as photos/drive.")]
     public async Task Login_of_a_wrong_target_names_what_exists(string target, int exitCode, string message)

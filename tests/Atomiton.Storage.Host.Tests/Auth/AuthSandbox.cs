@@ -9,7 +9,7 @@ namespace Atomiton.Storage.Host.Tests.Auth;
 
 /// <summary>
 /// A working folder whose plugins.json has a pipeline <c>probe</c> over the <c>oauth-probe</c> test plugin
-/// (tests/TestPlugins/OAuthPlugin) signing in at a loopback OAuth authority started here (a confidential
+/// (tests/TestPlugins/OAuthPlugin), and <c>photos</c> over another such stage <c>drive</c> (the names docs/cli.md uses), signing in at a loopback OAuth authority started here (a confidential
 /// client: its secret reaches the process as <c>env:PROBE_CLIENT_SECRET</c>), and a pipeline <c>local</c>
 /// over a filesystem stage <c>disk</c>. The host runs as a process with HOME in the folder, so its
 /// credential folder is the folder's own.
@@ -54,10 +54,12 @@ internal sealed class AuthSandbox : IAsyncDisposable
           "defaultPipeline": "probe",
           "stages": {
             "remote": { "type": "oauth-probe", "options": { "authority": "{{authority}}", "clientId": "test-client", "clientSecret": "env:PROBE_CLIENT_SECRET", "baseDir": "probe-data" } },
+            "drive":  { "type": "oauth-probe", "options": { "authority": "{{authority}}", "clientId": "test-client", "clientSecret": "env:PROBE_CLIENT_SECRET", "baseDir": "photos-data" } },
             "disk":   { "type": "filesystem", "options": { "baseDir": "data" } }
           },
           "pipelines": {
             "probe": { "chain": ["remote"] },
+            "photos": { "chain": ["drive"] },
             "local": { "chain": ["disk"] }
           }
         }
