@@ -33,6 +33,19 @@ public sealed class AuthDocumentationTests
         Assert.StartsWith("Signed out stage 'drive' (oauth-probe) of pipeline 'photos'", results[4].Result.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_sign_in_provider_in_writing_a_plugin_is_the_test_plugin_code()
+    {
+        string root = RepositoryRoot();
+        string text = File.ReadAllText(Path.Combine(root, "docs", "writing-a-plugin.md")).ReplaceLineEndings("\n");
+        string code = File.ReadAllText(Path.Combine(root, "tests", "TestPlugins", "OAuthPlugin", "OAuthProbeProvider.cs")).ReplaceLineEndings("\n");
+
+        var block = Regex.Match(text, @"so it compiles:\n\n```csharp\n(?<code>.*?)```", RegexOptions.Singleline);
+
+        Assert.True(block.Success, "docs/writing-a-plugin.md lost its sign-in provider example");
+        Assert.Equal(code, block.Groups["code"].Value);
+    }
+
     private static string[] DocumentedCommands()
     {
         string text = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "cli.md"));
