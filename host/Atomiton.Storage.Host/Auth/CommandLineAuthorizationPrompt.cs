@@ -129,5 +129,5 @@ internal sealed class CommandLineAuthorizationPrompt(TextWriter messages, Func<S
     private static string Describe(TimeSpan span) =>
         span.TotalMinutes >= 1 && span.Seconds == 0
             ? string.Create(CultureInfo.InvariantCulture, $"{span.TotalMinutes:0} minute{(span.TotalMinutes == 1 ? "" : "s")}")
-            : string.Create(CultureInfo.InvariantCulture, $"{span.TotalSeconds:0} seconds");
+            : string.Create(CultureInfo.InvariantCulture, $"{span.TotalSeconds:0.###} second{(span.TotalSeconds == 1 ? "" : "s")}");
 }

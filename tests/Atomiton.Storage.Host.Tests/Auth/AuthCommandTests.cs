@@ -181,7 +181,7 @@ public sealed class AuthCommandTests
         var result = await sandbox.RunAsync("auth", "login", "probe/remote", "--no-browser", "--timeout", "1");
 
         Assert.Equal(5, result.ExitCode);
-        Assert.Matches(@"No browser came back to http://127\.0\.0\.1:\d+/ within 1 seconds; nothing was stored\. Run the command again, or sign in on another device with --device\.", result.Error);
+        Assert.Matches(@"No browser came back to http://127\.0\.0\.1:\d+/ within 1 second; nothing was stored\. Run the command again, or sign in on another device with --device\.", result.Error);
     }
 
     [Fact]
