@@ -22,6 +22,7 @@ public sealed class StorageHost : IDisposable
     private readonly PipelinePlanner _planner;
     private readonly PipelineBuilder _builder;
     private readonly CredentialStores _credentials;
+    private readonly StorageHostOptions _options;
 
     internal StorageHost(StorageHostOptions options, StorageConfiguration configuration, ProviderCatalogue catalogue, IReadOnlyList<PluginLoader> loaders)
     {
@@ -31,6 +32,7 @@ public sealed class StorageHost : IDisposable
         _planner = new PipelinePlanner(configuration, catalogue);
         _builder = new PipelineBuilder(this, options);
         _credentials = new CredentialStores(this, options);
+        _options = options;
     }
 
     /// <summary>The declared plugin directories, stages and pipelines.</summary>
@@ -156,6 +158,48 @@ public sealed class StorageHost : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(pipeline);
         ArgumentException.ThrowIfNullOrEmpty(stage);
         return _credentials.For(pipeline, stage, []);
+    }
+
+    /// <summary>
+    /// The stages of <paramref name="pipeline"/>, outermost first, each with its provider, bound and
+    /// validated options and the context it would be built with — without building anything (what
+    /// <c>auth login|status|logout</c> use to reach a <see cref="IStorageSignInProvider"/>).
+    /// </summary>
+    /// <param name="pipeline">A declared pipeline (case-insensitive).</param>
+    /// <param name="prompt">The sign-in prompt the contexts carry; default <see cref="StorageHostOptions.AuthorizationPrompt"/>.</param>
+    /// <exception cref="StorageException">NotFound when no such pipeline is declared (the message lists those that are); InvalidConfiguration, naming stage and option, when the pipeline cannot be built.</exception>
+    public IReadOnlyList<StorageStage> GetStages(string pipeline, IStorageAuthorizationPrompt? prompt = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(pipeline);
+        string name = Configuration.Pipelines.Keys.FirstOrDefault(p => string.Equals(p, pipeline, StringComparison.OrdinalIgnoreCase))
+            ?? throw new StorageException(StorageErrorCode.NotFound,
+                $"{Configuration.File}: pipeline '{pipeline}' is not declared. Declared pipelines: {StorageConfigurationReader.List(Configuration.Pipelines.Keys)}.")
+            { Operation = "configure" };
+        var problems = new List<ConfigurationProblem>(Configuration.Problems.Where(p => p.Pipeline is null));
+        var plan = _planner.Plan(name, problems);
+        if (plan is null || problems.Count > 0)
+        {
+            throw new StorageException(StorageErrorCode.InvalidConfiguration, Describe(name, problems)) { Operation = "configure" };
+        }
+
+        var path = ImmutableList.Create(plan.Name);
+        return [.. plan.Stages.Select(stage => new StorageStage(plan.Name, stage.StageName, stage.Registration.Name, stage.Registration.Provider, stage.Options,
+            _builder.Context(plan.Name, stage, inner: null, path, [], prompt ?? _options.AuthorizationPrompt)))];
+    }
+
+    /// <summary>One stage of <paramref name="pipeline"/>, as <see cref="GetStages"/> gives it.</summary>
+    /// <param name="pipeline">A declared pipeline (case-insensitive).</param>
+    /// <param name="stage">A stage of its chain (case-insensitive).</param>
+    /// <param name="prompt">The sign-in prompt the context carries; default <see cref="StorageHostOptions.AuthorizationPrompt"/>.</param>
+    /// <exception cref="StorageException">NotFound when the pipeline is not declared or the stage is not in its chain (the message lists its stages); InvalidConfiguration as for <see cref="GetStages"/>.</exception>
+    public StorageStage GetStage(string pipeline, string stage, IStorageAuthorizationPrompt? prompt = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stage);
+        var stages = GetStages(pipeline, prompt);
+        return stages.FirstOrDefault(s => string.Equals(s.StageName, stage, StringComparison.OrdinalIgnoreCase))
+            ?? throw new StorageException(StorageErrorCode.NotFound,
+                $"{Configuration.File}: pipeline '{stages[0].PipelineName}' has no stage '{stage}'. Its stages: {StorageConfigurationReader.List(stages.Select(s => s.StageName))}.")
+            { Operation = "configure" };
     }
 
     internal IStorageCredentialStore GetCredentialStore(string pipeline, string stage, IReadOnlyCollection<string> building) =>

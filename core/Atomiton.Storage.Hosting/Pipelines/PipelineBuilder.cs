@@ -25,19 +25,7 @@ internal sealed class PipelineBuilder(StorageHost host, StorageHostOptions optio
             for (int index = plan.Stages.Count - 1; index >= 0; index--)
             {
                 var stage = plan.Stages[index];
-                var context = new StorageProviderContext
-                {
-                    PipelineName = plan.Name,
-                    StageName = stage.StageName,
-                    Inner = inner,
-                    TimeProvider = options.TimeProvider,
-                    Logger = new StorageLoggerAdapter(options.LoggerFactory.CreateLogger("Atomiton.Storage." + stage.Registration.Name)),
-                    BaseDirectory = host.Configuration.BaseDirectory,
-                    ResolvePipeline = (name, token) => host.BuildPipelineAsync(name, path, token),
-                    Services = options.Services,
-                    Credentials = host.GetCredentialStore(plan.Name, stage.StageName, building),
-                    AuthorizationPrompt = options.AuthorizationPrompt,
-                };
+                var context = Context(plan.Name, stage, inner, path, building, options.AuthorizationPrompt);
                 // The boundary turns anything but a storage error thrown by the stage into a located PluginFailed.
                 var engine = new StageBoundaryEngine(await CreateAsync(plan, stage, context, cancellationToken), stage.Registration.Name, plan.Name, stage.StageName);
                 inner = options.Telemetry is { } telemetry
@@ -57,6 +45,21 @@ internal sealed class PipelineBuilder(StorageHost host, StorageHostOptions optio
             throw;
         }
     }
+
+    /// <summary>The context stage <paramref name="stage"/> of pipeline <paramref name="pipeline"/> is built with (also handed to sign-in providers).</summary>
+    public StorageProviderContext Context(string pipeline, PlannedStage stage, IStorageEngine? inner, ImmutableList<string> path, ImmutableList<string> building, IStorageAuthorizationPrompt? prompt) => new()
+    {
+        PipelineName = pipeline,
+        StageName = stage.StageName,
+        Inner = inner,
+        TimeProvider = options.TimeProvider,
+        Logger = new StorageLoggerAdapter(options.LoggerFactory.CreateLogger("Atomiton.Storage." + stage.Registration.Name)),
+        BaseDirectory = host.Configuration.BaseDirectory,
+        ResolvePipeline = (name, token) => host.BuildPipelineAsync(name, path, token),
+        Services = options.Services,
+        Credentials = host.GetCredentialStore(pipeline, stage.StageName, building),
+        AuthorizationPrompt = prompt,
+    };
 
     private async ValueTask<IStorageEngine> CreateAsync(PipelinePlan plan, PlannedStage stage, StorageProviderContext context, CancellationToken cancellationToken)
     {

@@ -24,6 +24,12 @@ public sealed class LoopbackOAuthAuthorityOptions
     /// <summary>The loopback port to listen on; 0 (the default) picks a free one.</summary>
     public int Port { get; init; }
 
+    /// <summary>
+    /// Awaited before each refresh grant is answered, with the refresh token presented (tests hold two
+    /// processes' refreshes of one token until both have asked, to race them); null answers at once.
+    /// </summary>
+    public Func<string, Task>? BeforeRefresh { get; init; }
+
     /// <summary>The clock (tests pass a fake one to expire tokens and codes without waiting).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

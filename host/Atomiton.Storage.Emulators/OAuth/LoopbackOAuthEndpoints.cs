@@ -54,6 +54,11 @@ internal sealed class LoopbackOAuthEndpoints(LoopbackOAuthAuthorityState state, 
             return Error("invalid_client", "unknown client or wrong client secret", StatusCodes.Status401Unauthorized);
         }
 
+        if (p("grant_type") == "refresh_token" && options.BeforeRefresh is { } beforeRefresh)
+        {
+            await beforeRefresh(p("refresh_token") ?? "");
+        }
+
         lock (state.Gate)
         {
             return p("grant_type") switch

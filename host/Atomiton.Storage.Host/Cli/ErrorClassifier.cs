@@ -10,7 +10,7 @@ internal static class ErrorClassifier
         {
             StorageErrorCode.NotFound => ExitCodes.NotFound,
             StorageErrorCode.Conflict => ExitCodes.Conflict,
-            StorageErrorCode.AuthenticationFailed or StorageErrorCode.AccessDenied => ExitCodes.Authentication,
+            StorageErrorCode.AuthenticationFailed or StorageErrorCode.AccessDenied or StorageErrorCode.AuthorizationRequired => ExitCodes.Authentication,
             StorageErrorCode.InvalidConfiguration => ExitCodes.Configuration,
             StorageErrorCode.InvalidKey or StorageErrorCode.InvalidArgument => ExitCodes.Usage,
             StorageErrorCode.PluginFailed => ExitCodes.PluginFailed,
