@@ -79,6 +79,14 @@ internal sealed partial class DriveApi
 
             var changes = new JsonArray();
             long next = from;
+
+            // Drive lists a file once, at its latest change, with its state now.
+            var latest = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var change in state.Changes)
+            {
+                latest[change.FileId] = change.Id;
+            }
+
             foreach (var change in state.Changes.Where(c => c.Id >= from))
             {
                 if (changes.Count == pageSize)
@@ -87,7 +95,7 @@ internal sealed partial class DriveApi
                 }
 
                 next = change.Id + 1;
-                if (!spaces.Contains(change.Space) || change.FileId == state.RootId || change.FileId == state.AppDataId)
+                if (latest[change.FileId] != change.Id || !spaces.Contains(change.Space) || change.FileId == state.RootId || change.FileId == state.AppDataId)
                 {
                     continue;
                 }

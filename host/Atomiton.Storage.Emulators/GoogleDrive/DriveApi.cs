@@ -427,14 +427,26 @@ internal sealed partial class DriveApi(DriveState state, DriveFaults faults, Dri
             }
 
             state.CheckQuota(original.Size);
-            copy = NewFile(new JsonObject(), original.MimeType);
-            copy.Name = original.Name;
-            copy.Parents = [.. original.Parents];
-            copy.AppProperties = new(original.AppProperties, StringComparer.Ordinal);
-            copy.Properties = new(original.Properties, StringComparer.Ordinal);
-            copy.Description = original.Description;
-            copy.ModifiedTime = original.ModifiedTime;
-            ApplyMetadata(copy, metadata, isCreate: true);
+            var given = (JsonObject)metadata.DeepClone();
+            given["name"] ??= original.Name;
+            given["parents"] ??= new JsonArray([.. original.Parents.Select(p => (JsonNode)p)]);
+            copy = NewFile(given, original.MimeType);
+            foreach (var (key, value) in original.AppProperties)
+            {
+                copy.AppProperties.TryAdd(key, value);
+            }
+
+            foreach (var (key, value) in original.Properties)
+            {
+                copy.Properties.TryAdd(key, value);
+            }
+
+            copy.Description ??= original.Description;
+            if (metadata["modifiedTime"] is null)
+            {
+                copy.ModifiedTime = original.ModifiedTime;
+            }
+
             (copy.Size, copy.Md5, copy.Sha1, copy.Sha256) = (original.Size, original.Md5, original.Sha1, original.Sha256);
             source = original.ContentPath;
         }
@@ -472,9 +484,20 @@ internal sealed partial class DriveApi(DriveState state, DriveFaults faults, Dri
         }
 
         var space = state.Files[parents[0]].Space;
+        string id = DriveState.NewId();
+        if (metadata["id"] is { } givenId)
+        {
+            // An id from files.generateIds: a create that is retried after its answer was lost finds it taken.
+            id = givenId.GetValue<string>();
+            if (state.Files.ContainsKey(id))
+            {
+                throw new DriveError(409, "global", "duplicate", "A file already exists with the provided ID.", "file.id");
+            }
+        }
+
         var file = new DriveFile
         {
-            Id = DriveState.NewId(),
+            Id = id,
             Name = "Untitled",
             MimeType = mimeType,
             Parents = parents,
