@@ -245,7 +245,7 @@ internal sealed partial class DriveApi
                 await ReceiveChunkAsync(context, session, from, last!.Value, fault);
             }
 
-            if (context.RequestAborted.IsCancellationRequested)
+            if (context.RequestAborted.IsCancellationRequested || context.Items.ContainsKey(CutKey))
             {
                 return;
             }
@@ -334,7 +334,7 @@ internal sealed partial class DriveApi
         {
             await session.Content.AppendFromAsync(body, wanted / 2, context.RequestAborted);
             session.Content.TruncateTo(before);
-            context.Abort();
+            Cut(context);
             return;
         }
 

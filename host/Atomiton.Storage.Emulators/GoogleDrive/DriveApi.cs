@@ -15,6 +15,14 @@ namespace Atomiton.Storage.Emulators.GoogleDrive;
 internal sealed partial class DriveApi(DriveState state, DriveFaults faults, DriveRequestLog log)
 {
     private const string FileDefaultFields = "kind,id,name,mimeType";
+    private const string CutKey = "atomiton.gdrive.cut";
+
+    /// <summary>Cuts the connection (a scripted fault), so the request is logged as unanswered.</summary>
+    private static void Cut(HttpContext context)
+    {
+        context.Items[CutKey] = true;
+        context.Abort();
+    }
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -45,7 +53,8 @@ internal sealed partial class DriveApi(DriveState state, DriveFaults faults, Dri
         }
         finally
         {
-            log.Add(new DriveRequest(request.Method, request.Path + request.QueryString, context.RequestAborted.IsCancellationRequested ? 0 : status));
+            bool cut = context.RequestAborted.IsCancellationRequested || context.Items.ContainsKey(CutKey);
+            log.Add(new DriveRequest(request.Method, request.Path + request.QueryString, cut ? 0 : status));
         }
     }
 
@@ -84,7 +93,7 @@ internal sealed partial class DriveApi(DriveState state, DriveFaults faults, Dri
             case DriveFaultKind.DropConnection when target == DriveFaultTarget.UploadChunk:
                 return false;
             case DriveFaultKind.DropConnection:
-                context.Abort();
+                Cut(context);
                 return true;
             case DriveFaultKind.ExpireUploadSession:
                 ExpireSession(context.Request.Query["upload_id"].ToString());
