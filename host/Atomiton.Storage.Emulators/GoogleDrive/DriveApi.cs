@@ -32,7 +32,7 @@ internal sealed partial class DriveApi(DriveState state, DriveFaults faults, Dri
         {
             Authenticate(request);
             var target = TargetOf(request);
-            var fault = faults.Take(target);
+            var fault = faults.Take(target, request.Path + request.QueryString);
             if (fault is not null && ApplyFault(context, fault, target))
             {
                 return;

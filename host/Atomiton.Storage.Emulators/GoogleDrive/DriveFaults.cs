@@ -53,6 +53,9 @@ public enum DriveFaultKind
 /// <summary>One scripted fault: the next <see cref="Count"/> requests matching <see cref="Target"/> get <see cref="Kind"/>.</summary>
 public sealed record DriveFault(DriveFaultKind Kind, DriveFaultTarget Target = DriveFaultTarget.Any, int Count = 1)
 {
+    /// <summary>Only requests whose path and query contain this text (null: any of <see cref="Target"/>).</summary>
+    public string? PathContains { get; init; }
+
     /// <summary>A <c>Retry-After</c> header (whole seconds) to send with a throttling answer; null for none (Drive does not document one).</summary>
     public TimeSpan? RetryAfter { get; init; }
 }
@@ -95,14 +98,15 @@ public sealed class DriveFaults
         }
     }
 
-    internal DriveFault? Take(DriveFaultTarget target)
+    internal DriveFault? Take(DriveFaultTarget target, string pathAndQuery)
     {
         lock (_gate)
         {
             for (int i = 0; i < _script.Count; i++)
             {
                 var (fault, left) = _script[i];
-                if (fault.Target == DriveFaultTarget.Any || fault.Target == target)
+                if ((fault.Target == DriveFaultTarget.Any || fault.Target == target)
+                    && (fault.PathContains is null || pathAndQuery.Contains(fault.PathContains, StringComparison.Ordinal)))
                 {
                     if (left <= 1)
                     {
