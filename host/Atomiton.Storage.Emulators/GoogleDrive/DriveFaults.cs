@@ -53,6 +53,9 @@ public enum DriveFaultKind
 /// <summary>One scripted fault: the next <see cref="Count"/> requests matching <see cref="Target"/> get <see cref="Kind"/>.</summary>
 public sealed record DriveFault(DriveFaultKind Kind, DriveFaultTarget Target = DriveFaultTarget.Any, int Count = 1)
 {
+    /// <summary>How many matching requests to let through before the fault applies (to cut an upload at chosen chunks).</summary>
+    public int After { get; init; }
+
     /// <summary>Only requests whose path and query contain this text (null: any of <see cref="Target"/>).</summary>
     public string? PathContains { get; init; }
 
@@ -64,7 +67,7 @@ public sealed record DriveFault(DriveFaultKind Kind, DriveFaultTarget Target = D
 public sealed class DriveFaults
 {
     private readonly object _gate = new();
-    private readonly List<(DriveFault Fault, int Left)> _script = [];
+    private readonly List<(DriveFault Fault, int Left, int Passed)> _script = [];
 
     /// <summary>Adds a fault after those already scripted.</summary>
     public void Add(DriveFault fault)
@@ -73,7 +76,7 @@ public sealed class DriveFaults
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(fault.Count);
         lock (_gate)
         {
-            _script.Add((fault, fault.Count));
+            _script.Add((fault, fault.Count, 0));
         }
     }
 
@@ -104,17 +107,23 @@ public sealed class DriveFaults
         {
             for (int i = 0; i < _script.Count; i++)
             {
-                var (fault, left) = _script[i];
+                var (fault, left, passed) = _script[i];
                 if ((fault.Target == DriveFaultTarget.Any || fault.Target == target)
                     && (fault.PathContains is null || pathAndQuery.Contains(fault.PathContains, StringComparison.Ordinal)))
                 {
+                    if (passed < fault.After)
+                    {
+                        _script[i] = (fault, left, passed + 1);
+                        continue;
+                    }
+
                     if (left <= 1)
                     {
                         _script.RemoveAt(i);
                     }
                     else
                     {
-                        _script[i] = (fault, left - 1);
+                        _script[i] = (fault, left - 1, passed);
                     }
 
                     return fault;
