@@ -9,6 +9,7 @@ namespace Atomiton.Storage.GoogleDrive.Tests;
 /// default run uses 64 MiB; the 1 GiB case of the issue is the same test with
 /// <c>ATOMITON_GDRIVE_LARGE_MIB=1024</c> (docs/providers/gdrive.md gives the command).
 /// </summary>
+[Collection(MeasuredAlone.Name)]
 public sealed class LargeUploadTests(ITestOutputHelper output)
 {
     [Fact]
@@ -96,4 +97,11 @@ public sealed class LargeUploadTests(ITestOutputHelper output)
             base.Dispose(disposing);
         }
     }
+}
+
+/// <summary>Runs its tests with no other test of the project in parallel: they measure the whole process's allocations.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MeasuredAlone
+{
+    public const string Name = "measured alone";
 }
