@@ -1,3 +1,4 @@
+using Atomiton.Storage.Emulators.GoogleDrive;
 using Atomiton.Storage.Emulators.OAuth;
 
 namespace Atomiton.Storage.Emulators;
@@ -9,6 +10,7 @@ public static class EmulatorCatalog
     public static IReadOnlyList<IStorageEmulator> All { get; } =
     [
         new OAuthAuthorityEmulator(),
+        new GoogleDriveEmulator(),
     ];
 
     /// <summary>Finds an emulator by name (ordinal, case-insensitive).</summary>

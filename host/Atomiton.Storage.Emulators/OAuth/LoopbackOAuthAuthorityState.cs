@@ -74,6 +74,15 @@ public sealed class LoopbackOAuthAuthorityState
         }
     }
 
+    /// <summary>Whether <paramref name="accessToken"/> was issued here, is not revoked and has not expired (what a resource server checks).</summary>
+    public bool AcceptsAccessToken(string accessToken)
+    {
+        lock (_gate)
+        {
+            return AccessTokens.TryGetValue(accessToken, out var expires) && expires > _options.TimeProvider.GetUtcNow();
+        }
+    }
+
     /// <summary>Whether <paramref name="refreshToken"/> is still valid.</summary>
     public bool IsLive(string refreshToken)
     {

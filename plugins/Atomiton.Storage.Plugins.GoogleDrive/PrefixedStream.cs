@@ -1,0 +1,58 @@
+namespace Atomiton.Storage.Plugins.GoogleDrive;
+
+/// <summary>A forward-only stream of bytes already read, then the rest of the source (not owned).</summary>
+internal sealed class PrefixedStream(byte[] head, Stream rest) : Stream
+{
+    private int _position;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (_position < head.Length)
+        {
+            int n = Math.Min(buffer.Length, head.Length - _position);
+            head.AsSpan(_position, n).CopyTo(buffer);
+            _position += n;
+            return n;
+        }
+
+        return rest.Read(buffer);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_position < head.Length)
+        {
+            int n = Math.Min(buffer.Length, head.Length - _position);
+            head.AsMemory(_position, n).CopyTo(buffer);
+            _position += n;
+            return ValueTask.FromResult(n);
+        }
+
+        return rest.ReadAsync(buffer, cancellationToken);
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
