@@ -25,8 +25,24 @@ internal static class ListCommand
             };
             await using var engine = await invocation.OpenPipelineAsync(cancellationToken);
             var views = new List<object>();
-            await foreach (var entry in engine.ListAsync(options, cancellationToken))
+            // Engines that list only whole trees (Google Drive: one flat folder of full keys) still
+            // answer one level: the recursive listing is folded here into its objects and first-level folders.
+            var folded = !options.Recursive && !engine.Capabilities.HasFlag(StorageCapabilities.ShallowList) && engine.Capabilities.HasFlag(StorageCapabilities.RecursiveList)
+                ? new HashSet<string>(StringComparer.Ordinal)
+                : null;
+            await foreach (var listed in engine.ListAsync(folded is null ? options : options with { Recursive = true }, cancellationToken))
             {
+                var entry = listed;
+                if (folded is not null && FirstLevelFolder(options.Prefix, listed.Key) is { } folder)
+                {
+                    if (!folded.Add(folder))
+                    {
+                        continue;
+                    }
+
+                    entry = StorageEntry.ForPrefix(folder);
+                }
+
                 if (invocation.Json)
                 {
                     views.Add(entry.Item is { } item ? new { type = "object", item = ItemView.Of(item) } : new { type = entry.IsPrefix ? "prefix" : "object", key = entry.Key });
@@ -44,6 +60,13 @@ internal static class ListCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>The folder one level below <paramref name="prefix"/> that holds <paramref name="key"/>, or null when the key sits at that level.</summary>
+    private static string? FirstLevelFolder(string prefix, string key)
+    {
+        int separator = key.IndexOf(StorageKey.Separator, prefix.Length);
+        return separator < 0 ? null : key[..(separator + 1)];
     }
 
     private static string Format(StorageEntry entry, bool isLong)

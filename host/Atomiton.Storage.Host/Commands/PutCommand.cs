@@ -37,14 +37,19 @@ internal static class PutCommand
                 throw new CommandLineException(ExitCodes.NotFound, $"Input file '{path}' does not exist; name an existing file, or '-' to read standard input.");
             }
 
-            var options = new SaveOptions
-            {
-                ContentType = parse.GetValue(contentType) ?? (fromStdin ? null : ContentTypes.Guess(path!)),
-                Metadata = MetadataParser.Parse(parse.GetValue(metadata)),
-                Condition = Conditions.From(parse.GetValue(ifNotExists), parse.GetValue(ifMatch)),
-            };
+            var objectMetadata = MetadataParser.Parse(parse.GetValue(metadata));
+            var condition = Conditions.From(parse.GetValue(ifNotExists), parse.GetValue(ifMatch));
             string pipeline = invocation.Source.ResolveName(invocation.Pipeline);
             await using var engine = await invocation.OpenPipelineAsync(cancellationToken);
+            var options = new SaveOptions
+            {
+                // A guessed type is a convenience: an engine that keeps no content types (Dropbox) stores the
+                // object without one. A type given with --content-type is a request, refused there as before.
+                ContentType = parse.GetValue(contentType)
+                    ?? (fromStdin || !engine.Capabilities.HasFlag(StorageCapabilities.ContentType) ? null : ContentTypes.Guess(path!)),
+                Metadata = objectMetadata,
+                Condition = condition,
+            };
             await using Stream input = source is null ? invocation.Environment.OpenStandardInput() : File.OpenRead(source);
             StorageItem item;
             if (!fromStdin && input.Length >= ProgressThreshold)

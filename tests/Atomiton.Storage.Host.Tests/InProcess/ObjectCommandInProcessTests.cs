@@ -200,6 +200,58 @@ public sealed class ObjectCommandInProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Ls_of_one_level_on_an_engine_that_lists_only_whole_trees_folds_its_listing_into_objects_and_folders()
+    {
+        await SeedAsync("a/one.txt", "1");
+        await SeedAsync("a/sub/two.bin", "22");
+        await SeedAsync("a/sub/deeper/three.bin", "333");
+        await SeedAsync("a/zed/four.bin", "4444");
+        await SeedAsync("b.txt", "5");
+        var treesOnly = Cli with { DecoratePipelines = source => new DecoratedPipelineSource(source, (_, engine) => new TreeListingOnlyEngine(engine)) };
+
+        var shallow = await treesOnly.RunAsync("ls", "a/");
+        var top = await treesOnly.RunAsync("ls");
+        var json = await treesOnly.RunAsync("ls", "a/", "--json");
+
+        Assert.True(shallow.ExitCode == 0, shallow.ToString());
+        Assert.Equal(["a/one.txt", "a/sub/", "a/zed/"], shallow.OutputLines);
+        Assert.Equal(["a/", "b.txt"], top.OutputLines);
+        Assert.False(json.Json().GetProperty("recursive").GetBoolean());
+        Assert.Equal(["object", "prefix", "prefix"], json.Json().GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("type").GetString()));
+    }
+
+    [Fact]
+    public async Task Put_of_a_file_on_an_engine_without_content_types_stores_it_without_a_guessed_one_but_refuses_an_explicit_one()
+    {
+        File.WriteAllText(_sandbox.PathOf("flow.json"), """{"id":"f1"}""");
+        var untyped = Cli with { DecoratePipelines = source => new DecoratedPipelineSource(source, (_, engine) => new NoContentTypeEngine(engine)) };
+
+        var guessed = await untyped.RunAsync("put", "flows/f1.json", "flow.json");
+        var explicitType = await untyped.RunAsync("put", "flows/f2.json", "flow.json", "--content-type", "application/json");
+
+        Assert.True(guessed.ExitCode == 0, guessed.ToString());
+        Assert.Null((await StatAsync("flows/f1.json")).ContentType);
+        Assert.NotEqual(0, explicitType.ExitCode);
+        Assert.Contains("content types", explicitType.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>An engine without <see cref="StorageCapabilities.ContentType"/>, as Dropbox's.</summary>
+    private sealed class NoContentTypeEngine(IStorageEngine inner) : DelegatingStorageEngine(inner)
+    {
+        public override string EngineType => "untyped";
+
+        public override StorageCapabilities Capabilities => base.Capabilities & ~StorageCapabilities.ContentType;
+    }
+
+    /// <summary>An engine without <see cref="StorageCapabilities.ShallowList"/>, as Google Drive's (full keys as names in one folder).</summary>
+    private sealed class TreeListingOnlyEngine(IStorageEngine inner) : DelegatingStorageEngine(inner)
+    {
+        public override string EngineType => "trees-only";
+
+        public override StorageCapabilities Capabilities => base.Capabilities & ~StorageCapabilities.ShallowList;
+    }
+
+    [Fact]
     public async Task Ls_with_json_prints_objects_and_prefixes()
     {
         await SeedAsync("a/one.txt", "1");
