@@ -17,9 +17,35 @@ public sealed partial class DropboxEngine
     /// <inheritdoc />
     protected override async ValueTask<string> GetChangeCursorCoreAsync(string prefix, CancellationToken cancellationToken)
     {
-        var result = await _client.RpcAsync("files/list_folder/get_latest_cursor", new WireListFolderArg { Path = _paths.Root, Recursive = true },
-            DropboxJsonContext.Default.WireListFolderArg, DropboxJsonContext.Default.WireCursorResult, prefix, write: false, cancellationToken);
+        WireCursorResult result;
+        try
+        {
+            result = await LatestCursorAsync(prefix, cancellationToken);
+        }
+        catch (StorageException e) when (e.Code == StorageErrorCode.NotFound && _paths.Root.Length > 0)
+        {
+            // The root folder does not exist before the first save: create it, so its changes have a place to be read from.
+            await CreateRootAsync(cancellationToken);
+            result = await LatestCursorAsync(prefix, cancellationToken);
+        }
+
         return CursorPrefix + Base64Url(Encoding.UTF8.GetBytes(prefix)) + "." + result.Cursor;
+    }
+
+    private ValueTask<WireCursorResult> LatestCursorAsync(string prefix, CancellationToken cancellationToken) =>
+        _client.RpcAsync("files/list_folder/get_latest_cursor", new WireListFolderArg { Path = _paths.Root, Recursive = true },
+            DropboxJsonContext.Default.WireListFolderArg, DropboxJsonContext.Default.WireCursorResult, prefix, write: false, cancellationToken);
+
+    private async ValueTask CreateRootAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.RpcAsync("files/create_folder_v2", new WireCreateFolderArg(_paths.Root), DropboxJsonContext.Default.WireCreateFolderArg, DropboxJsonContext.Default.WireMetadataResult, null, write: true, cancellationToken);
+        }
+        catch (StorageException e) when (DropboxErrors.TagsOf(e) == "path/conflict/folder")
+        {
+            // Created meanwhile.
+        }
     }
 
     /// <inheritdoc />

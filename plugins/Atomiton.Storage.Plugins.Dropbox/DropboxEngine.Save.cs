@@ -24,7 +24,7 @@ public sealed partial class DropboxEngine
         hash.Append(reader.Chunk.Span);
         if (!reader.IsLast)
         {
-            return await new DropboxUploader(_client, this).UploadAsync(key, commit, reader, hash, options, cancellationToken);
+            return await AdoptSpellingAsync(key, await new DropboxUploader(_client, this).UploadAsync(key, commit, reader, hash, options, cancellationToken), cancellationToken);
         }
 
         if (options.ExpectedLength is { } expected && expected != reader.TotalRead)
@@ -50,7 +50,7 @@ public sealed partial class DropboxEngine
                     throw;
                 }
             }, cancellationToken);
-            return Checked(metadata, key, contentHash);
+            return await AdoptSpellingAsync(key, Checked(metadata, key, contentHash), cancellationToken);
         }
         catch (StorageException e) when (e.Code == StorageErrorCode.Conflict)
         {

@@ -183,7 +183,7 @@ public sealed partial class DropboxEngine : StorageEngine
         return new StorageInfo
         {
             EngineType = EngineType,
-            Platform = "dropbox",
+            Platform = "any",
             IsConnected = connected,
             Capabilities = Capabilities,
             Traits = Traits,
@@ -242,7 +242,8 @@ public sealed partial class DropboxEngine : StorageEngine
             Hashes = metadata.ContentHash is { } hash
                 ? new Dictionary<string, string>(StringComparer.Ordinal) { [StorageHashAlgorithms.Dropbox] = hash }
                 : StorageItem.EmptyMetadata,
-            LastModified = metadata.ClientModified,
+            // Dropbox sets client_modified to the server's time when none was sent: that is no modification time of the caller's.
+            LastModified = metadata.ClientModified == metadata.ServerModified ? null : metadata.ClientModified,
             ItemId = metadata.Id,
         };
     }

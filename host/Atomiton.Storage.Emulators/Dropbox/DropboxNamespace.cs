@@ -110,6 +110,21 @@ internal sealed class DropboxNamespace(string dataFolder, DropboxEmulatorOptions
         }
     }
 
+    /// <summary>A file's current revision with its bytes opened (atomically, so a concurrent overwrite cannot unlink them first); null when there is no such entry.</summary>
+    public (DropboxEntry Entry, Stream? Content)? Open(string lower)
+    {
+        lock (_gate)
+        {
+            if (!_entries.TryGetValue(lower, out var entry))
+            {
+                return null;
+            }
+
+            return (entry, entry.BlobPath is null ? null
+                : new FileStream(entry.BlobPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous | FileOptions.SequentialScan));
+        }
+    }
+
     /// <summary>Commits an uploaded file (the bytes already in <paramref name="blobPath"/>) under the write mode's rules.</summary>
     /// <returns>The entry and whether its content changed (identical bytes keep the revision).</returns>
     public DropboxEntry Commit(string path, string blobPath, long size, string contentHash, DropboxWriteMode mode, DateTimeOffset? clientModified, Func<string[], DropboxApiException> writeError)
@@ -163,21 +178,47 @@ internal sealed class DropboxNamespace(string dataFolder, DropboxEmulatorOptions
             }
 
             CreateParents(lower, path);
-            var entry = previous ?? new DropboxEntry { PathDisplay = DisplayOf(lower, path), IsFolder = false, Id = NewId() };
+            // A new snapshot per revision: readers holding the previous one keep consistent metadata and bytes.
+            var entry = new DropboxEntry
+            {
+                PathDisplay = previous?.PathDisplay ?? DisplayOf(lower, path),
+                IsFolder = false,
+                Id = previous?.Id ?? NewId(),
+                BlobPath = blobPath,
+                Size = size,
+                ContentHash = contentHash,
+                Rev = NewRev(),
+                ServerModified = now,
+                ClientModified = clientModified ?? now,
+            };
             if (previous?.BlobPath is { } old)
             {
                 File.Delete(old);
             }
 
-            entry.BlobPath = blobPath;
-            entry.Size = size;
-            entry.ContentHash = contentHash;
-            entry.Rev = NewRev();
-            entry.ServerModified = now;
-            entry.ClientModified = clientModified ?? now;
             _entries[lower] = entry;
             Changed(lower, entry.PathDisplay);
             return entry;
+        }
+    }
+
+    /// <summary>Creates a folder (and its parents); a file or folder already there is <c>path/conflict/…</c>.</summary>
+    public DropboxEntry CreateFolder(string path)
+    {
+        string lower = Normalize(path, allowRoot: false, "path");
+        lock (_gate)
+        {
+            CheckParents(lower, tags => DropboxApiException.Conflict(["path", .. tags]));
+            if (_entries.TryGetValue(lower, out var existing))
+            {
+                throw DropboxApiException.Conflict("path", "conflict", existing.IsFolder ? "folder" : "file");
+            }
+
+            CreateParents(lower, path);
+            var folder = new DropboxEntry { PathDisplay = DisplayOf(lower, path), IsFolder = true, Id = NewId() };
+            _entries[lower] = folder;
+            Changed(lower, folder.PathDisplay);
+            return folder;
         }
     }
 
@@ -218,7 +259,9 @@ internal sealed class DropboxNamespace(string dataFolder, DropboxEmulatorOptions
                 throw DropboxApiException.Conflict("from_lookup", "not_found");
             }
 
-            if (from == to)
+            // A move to the same path in other letter case renames (Dropbox's way to change a name's case).
+            bool caseRename = move && from == to && fromPath != toPath;
+            if (from == to && !caseRename)
             {
                 throw DropboxApiException.Conflict("duplicated_or_nested_paths");
             }
@@ -229,7 +272,7 @@ internal sealed class DropboxNamespace(string dataFolder, DropboxEmulatorOptions
             }
 
             CheckParents(to, tags => DropboxApiException.Conflict(["to", .. tags]));
-            if (_entries.TryGetValue(to, out var target))
+            if (!caseRename && _entries.TryGetValue(to, out var target))
             {
                 throw DropboxApiException.Conflict("to", "conflict", target.IsFolder ? "folder" : "file");
             }
@@ -241,7 +284,7 @@ internal sealed class DropboxNamespace(string dataFolder, DropboxEmulatorOptions
             }
 
             CreateParents(to, toPath);
-            string toDisplayParent = DisplayOf(to, toPath);
+            string toDisplayParent = caseRename ? source.PathDisplay[..source.PathDisplay.LastIndexOf('/')] + toPath[toPath.LastIndexOf('/')..] : DisplayOf(to, toPath);
             var moved = _entries.Where(e => e.Key == from || e.Key.StartsWith(from + "/", StringComparison.Ordinal)).OrderBy(e => e.Key.Length).ToList();
             DropboxEntry? top = null;
             var now = Now;

@@ -18,25 +18,16 @@ internal sealed partial class DropboxRoutes
     private async Task DownloadAsync(HttpContext context, JsonObject args)
     {
         string lower = DropboxNamespace.Normalize(Str(args, "path"), allowRoot: false, "path");
-        var entry = files.Find(lower) ?? throw DropboxApiException.Conflict("path", "not_found");
-        if (entry.IsFolder)
+        var (entry, content) = files.Open(lower) ?? throw DropboxApiException.Conflict("path", "not_found");
+        if (content is null)
         {
             throw DropboxApiException.Conflict("path", "not_file");
         }
 
+        var stream = content;
         if (Str(args, "rev") is { } rev && rev != entry.Rev)
         {
-            throw DropboxApiException.Conflict("path", "not_found");
-        }
-
-        // The bytes of this revision stay readable even if it is replaced while streaming (the file is unlinked, not rewritten).
-        Stream stream;
-        try
-        {
-            stream = new FileStream(entry.BlobPath!, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        }
-        catch (FileNotFoundException)
-        {
+            await stream.DisposeAsync();
             throw DropboxApiException.Conflict("path", "not_found");
         }
 

@@ -103,7 +103,7 @@ internal sealed partial class DropboxRoutes(DropboxServer server, DropboxNamespa
             "files/list_folder/continue" => Continue(rpc),
             "files/list_folder/get_latest_cursor" => LatestCursor(rpc),
             "files/list_folder/longpoll" => await LongPollAsync(rpc, context.RequestAborted),
-            "files/create_folder_v2" => throw DropboxApiException.BadRequest("Unknown API function: \"files/create_folder_v2\" is not emulated (uploads create parent folders)."),
+            "files/create_folder_v2" => new JsonObject { ["metadata"] = Metadata(files.CreateFolder(Str(rpc, "path") ?? "")) },
             "users/get_space_usage" => new JsonObject
             {
                 ["used"] = files.Used,

@@ -43,6 +43,8 @@ internal sealed record WireCommit
 
 internal sealed record WirePath([property: JsonPropertyName("path")] string Path);
 
+internal sealed record WireCreateFolderArg([property: JsonPropertyName("path")] string Path, [property: JsonPropertyName("autorename")] bool Autorename = false);
+
 internal sealed record WireDeleteArg([property: JsonPropertyName("path")] string Path, [property: JsonPropertyName("parent_rev")] string? ParentRev = null);
 
 internal sealed record WireDeleteBatchArg([property: JsonPropertyName("entries")] IReadOnlyList<WireDeleteArg> Entries);
@@ -139,6 +141,7 @@ internal sealed record WireError
 [JsonSerializable(typeof(WireCommit))]
 [JsonSerializable(typeof(WirePath))]
 [JsonSerializable(typeof(WireDeleteArg))]
+[JsonSerializable(typeof(WireCreateFolderArg))]
 [JsonSerializable(typeof(WireDeleteBatchArg))]
 [JsonSerializable(typeof(WireRelocationArg))]
 [JsonSerializable(typeof(WireMetadataResult))]
