@@ -9,7 +9,7 @@ namespace Atomiton.Storage.Emulators.Dropbox;
 /// </summary>
 public sealed class DropboxFaults
 {
-    private readonly ConcurrentQueue<Fault> _faults = new();
+    private readonly List<Fault> _faults = [];
     private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
 
     /// <summary>How a scripted fault fails a request.</summary>
@@ -34,9 +34,12 @@ public sealed class DropboxFaults
     /// <summary>Makes the next <paramref name="times"/> requests to <paramref name="route"/> (such as <c>files/upload</c>; <c>*</c> for any) fail as <paramref name="kind"/>.</summary>
     public void Add(string route, Kind kind, int times = 1, string reason = "too_many_requests", int retryAfterSeconds = 1, int status = 503)
     {
-        for (int i = 0; i < times; i++)
+        lock (_faults)
         {
-            _faults.Enqueue(new Fault(route, kind, reason, retryAfterSeconds, status));
+            for (int i = 0; i < times; i++)
+            {
+                _faults.Add(new Fault(route, kind, reason, retryAfterSeconds, status));
+            }
         }
     }
 
@@ -50,21 +53,33 @@ public sealed class DropboxFaults
     public void ResetCounts() => _counts.Clear();
 
     /// <summary>How many scripted faults have not fired yet.</summary>
-    public int Pending => _faults.Count;
+    public int Pending
+    {
+        get
+        {
+            lock (_faults)
+            {
+                return _faults.Count;
+            }
+        }
+    }
 
     internal void Counted(string route) => _counts.AddOrUpdate(route, 1, (_, n) => n + 1);
 
-    /// <summary>The fault for this request, if the next queued one matches its route (faults fire in order).</summary>
+    /// <summary>The first queued fault for this route (or for any route), removed; faults of one route fire in the order added.</summary>
     internal Fault? Take(string route)
     {
         lock (_faults)
         {
-            if (_faults.TryPeek(out var next) && (next.Route == "*" || next.Route == route) && _faults.TryDequeue(out var taken))
+            int index = _faults.FindIndex(f => f.Route == "*" || f.Route == route);
+            if (index < 0)
             {
-                return taken;
+                return null;
             }
 
-            return null;
+            var fault = _faults[index];
+            _faults.RemoveAt(index);
+            return fault;
         }
     }
 

@@ -38,17 +38,23 @@ internal sealed partial class DropboxRoutes(DropboxServer server, DropboxNamespa
                 Authenticate(context);
             }
 
-            if (server.Faults.Take(route) is { } fault && await ApplyAsync(fault, context))
+            var fault = server.Faults.Take(route);
+            if (fault is not null && fault.Kind != DropboxFaults.Kind.CutAfterEffect)
             {
+                await ApplyAsync(fault, context);
                 return;
             }
 
-            var cut = server.Faults.Take(route + "#after");
-            await DispatchAsync(context, route, content);
-            if (cut is not null)
+            if (fault is not null)
             {
+                // The request takes effect; its answer is written nowhere and lost with the connection.
+                context.Response.Body = Stream.Null;
+                await DispatchAsync(context, route, content);
                 context.Abort();
+                return;
             }
+
+            await DispatchAsync(context, route, content);
         }
         catch (DropboxApiException e) when (!context.Response.HasStarted)
         {
@@ -157,8 +163,8 @@ internal sealed partial class DropboxRoutes(DropboxServer server, DropboxNamespa
         return null;
     }
 
-    /// <summary>Applies a scripted fault; false when it only marks the request to be cut after its effect.</summary>
-    private async Task<bool> ApplyAsync(DropboxFaults.Fault fault, HttpContext context)
+    /// <summary>Applies a scripted fault that fails the request before it takes effect.</summary>
+    private static async Task ApplyAsync(DropboxFaults.Fault fault, HttpContext context)
     {
         switch (fault.Kind)
         {
@@ -183,12 +189,7 @@ internal sealed partial class DropboxRoutes(DropboxServer server, DropboxNamespa
                 }
 
                 context.Abort();
-                return true;
-            case DropboxFaults.Kind.CutAfterEffect:
-                server.Faults.Add(fault.Route + "#after", DropboxFaults.Kind.CutAfterEffect);
-                return false;
-            default:
-                return false;
+                return;
         }
     }
 
