@@ -278,7 +278,10 @@ public abstract partial class StorageConformanceTests
     private List<string> OrderingKeys(IEnumerable<string> keys)
     {
         var comparer = Has(StorageTraits.CaseInsensitiveKeys) ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
-        return keys.Where(Representable).Distinct(comparer).ToList();
+        var kept = keys.Where(Representable).Distinct(comparer).ToList();
+        // On drives a file and a folder cannot share a name: keep 'a/b' and leave out 'a'.
+        var comparison = Has(StorageTraits.CaseInsensitiveKeys) ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        return Engine.KeyRules.ObjectAndFolderMayShareName ? kept : kept.Where(k => !kept.Any(other => other.StartsWith(k + "/", comparison))).ToList();
     }
 
     /// <summary>

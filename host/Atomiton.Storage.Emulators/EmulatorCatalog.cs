@@ -11,6 +11,7 @@ public static class EmulatorCatalog
     [
         new OAuthAuthorityEmulator(),
         new GoogleDriveEmulator(),
+        new Dropbox.DropboxEmulator(),
     ];
 
     /// <summary>Finds an emulator by name (ordinal, case-insensitive).</summary>
