@@ -19,6 +19,12 @@ internal sealed class BrowserModule : IAsyncDisposable
     /// <summary>Where the app serves the module: the static web asset path of this library.</summary>
     public const string ModulePath = "./_content/Atomiton.Storage.Plugins.Browser/atomiton-storage.js";
 
+    /// <summary>
+    /// How long one call may go unanswered (beyond a wait's own timeout). Interop calls carry a token, so the
+    /// runtime's own one-minute default does not apply; a closed circuit never answers, and this ends the call.
+    /// </summary>
+    internal static readonly TimeSpan CallGuard = TimeSpan.FromMinutes(3);
+
     private readonly SemaphoreSlim _importing = new(1, 1);
     private readonly string _engineType;
     private IJSObjectReference? _module;
@@ -58,9 +64,17 @@ internal sealed class BrowserModule : IAsyncDisposable
     public async ValueTask<T> InvokeAsync<[DynamicallyAccessedMembers(JsonSerialized)] T>(string function, string operation, string? key, CancellationToken cancellationToken, params object?[] args)
     {
         var module = await ImportAsync(operation, cancellationToken);
+        using var guard = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        guard.CancelAfter(CallGuard + (function == "idbWait" && args[^1] is double wait ? TimeSpan.FromMilliseconds(wait) : TimeSpan.Zero));
         try
         {
-            return await module.InvokeAsync<T>(function, cancellationToken, args);
+            return await module.InvokeAsync<T>(function, guard.Token, args);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new StorageException(StorageErrorCode.Timeout,
+                $"The browser did not answer {function} ({_engineType}, key '{key}') within {CallGuard.TotalMinutes:0} minutes. The page may be gone, or (Blazor Server) its circuit closed: a browser-to-server message above HubOptions.MaximumReceiveMessageSize closes it.", e)
+            { Provider = _engineType, Operation = operation, Key = key, IsTransient = true };
         }
         catch (JSDisconnectedException e)
         {
@@ -70,11 +84,6 @@ internal sealed class BrowserModule : IAsyncDisposable
         {
             throw new StorageException(StorageErrorCode.Unknown, $"The browser failed in {function} ({_engineType}, key '{key}'): {e.Message}", e)
             { Provider = _engineType, Operation = operation, Key = key };
-        }
-        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new StorageException(StorageErrorCode.Timeout, $"The browser did not answer {function} ({_engineType}, key '{key}') in time; the page may be busy or gone.", e)
-            { Provider = _engineType, Operation = operation, Key = key, IsTransient = true };
         }
     }
 

@@ -355,6 +355,7 @@ export function idbTransfer(id, source, destination, move, condition, etag, now,
 
 // One page of a listing: walks the primary key (UTF-16 code-unit order, which is ordinal order) from
 // the prefix or startAfter; a shallow listing jumps over each common prefix with one cursor step.
+// A page ends at `limit` entries or before the entry that would pass `budget` bytes.
 export function idbList(id, prefix, startAfter, limit, shallow, keysOnly, budget) {
   return guard(async () => {
     const handle = handleOf(id);
@@ -364,25 +365,32 @@ export function idbList(id, prefix, startAfter, limit, shallow, keysOnly, budget
     const range = lower === '' ? null : IDBKeyRange.lowerBound(lower, exclusive);
     const entries = [];
     let more = false;
+    let used = 0;
     await new Promise((resolve, reject) => {
       const req = keysOnly ? store.openKeyCursor(range) : store.openCursor(range);
       req.onerror = () => reject(req.error);
+      const add = entry => {
+        const size = sizeOf(entry);
+        if (entries.length === limit || (entries.length > 0 && used + size > budget)) return false;
+        entries.push(entry);
+        used += size;
+        return true;
+      };
       req.onsuccess = () => {
         const cursor = req.result;
         if (!cursor) { resolve(); return; }
         const key = cursor.primaryKey;
         if (!key.startsWith(prefix)) { resolve(); return; }
-        if (entries.length === limit || used >= budget) { more = true; resolve(); return; }
         if (shallow) {
           const slash = key.indexOf('/', prefix.length);
           if (slash >= 0) {
             const common = key.slice(0, slash + 1);
-            if (startAfter === null || common > startAfter) add({ p: common });
+            if ((startAfter === null || common > startAfter) && !add({ p: common })) { more = true; resolve(); return; }
             cursor.continue(key.slice(0, slash) + '0'); // '0' follows '/': the first key after every key under `common`
             return;
           }
         }
-        add(keysOnly ? { k: key } : { k: key, i: publicItem(cursor.value) });
+        if (!add(keysOnly ? { k: key } : { k: key, i: publicItem(cursor.value) })) { more = true; resolve(); return; }
         cursor.continue();
       };
     });
@@ -409,8 +417,9 @@ function inScope(key, prefix) {
   return key !== undefined && key !== null && key.startsWith(prefix);
 }
 
-// Changes after `after` under `prefix`: at most `limit` changes, scanning at most `scanLimit`
-// journal entries, so one call is bounded whatever the journal holds.
+// Changes after `after` under `prefix`: at most `limit` changes (and `budget` bytes), scanning at most
+// `scanLimit` journal entries, so one call is bounded whatever the journal holds. The returned cursor is
+// the last entry scanned *and* delivered or skipped as out of scope, so nothing is lost between pages.
 export function idbChanges(id, after, prefix, limit, scanLimit, budget) {
   return guard(async () => {
     const handle = handleOf(id);
@@ -422,26 +431,32 @@ export function idbChanges(id, after, prefix, limit, scanLimit, budget) {
     let more = false;
     let scanned = 0;
     let used = 0;
-    const add = change => { changes.push(change); used += sizeOf(change); };
     await new Promise((resolve, reject) => {
       const req = tx.objectStore('journal').openCursor(IDBKeyRange.lowerBound(after, true));
       req.onerror = () => reject(req.error);
       req.onsuccess = () => {
         const cursor = req.result;
         if (!cursor) { resolve(); return; }
-        if (changes.length === limit || scanned === scanLimit || used >= budget) { more = true; resolve(); return; }
-        scanned++;
+        if (changes.length === limit || scanned === scanLimit) { more = true; resolve(); return; }
         const entry = cursor.value;
-        cursorAt = entry.s;
         const inside = inScope(entry.k, prefix);
+        let change = null;
         if (entry.x === 'm') {
           const previousInside = inScope(entry.p, prefix);
-          if (inside && previousInside) add({ x: 'm', k: entry.k, p: entry.p, i: entry.i });
-          else if (inside) add({ x: 'u', k: entry.k, i: entry.i });
-          else if (previousInside) add({ x: 'd', k: entry.p });
+          if (inside && previousInside) change = { x: 'm', k: entry.k, p: entry.p, i: entry.i };
+          else if (inside) change = { x: 'u', k: entry.k, i: entry.i };
+          else if (previousInside) change = { x: 'd', k: entry.p };
         } else if (inside) {
-          add(entry.x === 'u' ? { x: 'u', k: entry.k, i: entry.i } : { x: 'd', k: entry.k });
+          change = entry.x === 'u' ? { x: 'u', k: entry.k, i: entry.i } : { x: 'd', k: entry.k };
         }
+        if (change) {
+          const size = sizeOf(change);
+          if (changes.length > 0 && used + size > budget) { more = true; resolve(); return; }
+          changes.push(change);
+          used += size;
+        }
+        scanned++;
+        cursorAt = entry.s;
         cursor.continue();
       };
     });
@@ -624,12 +639,14 @@ export function lsList(namespace, prefix, startAfter, limit, shallow, keysOnly, 
     const entries = [];
     let used = 0;
     for (const key of unique) {
-      if (entries.length === limit || used >= budget) break;
+      if (entries.length === limit) break;
       const entry = key.endsWith('/')
         ? { p: key }
         : keysOnly ? { k: key } : { k: key, i: publicItem(lsRead(store, namespace, key).header) };
+      const size = sizeOf(entry);
+      if (entries.length > 0 && used + size > budget) break;
       entries.push(entry);
-      used += sizeOf(entry);
+      used += size;
     }
     return ok({ entries, more: unique.length > entries.length });
   });
