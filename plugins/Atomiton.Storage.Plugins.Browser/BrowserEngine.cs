@@ -41,43 +41,38 @@ public abstract class BrowserEngine : StorageEngine
     /// <summary>The default page size of listings.</summary>
     private protected const int DefaultPageSize = 500;
 
-    /// <summary>Sends the content to the page as an upload (chunk by chunk, exact length checked) and returns its id.</summary>
-    private protected async ValueTask<int> UploadAsync(string key, Stream content, SaveOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads a save's content (exact length checked) and hands it to the page: content that fits in one chunk
+    /// comes back as <see cref="PendingContent.Inline"/> and travels in the commit call itself (one round trip);
+    /// larger content goes as an upload, chunk by chunk, and <see cref="PendingContent.Upload"/> names it.
+    /// </summary>
+    private protected async ValueTask<PendingContent> UploadAsync(string key, Stream content, SaveOptions options, CancellationToken cancellationToken)
     {
+        await using var exact = new ExactLengthStream(content, key, options.ExpectedLength, provider: EngineType);
+        byte[] first = await ReadChunkAsync(exact, cancellationToken);
+        if (first.Length < UploadChunkSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return new PendingContent(null, first);
+        }
+
         int upload = await Module.InvokeAsync<int>("beginUpload", StorageOperation.Save, key, cancellationToken);
         try
         {
-            await using var exact = new ExactLengthStream(content, key, options.ExpectedLength, provider: EngineType);
-            while (true)
+            byte[] chunk = first;
+            while (chunk.Length > 0)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                byte[] chunk = new byte[UploadChunkSize];
-                int filled = 0;
-                while (filled < chunk.Length)
-                {
-                    int read = await exact.ReadAsync(chunk.AsMemory(filled), cancellationToken);
-                    if (read == 0)
-                    {
-                        break;
-                    }
-
-                    filled += read;
-                }
-
-                if (filled > 0)
-                {
-                    // A fresh array each time: the runtime may still be sending the previous one.
-                    await Module.CallAsync<bool>("putChunk", StorageOperation.Save, key, cancellationToken, upload, filled == chunk.Length ? chunk : chunk[..filled]);
-                }
-
-                if (filled < chunk.Length)
+                await Module.CallAsync<bool>("putChunk", StorageOperation.Save, key, cancellationToken, upload, chunk);
+                if (chunk.Length < UploadChunkSize)
                 {
                     break;
                 }
+
+                chunk = await ReadChunkAsync(exact, cancellationToken);
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            return upload;
+            return new PendingContent(upload, null);
         }
         catch
         {
@@ -85,6 +80,29 @@ public abstract class BrowserEngine : StorageEngine
             throw;
         }
     }
+
+    /// <summary>Reads up to one chunk into a fresh array (the runtime may still be sending the previous one).</summary>
+    private static async ValueTask<byte[]> ReadChunkAsync(Stream source, CancellationToken cancellationToken)
+    {
+        byte[] chunk = new byte[UploadChunkSize];
+        int filled = 0;
+        while (filled < chunk.Length)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int read = await source.ReadAsync(chunk.AsMemory(filled), cancellationToken);
+            if (read == 0)
+            {
+                break;
+            }
+
+            filled += read;
+        }
+
+        return filled == chunk.Length ? chunk : chunk[..filled];
+    }
+
+    /// <summary>A save's content on its way to the page: inline bytes, or the id of an upload the page holds.</summary>
+    private protected readonly record struct PendingContent(int? Upload, byte[]? Inline);
 
     private async ValueTask AbortUploadAsync(int upload)
     {

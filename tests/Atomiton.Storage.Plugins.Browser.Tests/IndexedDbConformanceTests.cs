@@ -12,13 +12,13 @@ public sealed class IndexedDbConformanceTests(BrowserFixture browser) : StorageC
     protected override bool EngineTakesClock => true;
 
     // Scaled for a real browser on a shared 2-core machine; every interop call is a round trip.
-    protected override int ManyKeysCount => 2_000;
+    protected override int ManyKeysCount => 1_000;
 
     protected override long LargeObjectSize => 4L * 1024 * 1024;
 
     protected override int ChunkSize => BrowserEngine.UploadChunkSize;
 
-    protected override int ModelCheckRuns => 20;
+    protected override int ModelCheckRuns => 10;
 
     protected override async ValueTask<IStorageEngine> CreateEngineAsync()
     {

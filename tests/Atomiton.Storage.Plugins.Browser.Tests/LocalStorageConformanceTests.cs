@@ -20,7 +20,7 @@ public sealed class LocalStorageConformanceTests(BrowserFixture browser) : Stora
 
     protected override int ChunkSize => BrowserEngine.UploadChunkSize;
 
-    protected override int ModelCheckRuns => 20;
+    protected override int ModelCheckRuns => 10;
 
     protected override async ValueTask<IStorageEngine> CreateEngineAsync()
     {

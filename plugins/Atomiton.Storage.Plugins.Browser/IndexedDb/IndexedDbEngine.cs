@@ -91,9 +91,9 @@ public sealed class IndexedDbEngine : BrowserEngine
     protected override async ValueTask<StorageItem> SaveCoreAsync(string key, Stream content, SaveOptions options, CancellationToken cancellationToken)
     {
         int handle = await HandleAsync(StorageOperation.Save, cancellationToken);
-        int upload = await UploadAsync(key, content, options, cancellationToken);
+        var pending = await UploadAsync(key, content, options, cancellationToken);
         var item = await MutateAsync<JsItem>("idbSave", StorageOperation.Save, key, options.Condition,
-            handle, upload, key, ConditionCode(options.Condition), options.Condition.ETag, options.ContentType,
+            handle, pending.Upload, pending.Inline, key, ConditionCode(options.Condition), options.Condition.ETag, options.ContentType,
             options.Metadata ?? StorageItem.EmptyMetadata, JsItem.Ticks(Time.GetUtcNow()), _options.ChangeRetentionEntries);
         return item.ToItem();
     }

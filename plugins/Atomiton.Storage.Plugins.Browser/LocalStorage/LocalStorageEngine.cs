@@ -50,9 +50,9 @@ public sealed class LocalStorageEngine : BrowserEngine
             throw TooLarge(key, expected);
         }
 
-        int upload = await UploadAsync(key, new LimitedStream(content, _options.MaxObjectSize, () => TooLarge(key, null)), options, cancellationToken);
+        var pending = await UploadAsync(key, new LimitedStream(content, _options.MaxObjectSize, () => TooLarge(key, null)), options, cancellationToken);
         var item = await MutateAsync<JsItem>("lsSave", StorageOperation.Save, key, options.Condition,
-            _namespace, upload, key, ConditionCode(options.Condition), options.Condition.ETag, options.ContentType,
+            _namespace, pending.Upload, pending.Inline, key, ConditionCode(options.Condition), options.Condition.ETag, options.ContentType,
             options.Metadata ?? StorageItem.EmptyMetadata, JsItem.Ticks(Time.GetUtcNow()));
         return item.ToItem();
     }

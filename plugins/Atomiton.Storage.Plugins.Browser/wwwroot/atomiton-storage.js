@@ -4,7 +4,8 @@
 // Contract with .NET: every exported function resolves to { v: value } or { e: errorName, m: message };
 // it never rejects for a storage reason, so .NET maps error *names* (QuotaExceededError, Conflict,
 // NotFound, VersionError, Blocked, IndexedDbUnavailable, …) and never parses exception text.
-// Content moves in chunks: saves append chunks to an upload (putChunk) and commit it in one call;
+// Content moves in chunks: a save of one chunk or less travels in its commit call; a larger one appends
+// chunks to an upload (putChunk) and commits it in one call;
 // loads return small content inline and larger content as a JS stream reference over a Blob.
 
 const uploads = new Map(); // upload id -> array of Blob parts
@@ -89,7 +90,8 @@ export function abortUpload(upload) {
   return ok(true);
 }
 
-function takeUpload(upload) {
+function takeContent(upload, inline) {
+  if (inline !== null && inline !== undefined) return new Blob([inline]);
   const parts = uploads.get(upload);
   uploads.delete(upload);
   if (!parts) throw new DOMException(`Upload ${upload} is not open.`, 'UnknownUpload');
@@ -235,10 +237,10 @@ async function trimJournal(handle, keep) {
   await done(tx);
 }
 
-export function idbSave(id, upload, key, condition, etag, contentType, metadata, now, keep) {
+export function idbSave(id, upload, inline, key, condition, etag, contentType, metadata, now, keep) {
   return guard(async () => {
     const handle = handleOf(id);
-    const blob = takeUpload(upload);
+    const blob = takeContent(upload, inline);
     const tx = handle.db.transaction(['objects', 'blobs', 'journal'], 'readwrite');
     const completion = done(tx);
     const objects = tx.objectStore('objects');
@@ -556,10 +558,10 @@ function lsWrite(store, namespace, header, body) {
   store.setItem(namespace + k, JSON.stringify(rest) + '\n' + body);
 }
 
-export function lsSave(namespace, upload, key, condition, etag, contentType, metadata, now) {
+export function lsSave(namespace, upload, inline, key, condition, etag, contentType, metadata, now) {
   return guard(async () => {
     const store = local();
-    const blob = takeUpload(upload);
+    const blob = takeContent(upload, inline);
     const bytes = new Uint8Array(await blob.arrayBuffer());
     // Everything after the await runs without yielding, so the check and the write are atomic in this page.
     const current = lsRead(store, namespace, key)?.header;
