@@ -45,6 +45,18 @@ public sealed class BrowserBenchmark(BrowserFixture browser)
     private async Task<Dictionary<string, object?>> MeasureServerAsync()
     {
         var page = await browser.OpenAsync();
+        try
+        {
+            return await MeasureServerAsync(page);
+        }
+        finally
+        {
+            await page.Page.CloseAsync();
+        }
+    }
+
+    private static async Task<Dictionary<string, object?>> MeasureServerAsync(ProbePage page)
+    {
         var result = new Dictionary<string, object?>(StringComparer.Ordinal);
         await using var engine = new IndexedDbEngine(page.Runtime, new IndexedDbOptions { DatabaseName = "bench-" + Guid.NewGuid().ToString("N") });
         await using var module = await page.Runtime.InvokeAsync<IJSObjectReference>("import", "./_content/Atomiton.Storage.Plugins.Browser/atomiton-storage.js");
@@ -84,7 +96,6 @@ public sealed class BrowserBenchmark(BrowserFixture browser)
             result[keysOnly ? "list10000KeysOnlyMs" : "list10000Ms"] = watch.Elapsed.TotalMilliseconds;
         }
 
-        await page.Page.CloseAsync();
         return result;
     }
 

@@ -100,6 +100,10 @@ internal sealed class BrowserModule : IAsyncDisposable
             {
                 // The circuit is gone, and the module with it.
             }
+            catch (TaskCanceledException)
+            {
+                // The page did not answer (closed, circuit not yet dropped): nothing to release any more.
+            }
         }
 
         _importing.Dispose();
