@@ -108,7 +108,7 @@ public sealed class BrowserBenchmark(BrowserFixture browser)
         await using var context = await browser.Browser.CreateBrowserContextAsync();
         var page = await context.NewPageAsync();
         page.DefaultTimeout = 600_000;
-        await page.GoToAsync(new Uri(address, "selfcheck?run=checks,bench").ToString());
+        await page.GoToAsync(new Uri(address, "selfcheck?run=bench").ToString());
         await page.WaitForFunctionAsync("() => document.querySelector('#result')?.textContent.length > 0", new PuppeteerSharp.WaitForFunctionOptions { Timeout = 600_000 });
         string json = await page.EvaluateFunctionAsync<string>("() => document.querySelector('#result').textContent");
         return JsonDocument.Parse(json).RootElement.Clone();
