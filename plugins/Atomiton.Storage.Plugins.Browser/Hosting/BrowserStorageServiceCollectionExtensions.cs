@@ -1,0 +1,28 @@
+using Atomiton.Storage.Plugins.Browser.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Atomiton Storage for a Blazor app (WebAssembly or Server), without the plugin host.</summary>
+public static class BrowserStorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="IBrowserStoragePipelines"/> (scoped: one per Blazor Server circuit, one per
+    /// WebAssembly app) for <paramref name="configuration"/> in the shape of plugins.json — from
+    /// <c>appsettings.json</c> (a section such as <c>"storage"</c>) or built in code. Providers come by
+    /// reference (<see cref="BrowserStorageBuilder"/>); no plugin folder is read and McMaster is not used.
+    /// Calling it twice is harmless.
+    /// </summary>
+    public static IServiceCollection AddAtomitonBrowserStorage(this IServiceCollection services, IConfiguration configuration, Action<BrowserStorageBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var builder = new BrowserStorageBuilder();
+        configure?.Invoke(builder);
+        services.TryAddScoped<IBrowserStoragePipelines>(sp =>
+            new BrowserStoragePipelines(configuration, builder, sp, sp.GetService<ILoggerFactory>()));
+        return services;
+    }
+}

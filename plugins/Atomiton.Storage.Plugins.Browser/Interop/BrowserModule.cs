@@ -1,0 +1,139 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.JSInterop;
+
+namespace Atomiton.Storage.Plugins.Browser.Interop;
+
+/// <summary>
+/// The JavaScript module (<c>atomiton-storage.js</c>, a static web asset of this library) as one
+/// engine sees it: imported on first use, every call made with a cancellation token (so the
+/// runtime's one-minute default does not cut long waits), and every failure turned into a
+/// <see cref="StorageException"/> from the error <em>name</em> the module returns — a
+/// <see cref="JSException"/>'s message is not a contract. Thread-safe.
+/// </summary>
+internal sealed class BrowserModule : IAsyncDisposable
+{
+    /// <summary>What System.Text.Json needs of a type it deserializes (JSInterop's own annotation).</summary>
+    internal const DynamicallyAccessedMemberTypes JsonSerialized =
+        DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.PublicFields | DynamicallyAccessedMemberTypes.PublicProperties;
+
+    /// <summary>Where the app serves the module: the static web asset path of this library.</summary>
+    public const string ModulePath = "./_content/Atomiton.Storage.Plugins.Browser/atomiton-storage.js";
+
+    /// <summary>
+    /// How long one call may go unanswered (beyond a wait's own timeout). Interop calls carry a token, so the
+    /// runtime's own one-minute default does not apply; a closed circuit never answers, and this ends the call.
+    /// </summary>
+    internal static readonly TimeSpan CallGuard = TimeSpan.FromMinutes(3);
+
+    private readonly SemaphoreSlim _importing = new(1, 1);
+    private readonly string _engineType;
+    private IJSObjectReference? _module;
+
+    // The answers' nested shapes are kept whole when an app is trimmed (the generic annotation keeps only the outer type's members).
+    [DynamicDependency(JsonSerialized, typeof(JsItem))]
+    [DynamicDependency(JsonSerialized, typeof(JsOpened))]
+    [DynamicDependency(JsonSerialized, typeof(JsEntry))]
+    [DynamicDependency(JsonSerialized, typeof(JsListPage))]
+    [DynamicDependency(JsonSerialized, typeof(JsChange))]
+    [DynamicDependency(JsonSerialized, typeof(JsChangePage))]
+    [DynamicDependency(JsonSerialized, typeof(JsChangeState))]
+    [DynamicDependency(JsonSerialized, typeof(JsEstimate))]
+    [DynamicDependency(JsonSerialized, typeof(JsLocalUsage))]
+    [DynamicDependency(JsonSerialized, typeof(JsRange))]
+    public BrowserModule(IJSRuntime runtime, string engineType)
+    {
+        Runtime = runtime;
+        _engineType = engineType;
+    }
+
+    public IJSRuntime Runtime { get; }
+
+    /// <summary>Calls a function that answers <c>{ v }</c> or <c>{ e, m }</c>; throws the mapped error.</summary>
+    public async ValueTask<T> CallAsync<[DynamicallyAccessedMembers(JsonSerialized)] T>(string function, string operation, string? key, CancellationToken cancellationToken, params object?[] args)
+    {
+        var result = await InvokeAsync<JsResult<T>>(function, operation, key, cancellationToken, args);
+        if (result.Error is { } error)
+        {
+            throw BrowserErrors.ToException(error, result.Message, _engineType, operation, key);
+        }
+
+        return result.Value!;
+    }
+
+    /// <summary>Calls a function that answers a plain value.</summary>
+    public async ValueTask<T> InvokeAsync<[DynamicallyAccessedMembers(JsonSerialized)] T>(string function, string operation, string? key, CancellationToken cancellationToken, params object?[] args)
+    {
+        var module = await ImportAsync(operation, cancellationToken);
+        using var guard = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        guard.CancelAfter(CallGuard + (function == "idbWait" && args[^1] is double wait ? TimeSpan.FromMilliseconds(wait) : TimeSpan.Zero));
+        try
+        {
+            return await module.InvokeAsync<T>(function, guard.Token, args);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new StorageException(StorageErrorCode.Timeout,
+                $"The browser did not answer {function} ({_engineType}, key '{key}') within {CallGuard.TotalMinutes:0} minutes. The page may be gone, or (Blazor Server) its circuit closed: a browser-to-server message above HubOptions.MaximumReceiveMessageSize closes it.", e)
+            { Provider = _engineType, Operation = operation, Key = key, IsTransient = true };
+        }
+        catch (JSDisconnectedException e)
+        {
+            throw BrowserErrors.Disconnected(_engineType, operation, key, e);
+        }
+        catch (JSException e)
+        {
+            throw new StorageException(StorageErrorCode.Unknown, $"The browser failed in {function} ({_engineType}, key '{key}'): {e.Message}", e)
+            { Provider = _engineType, Operation = operation, Key = key };
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_module is { } module)
+        {
+            _module = null;
+            try
+            {
+                await module.DisposeAsync();
+            }
+            catch (JSDisconnectedException)
+            {
+                // The circuit is gone, and the module with it.
+            }
+            catch (TaskCanceledException)
+            {
+                // The page did not answer (closed, circuit not yet dropped): nothing to release any more.
+            }
+        }
+
+        _importing.Dispose();
+    }
+
+    private async ValueTask<IJSObjectReference> ImportAsync(string operation, CancellationToken cancellationToken)
+    {
+        if (_module is { } ready)
+        {
+            return ready;
+        }
+
+        await _importing.WaitAsync(cancellationToken);
+        try
+        {
+            return _module ??= await Runtime.InvokeAsync<IJSObjectReference>("import", cancellationToken, ModulePath);
+        }
+        catch (JSDisconnectedException e)
+        {
+            throw BrowserErrors.Disconnected(_engineType, operation, null, e);
+        }
+        catch (JSException e)
+        {
+            throw new StorageException(StorageErrorCode.InvalidConfiguration,
+                $"The browser could not load {ModulePath} ({_engineType}): {e.Message}. Reference Atomiton.Storage.Plugins.Browser from the app that serves the page so its static web assets are published.", e)
+            { Provider = _engineType, Operation = operation };
+        }
+        finally
+        {
+            _importing.Release();
+        }
+    }
+}

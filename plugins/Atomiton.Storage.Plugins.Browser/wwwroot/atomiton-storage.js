@@ -1,0 +1,701 @@
+// Atomiton Storage in the browser: the JavaScript half of the `indexeddb` and `localstorage` engines.
+// The .NET engines (IndexedDbEngine, LocalStorageEngine) call these functions through IJSRuntime.
+//
+// Contract with .NET: every exported function resolves to { v: value } or { e: errorName, m: message };
+// it never rejects for a storage reason, so .NET maps error *names* (QuotaExceededError, Conflict,
+// NotFound, VersionError, Blocked, IndexedDbUnavailable, …) and never parses exception text.
+// Content moves in chunks: a save of one chunk or less travels in its commit call; a larger one appends
+// chunks to an upload (putChunk) and commits it in one call;
+// loads return small content inline and larger content as a JS stream reference over a Blob.
+
+const uploads = new Map(); // upload id -> array of Blob parts
+const handles = new Map(); // handle id -> { db, name, channel, waiters }
+let nextId = 1;
+
+const ok = v => ({ v });
+const fail = (e, m) => ({ e, m });
+
+function describe(error) {
+  if (error && typeof error === 'object' && 'name' in error) {
+    return fail(String(error.name), String(error.message ?? error.name));
+  }
+  return fail('Error', String(error));
+}
+
+async function guard(body) {
+  try {
+    return await body();
+  } catch (error) {
+    return describe(error);
+  }
+}
+
+function request(req) {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+function done(tx) {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error ?? new DOMException('The transaction was aborted.', 'AbortError'));
+  });
+}
+
+function maxTicks(now, previous) {
+  return previous !== undefined && BigInt(previous) > BigInt(now) ? previous : now;
+}
+
+function newETag() {
+  return crypto.randomUUID().replaceAll('-', '');
+}
+
+function publicItem(record) {
+  return { k: record.k, z: record.z, c: record.c, u: record.u, t: record.t, ct: record.ct ?? null, m: record.m ?? {} };
+}
+
+const encoder = new TextEncoder();
+
+// Blazor Server caps a browser-to-server message at 32 KB: pages of listings and changes stop at a byte budget.
+function sizeOf(entry) {
+  return encoder.encode(JSON.stringify(entry)).length;
+}
+
+function conditionFails(condition, etag, current) {
+  if (condition === 1) return current !== undefined;          // IfNotExists
+  if (condition === 2) return current === undefined || current.t !== etag; // IfMatch
+  return false;
+}
+
+// ---- uploads (shared by both engines) ----
+
+export function beginUpload() {
+  const id = nextId++;
+  uploads.set(id, []);
+  return id;
+}
+
+export function putChunk(upload, bytes) {
+  const parts = uploads.get(upload);
+  if (!parts) return fail('UnknownUpload', `Upload ${upload} is not open.`);
+  parts.push(new Blob([bytes]));
+  return ok(true);
+}
+
+export function abortUpload(upload) {
+  uploads.delete(upload);
+  return ok(true);
+}
+
+function takeContent(upload, inline) {
+  if (inline !== null && inline !== undefined) return new Blob([inline]);
+  const parts = uploads.get(upload);
+  uploads.delete(upload);
+  if (!parts) throw new DOMException(`Upload ${upload} is not open.`, 'UnknownUpload');
+  return new Blob(parts);
+}
+
+async function contentResult(blob, range, inlineMax) {
+  let slice = blob;
+  if (range) {
+    const size = blob.size;
+    let start, length;
+    if (range.suffix) {
+      length = Math.min(range.length, size);
+      start = size - length;
+    } else {
+      start = Math.min(range.offset, size);
+      length = range.length === null || range.length === undefined ? size - start : Math.min(range.length, size - start);
+    }
+    slice = blob.slice(start, start + length);
+  }
+  if (slice.size <= inlineMax) {
+    return { inline: new Uint8Array(await slice.arrayBuffer()) };
+  }
+  return { stream: DotNet.createJSStreamReference(slice), length: slice.size };
+}
+
+// ---- IndexedDB ----
+
+const STORES = ['objects', 'blobs', 'journal', 'meta'];
+
+export function openIndexedDb(name, version, channelName) {
+  return guard(() => new Promise((resolve, reject) => {
+    let factory;
+    try {
+      factory = globalThis.indexedDB;
+    } catch (error) {
+      resolve(fail('IndexedDbUnavailable', `IndexedDB cannot be reached here (${error?.name ?? error}).`));
+      return;
+    }
+    if (!factory) {
+      resolve(fail('IndexedDbUnavailable', 'This browser (or this page, such as a private window or an embedded view) offers no IndexedDB.'));
+      return;
+    }
+    let req;
+    try {
+      req = factory.open(name, version);
+    } catch (error) {
+      resolve(fail(error?.name === 'SecurityError' ? 'IndexedDbUnavailable' : String(error?.name ?? 'Error'), String(error?.message ?? error)));
+      return;
+    }
+    req.onupgradeneeded = () => {
+      const db = req.result;
+      if (!db.objectStoreNames.contains('objects')) db.createObjectStore('objects', { keyPath: 'k' });
+      if (!db.objectStoreNames.contains('blobs')) db.createObjectStore('blobs');
+      if (!db.objectStoreNames.contains('journal')) db.createObjectStore('journal', { keyPath: 's', autoIncrement: true });
+      if (!db.objectStoreNames.contains('meta')) {
+        const meta = db.createObjectStore('meta');
+        meta.put(crypto.randomUUID().replaceAll('-', ''), 'epoch');
+        meta.put(0, 'trimmed');
+      }
+    };
+    req.onblocked = () => resolve(fail('Blocked', 'another connection to this database (an older version, in another tab) did not close.'));
+    req.onerror = () => resolve(describe(req.error));
+    req.onsuccess = () => {
+      const db = req.result;
+      for (const store of STORES) {
+        if (!db.objectStoreNames.contains(store)) {
+          db.close();
+          resolve(fail('VersionError', `the database exists at version ${db.version} without the store '${store}'; it was not created by Atomiton Storage, or by an incompatible version.`));
+          return;
+        }
+      }
+      const id = nextId++;
+      const handle = { db, name, closed: false, waiters: new Set(), channel: null, writes: 0 };
+      db.onversionchange = () => { db.close(); handle.closed = true; };
+      if (typeof BroadcastChannel !== 'undefined') {
+        handle.channel = new BroadcastChannel(channelName);
+        handle.channel.onmessage = () => wake(handle);
+      }
+      handles.set(id, handle);
+      resolve(ok(id));
+    };
+  }));
+}
+
+function handleOf(id) {
+  const handle = handles.get(id);
+  if (!handle) throw new DOMException(`Database handle ${id} is closed.`, 'InvalidStateError');
+  if (handle.closed) throw new DOMException(`The database '${handle.name}' was closed because another tab opened a newer version; reload this page.`, 'VersionChange');
+  return handle;
+}
+
+export function closeIndexedDb(id) {
+  const handle = handles.get(id);
+  if (handle) {
+    handles.delete(id);
+    handle.db.close();
+    handle.channel?.close();
+    for (const waiter of handle.waiters) waiter();
+  }
+  return ok(true);
+}
+
+function wake(handle) {
+  for (const waiter of [...handle.waiters]) waiter();
+}
+
+function announce(handle) {
+  wake(handle);
+  handle.channel?.postMessage('changed');
+}
+
+async function appendJournal(handle, tx, change) {
+  tx.objectStore('journal').add(change);
+  handle.writes++;
+  if (handle.writes % 64 === 0) {
+    handle.trimDue = true;
+  }
+}
+
+async function trimJournal(handle, keep) {
+  handle.trimDue = false;
+  const tx = handle.db.transaction(['journal', 'meta'], 'readwrite');
+  const journal = tx.objectStore('journal');
+  const count = await request(journal.count());
+  if (count > keep) {
+    let remove = count - keep;
+    let last = 0;
+    await new Promise((resolve, reject) => {
+      const req = journal.openCursor();
+      req.onerror = () => reject(req.error);
+      req.onsuccess = () => {
+        const cursor = req.result;
+        if (!cursor || remove === 0) { resolve(); return; }
+        last = cursor.key;
+        cursor.delete();
+        remove--;
+        cursor.continue();
+      };
+    });
+    tx.objectStore('meta').put(last, 'trimmed');
+  }
+  await done(tx);
+}
+
+export function idbSave(id, upload, inline, key, condition, etag, contentType, metadata, now, keep) {
+  return guard(async () => {
+    const handle = handleOf(id);
+    const blob = takeContent(upload, inline);
+    const tx = handle.db.transaction(['objects', 'blobs', 'journal'], 'readwrite');
+    const completion = done(tx);
+    const objects = tx.objectStore('objects');
+    const current = await request(objects.get(key));
+    if (conditionFails(condition, etag, current)) {
+      tx.abort();
+      await completion.catch(() => {});
+      return fail('Conflict', current === undefined ? 'absent' : 'present');
+    }
+    const blobId = crypto.randomUUID();
+    const record = {
+      k: key, z: blob.size, c: current ? current.c : now, u: maxTicks(now, current?.u), t: newETag(),
+      ct: contentType ?? null, m: metadata ?? {}, b: blobId,
+    };
+    tx.objectStore('blobs').put(blob, blobId);
+    if (current) tx.objectStore('blobs').delete(current.b);
+    objects.put(record);
+    await appendJournal(handle, tx, { k: key, x: 'u', i: publicItem(record) });
+    await completion;
+    announce(handle);
+    if (handle.trimDue) await trimJournal(handle, keep);
+    return ok(publicItem(record));
+  });
+}
+
+export function idbStat(id, key) {
+  return guard(async () => {
+    const handle = handleOf(id);
+    const record = await request(handle.db.transaction('objects', 'readonly').objectStore('objects').get(key));
+    return record ? ok(publicItem(record)) : fail('NotFound', key);
+  });
+}
+
+export function idbOpen(id, key, ifNoneMatch, range, inlineMax) {
+  return guard(async () => {
+    const handle = handleOf(id);
+    const tx = handle.db.transaction(['objects', 'blobs'], 'readonly');
+    const record = await request(tx.objectStore('objects').get(key));
+    if (!record) return fail('NotFound', key);
+    if (ifNoneMatch !== null && ifNoneMatch === record.t) return ok({ item: publicItem(record), notModified: true });
+    const blob = await request(tx.objectStore('blobs').get(record.b));
+    if (!blob) return fail('Integrity', `the content of '${key}' is missing from the database '${handle.name}'.`);
+    return ok({ item: publicItem(record), ...(await contentResult(blob, range, inlineMax)) });
+  });
+}
+
+export function idbDelete(id, key, ifMatch, keep) {
+  return guard(async () => {
+    const handle = handleOf(id);
+    const tx = handle.db.transaction(['objects', 'blobs', 'journal'], 'readwrite');
+    const completion = done(tx);
+    const objects = tx.objectStore('objects');
+    const current = await request(objects.get(key));
+    if (ifMatch !== null && (current === undefined || current.t !== ifMatch)) {
+      tx.abort();
+      await completion.catch(() => {});
+      return fail('Conflict', current === undefined ? 'absent' : 'present');
+    }
+    if (!current) {
+      tx.abort();
+      await completion.catch(() => {});
+      return ok(false);
+    }
+    objects.delete(key);
+    tx.objectStore('blobs').delete(current.b);
+    await appendJournal(handle, tx, { k: key, x: 'd' });
+    await completion;
+    announce(handle);
+    if (handle.trimDue) await trimJournal(handle, keep);
+    return ok(true);
+  });
+}
+
+export function idbTransfer(id, source, destination, move, condition, etag, now, keep) {
+  return guard(async () => {
+    const handle = handleOf(id);
+    const tx = handle.db.transaction(['objects', 'blobs', 'journal'], 'readwrite');
+    const completion = done(tx);
+    const objects = tx.objectStore('objects');
+    const blobs = tx.objectStore('blobs');
+    const from = await request(objects.get(source));
+    const to = await request(objects.get(destination));
+    const refuse = async (name, message) => {
+      tx.abort();
+      await completion.catch(() => {});
+      return fail(name, message);
+    };
+    if (!from) return refuse('NotFound', source);
+    if (conditionFails(condition, etag, to)) return refuse('Conflict', to === undefined ? 'absent' : 'present');
+    let blobId = from.b;
+    if (!move) {
+      const blob = await request(blobs.get(from.b));
+      blobId = crypto.randomUUID();
+      blobs.put(blob, blobId);
+    }
+    const record = {
+      k: destination, z: from.z, c: to ? to.c : now, u: maxTicks(now, to?.u), t: newETag(),
+      ct: from.ct ?? null, m: from.m ?? {}, b: blobId,
+    };
+    if (to) blobs.delete(to.b);
+    objects.put(record);
+    if (move) {
+      objects.delete(source);
+      await appendJournal(handle, tx, { k: destination, x: 'm', p: source, i: publicItem(record) });
+    } else {
+      await appendJournal(handle, tx, { k: destination, x: 'u', i: publicItem(record) });
+    }
+    await completion;
+    announce(handle);
+    if (handle.trimDue) await trimJournal(handle, keep);
+    return ok(publicItem(record));
+  });
+}
+
+// One page of a listing: walks the primary key (UTF-16 code-unit order, which is ordinal order) from
+// the prefix or startAfter; a shallow listing jumps over each common prefix with one cursor step.
+// A page ends at `limit` entries or before the entry that would pass `budget` bytes.
+export function idbList(id, prefix, startAfter, limit, shallow, keysOnly, budget) {
+  return guard(async () => {
+    const handle = handleOf(id);
+    const store = handle.db.transaction('objects', 'readonly').objectStore('objects');
+    const exclusive = startAfter !== null && startAfter >= prefix;
+    const lower = exclusive ? startAfter : prefix;
+    const range = lower === '' ? null : IDBKeyRange.lowerBound(lower, exclusive);
+    const entries = [];
+    let more = false;
+    let used = 0;
+    await new Promise((resolve, reject) => {
+      const req = keysOnly ? store.openKeyCursor(range) : store.openCursor(range);
+      req.onerror = () => reject(req.error);
+      const add = entry => {
+        const size = sizeOf(entry);
+        if (entries.length === limit || (entries.length > 0 && used + size > budget)) return false;
+        entries.push(entry);
+        used += size;
+        return true;
+      };
+      req.onsuccess = () => {
+        const cursor = req.result;
+        if (!cursor) { resolve(); return; }
+        const key = cursor.primaryKey;
+        if (!key.startsWith(prefix)) { resolve(); return; }
+        if (shallow) {
+          const slash = key.indexOf('/', prefix.length);
+          if (slash >= 0) {
+            const common = key.slice(0, slash + 1);
+            if ((startAfter === null || common > startAfter) && !add({ p: common })) { more = true; resolve(); return; }
+            cursor.continue(key.slice(0, slash) + '0'); // '0' follows '/': the first key after every key under `common`
+            return;
+          }
+        }
+        if (!add(keysOnly ? { k: key } : { k: key, i: publicItem(cursor.value) })) { more = true; resolve(); return; }
+        cursor.continue();
+      };
+    });
+    return ok({ entries, more });
+  });
+}
+
+export function idbChangeState(id) {
+  return guard(async () => {
+    const handle = handleOf(id);
+    const tx = handle.db.transaction(['journal', 'meta'], 'readonly');
+    const epoch = await request(tx.objectStore('meta').get('epoch'));
+    const trimmed = await request(tx.objectStore('meta').get('trimmed'));
+    const last = await new Promise((resolve, reject) => {
+      const req = tx.objectStore('journal').openKeyCursor(null, 'prev');
+      req.onerror = () => reject(req.error);
+      req.onsuccess = () => resolve(req.result ? req.result.key : 0);
+    });
+    return ok({ epoch, trimmed: trimmed ?? 0, last: Math.max(last, trimmed ?? 0) });
+  });
+}
+
+function inScope(key, prefix) {
+  return key !== undefined && key !== null && key.startsWith(prefix);
+}
+
+// Changes after `after` under `prefix`: at most `limit` changes (and `budget` bytes), scanning at most
+// `scanLimit` journal entries, so one call is bounded whatever the journal holds. The returned cursor is
+// the last entry scanned *and* delivered or skipped as out of scope, so nothing is lost between pages.
+export function idbChanges(id, after, prefix, limit, scanLimit, budget) {
+  return guard(async () => {
+    const handle = handleOf(id);
+    const tx = handle.db.transaction(['journal', 'meta'], 'readonly');
+    const epoch = await request(tx.objectStore('meta').get('epoch'));
+    const trimmed = (await request(tx.objectStore('meta').get('trimmed'))) ?? 0;
+    const changes = [];
+    let cursorAt = after;
+    let more = false;
+    let scanned = 0;
+    let used = 0;
+    await new Promise((resolve, reject) => {
+      const req = tx.objectStore('journal').openCursor(IDBKeyRange.lowerBound(after, true));
+      req.onerror = () => reject(req.error);
+      req.onsuccess = () => {
+        const cursor = req.result;
+        if (!cursor) { resolve(); return; }
+        if (changes.length === limit || scanned === scanLimit) { more = true; resolve(); return; }
+        const entry = cursor.value;
+        const inside = inScope(entry.k, prefix);
+        let change = null;
+        if (entry.x === 'm') {
+          const previousInside = inScope(entry.p, prefix);
+          if (inside && previousInside) change = { x: 'm', k: entry.k, p: entry.p, i: entry.i };
+          else if (inside) change = { x: 'u', k: entry.k, i: entry.i };
+          else if (previousInside) change = { x: 'd', k: entry.p };
+        } else if (inside) {
+          change = entry.x === 'u' ? { x: 'u', k: entry.k, i: entry.i } : { x: 'd', k: entry.k };
+        }
+        if (change) {
+          const size = sizeOf(change);
+          if (changes.length > 0 && used + size > budget) { more = true; resolve(); return; }
+          changes.push(change);
+          used += size;
+        }
+        scanned++;
+        cursorAt = entry.s;
+        cursor.continue();
+      };
+    });
+    return ok({ epoch, trimmed, cursor: cursorAt, changes, more });
+  });
+}
+
+// Resolves true when a change under `prefix` after `after` is in the journal (at once if one is),
+// false after `timeoutMs`. Woken by this page's writes and by other tabs' BroadcastChannel messages.
+export function idbWait(id, after, prefix, timeoutMs) {
+  return guard(async () => {
+    const handle = handleOf(id);
+    const deadline = Date.now() + timeoutMs;
+    while (true) {
+      let signalled = false;
+      let wakeUp;
+      const woken = new Promise(resolve => { wakeUp = () => { signalled = true; resolve(); }; });
+      handle.waiters.add(wakeUp);
+      try {
+        const page = await idbChanges(id, after, prefix, 1, 100000, 1 << 30);
+        if (page.e) return page;
+        if (page.v.changes.length > 0) return ok(true);
+        if (page.v.trimmed > after) return ok(true); // the read will report the expiry
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) return ok(false);
+        let timer;
+        await Promise.race([woken, new Promise(resolve => { timer = setTimeout(resolve, remaining); })]);
+        clearTimeout(timer);
+        if (!handles.has(id)) return fail('InvalidStateError', 'closed');
+        if (!signalled && Date.now() >= deadline) return ok(false);
+        after = page.v.cursor > after ? page.v.cursor : after;
+      } finally {
+        handle.waiters.delete(wakeUp);
+      }
+    }
+  });
+}
+
+export function storageEstimate(persist) {
+  return guard(async () => {
+    const manager = globalThis.navigator?.storage;
+    if (!manager?.estimate) return ok({ usage: null, quota: null, persisted: false });
+    let persisted = manager.persisted ? await manager.persisted() : false;
+    if (persist && !persisted && manager.persist) persisted = await manager.persist();
+    const estimate = await manager.estimate();
+    return ok({ usage: estimate.usage ?? null, quota: estimate.quota ?? null, persisted });
+  });
+}
+
+// ---- localStorage ----
+// Strings only: each object is one item, `<namespace><key>` → a JSON header line, '\n', then the content
+// in base64 (4 characters per 3 bytes). One item per object, so a write is all or nothing.
+
+function local() {
+  const store = globalThis.localStorage;
+  if (!store) throw new DOMException('This browser (or this page) offers no localStorage.', 'LocalStorageUnavailable');
+  return store;
+}
+
+export function lsProbe(namespace) {
+  return guard(async () => {
+    const store = local();
+    const probe = namespace + '\u0000probe';
+    store.setItem(probe, '1');
+    store.removeItem(probe);
+    return ok(true);
+  });
+}
+
+function lsRead(store, namespace, key) {
+  const text = store.getItem(namespace + key);
+  if (text === null) return undefined;
+  const newline = text.indexOf('\n');
+  const header = JSON.parse(text.slice(0, newline));
+  header.k = key;
+  return { header, body: text.slice(newline + 1) };
+}
+
+function toBase64(bytes) {
+  let text = '';
+  const step = 0x8000;
+  for (let i = 0; i < bytes.length; i += step) {
+    text += String.fromCharCode.apply(null, bytes.subarray(i, i + step));
+  }
+  return btoa(text);
+}
+
+function fromBase64(text) {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+function lsWrite(store, namespace, header, body) {
+  const { k, ...rest } = header;
+  store.setItem(namespace + k, JSON.stringify(rest) + '\n' + body);
+}
+
+export function lsSave(namespace, upload, inline, key, condition, etag, contentType, metadata, now) {
+  return guard(async () => {
+    const store = local();
+    const blob = takeContent(upload, inline);
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    // Everything after the await runs without yielding, so the check and the write are atomic in this page.
+    const current = lsRead(store, namespace, key)?.header;
+    if (conditionFails(condition, etag, current)) return fail('Conflict', current === undefined ? 'absent' : 'present');
+    const header = {
+      k: key, z: bytes.length, c: current ? current.c : now, u: maxTicks(now, current?.u), t: newETag(),
+      ct: contentType ?? null, m: metadata ?? {},
+    };
+    lsWrite(store, namespace, header, toBase64(bytes));
+    return ok(publicItem(header));
+  });
+}
+
+export function lsStat(namespace, key) {
+  return guard(async () => {
+    const found = lsRead(local(), namespace, key);
+    return found ? ok(publicItem(found.header)) : fail('NotFound', key);
+  });
+}
+
+export function lsOpen(namespace, key, ifNoneMatch, range, inlineMax) {
+  return guard(async () => {
+    const found = lsRead(local(), namespace, key);
+    if (!found) return fail('NotFound', key);
+    if (ifNoneMatch !== null && ifNoneMatch === found.header.t) return ok({ item: publicItem(found.header), notModified: true });
+    const blob = new Blob([fromBase64(found.body)]);
+    return ok({ item: publicItem(found.header), ...(await contentResult(blob, range, inlineMax)) });
+  });
+}
+
+export function lsDelete(namespace, key, ifMatch) {
+  return guard(async () => {
+    const store = local();
+    const current = lsRead(store, namespace, key)?.header;
+    if (ifMatch !== null && (current === undefined || current.t !== ifMatch)) return fail('Conflict', current === undefined ? 'absent' : 'present');
+    if (!current) return ok(false);
+    store.removeItem(namespace + key);
+    return ok(true);
+  });
+}
+
+export function lsTransfer(namespace, source, destination, move, condition, etag, now) {
+  return guard(async () => {
+    const store = local();
+    const from = lsRead(store, namespace, source);
+    if (!from) return fail('NotFound', source);
+    const to = lsRead(store, namespace, destination)?.header;
+    if (conditionFails(condition, etag, to)) return fail('Conflict', to === undefined ? 'absent' : 'present');
+    const header = {
+      k: destination, z: from.header.z, c: to ? to.c : now, u: maxTicks(now, to?.u), t: newETag(),
+      ct: from.header.ct ?? null, m: from.header.m ?? {},
+    };
+    lsWrite(store, namespace, header, from.body);
+    if (move) store.removeItem(namespace + source);
+    return ok(publicItem(header));
+  });
+}
+
+// localStorage has no order: a page sorts the matching names (code-unit order, which is ordinal order).
+export function lsList(namespace, prefix, startAfter, limit, shallow, keysOnly, budget) {
+  return guard(async () => {
+    const store = local();
+    const full = namespace + prefix;
+    const names = [];
+    for (let i = 0; i < store.length; i++) {
+      const name = store.key(i);
+      if (name !== null && name.startsWith(full)) {
+        let key = name.slice(namespace.length);
+        if (shallow) {
+          const slash = key.indexOf('/', prefix.length);
+          if (slash >= 0) key = key.slice(0, slash + 1);
+        }
+        if (startAfter === null || key > startAfter) names.push(key);
+      }
+    }
+    const unique = [...new Set(names)].sort();
+    const entries = [];
+    let used = 0;
+    for (const key of unique) {
+      if (entries.length === limit) break;
+      const entry = key.endsWith('/')
+        ? { p: key }
+        : keysOnly ? { k: key } : { k: key, i: publicItem(lsRead(store, namespace, key).header) };
+      const size = sizeOf(entry);
+      if (entries.length > 0 && used + size > budget) break;
+      entries.push(entry);
+      used += size;
+    }
+    return ok({ entries, more: unique.length > entries.length });
+  });
+}
+
+export function lsUsage(namespace) {
+  return guard(async () => {
+    const store = local();
+    let characters = 0;
+    let items = 0;
+    for (let i = 0; i < store.length; i++) {
+      const name = store.key(i);
+      if (name !== null && name.startsWith(namespace)) {
+        characters += name.length + (store.getItem(name)?.length ?? 0);
+        items++;
+      }
+    }
+    return ok({ characters, items });
+  });
+}
+
+// ---- measuring (benchmarks and tests) ----
+
+// The same save and load written directly against IndexedDB, without the engine, for the benchmark.
+export async function directIdbRoundTrip(name, bytes, iterations) {
+  const db = await new Promise((resolve, reject) => {
+    const req = indexedDB.open(name, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore('values');
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+  const started = performance.now();
+  for (let i = 0; i < iterations; i++) {
+    const write = db.transaction('values', 'readwrite');
+    write.objectStore('values').put(new Blob([bytes]), 'k' + i);
+    await done(write);
+    const read = db.transaction('values', 'readonly');
+    const blob = await request(read.objectStore('values').get('k' + i));
+    await blob.arrayBuffer();
+  }
+  const elapsed = performance.now() - started;
+  db.close();
+  return elapsed / iterations;
+}
+
+// Makes IndexedDB unavailable in this page, as a private window or an embedded view does (tests).
+export function disableIndexedDb() {
+  Object.defineProperty(globalThis, 'indexedDB', { get() { return undefined; }, configurable: true });
+  return true;
+}

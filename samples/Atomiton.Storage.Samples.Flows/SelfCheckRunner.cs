@@ -1,0 +1,251 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Atomiton.Storage.Cached;
+using Atomiton.Storage.Encrypted;
+using Atomiton.Storage.Plugins.Browser;
+using Atomiton.Storage.Plugins.Browser.IndexedDb;
+using Atomiton.Storage.Plugins.Browser.LocalStorage;
+using Atomiton.Storage.Providers;
+using Microsoft.JSInterop;
+
+namespace Atomiton.Storage.Samples.Flows;
+
+/// <summary>
+/// What the browser tests ask of the WebAssembly runtime (the page /selfcheck?run=checks): round trips
+/// of sizes around the engines' inline and chunk thresholds, ranges, a 50 MiB object through
+/// cached → indexeddb in bounded memory, and (run=bench) timings beside the same operations written
+/// directly in JavaScript. Answers one JSON document.
+/// </summary>
+internal sealed class SelfCheckRunner(IJSRuntime js)
+{
+    private static readonly int[] Sizes = [0, 1, 16 * 1024 - 1, 16 * 1024, 16 * 1024 + 1, 64 * 1024 - 1, 64 * 1024, 64 * 1024 + 1, 1024 * 1024];
+
+    public async Task<string> RunAsync(string what)
+    {
+        var report = new Dictionary<string, object?>(StringComparer.Ordinal) { ["runtime"] = OperatingSystem.IsBrowser() ? "browser-wasm" : "other" };
+        try
+        {
+            if (what.Contains("checks", StringComparison.Ordinal))
+            {
+                string run = Guid.NewGuid().ToString("N");
+                await using var indexedDb = new IndexedDbEngine(js, new IndexedDbOptions { DatabaseName = "selfcheck-" + run });
+                await using var localStorage = new LocalStorageEngine(js, new LocalStorageOptions { Namespace = "selfcheck-" + run });
+                report["indexeddb"] = await RoundTripsAsync(indexedDb);
+                report["localstorage"] = await RoundTripsAsync(localStorage);
+                await localStorage.DeletePrefixAsync("");
+                report["large"] = await LargeAsync(run);
+            }
+
+            if (what.Contains("bench", StringComparison.Ordinal))
+            {
+                report["bench"] = await BenchmarkAsync();
+            }
+        }
+#pragma warning disable CA1031 // Reported to the page: the test reads the failure from there.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            report["failure"] = e.ToString();
+        }
+
+        return JsonSerializer.Serialize(report, SelfCheckJson.Default.DictionaryStringObject);
+    }
+
+    private static async Task<List<string>> RoundTripsAsync(IStorageEngine engine)
+    {
+        var problems = new List<string>();
+        var random = new Random(7);
+        foreach (int size in Sizes)
+        {
+            byte[] content = new byte[size];
+            random.NextBytes(content);
+            string key = $"sizes/{size}";
+            var saved = await engine.SaveAsync(key, new NonSeekable(content));
+            byte[] loaded = await engine.LoadBytesAsync(key);
+            if (saved.Size != size || !loaded.AsSpan().SequenceEqual(content))
+            {
+                problems.Add($"{engine.EngineType}: {size} bytes did not round-trip (saved {saved.Size}, loaded {loaded.Length})");
+            }
+
+            if (size > 6000)
+            {
+                byte[] middle = await engine.LoadBytesAsync(key, new ReadOptions { Range = ByteRange.From(1000, 5000) });
+                byte[] suffix = await engine.LoadBytesAsync(key, new ReadOptions { Range = ByteRange.Suffix(10) });
+                if (!middle.AsSpan().SequenceEqual(content.AsSpan(1000, 5000)) || !suffix.AsSpan().SequenceEqual(content.AsSpan(size - 10)))
+                {
+                    problems.Add($"{engine.EngineType}: ranges of {size} bytes differ");
+                }
+            }
+        }
+
+        problems.Add($"{engine.EngineType}: {Sizes.Length} sizes checked");
+        return problems;
+    }
+
+    private async Task<Dictionary<string, object?>> LargeAsync(string run)
+    {
+        const long size = 50L * 1024 * 1024;
+        var result = new Dictionary<string, object?>(StringComparer.Ordinal) { ["size"] = size };
+        var context = new StorageProviderContext { PipelineName = "selfcheck", StageName = "db", Services = new Runtime(js) };
+        var backend = await new IndexedDbProvider().CreateAsync(new IndexedDbOptions { DatabaseName = "large-" + run }, context);
+        IStorageEngine inner = backend;
+        try
+        {
+            inner = await new EncryptedProvider().CreateAsync(new EncryptedOptions { Key = Convert.ToBase64String(new byte[32]) }, context with { StageName = "vault", Inner = backend });
+            await inner.SaveAsync("probe", new byte[] { 1 });
+            result["chain"] = "cached → encrypted → indexeddb";
+        }
+        catch (PlatformNotSupportedException e)
+        {
+            // AES-GCM is not available to .NET in the browser: the chain runs without the encrypted stage here.
+            inner = backend;
+            result["chain"] = "cached → indexeddb";
+            result["encrypted"] = "unavailable: " + e.Message;
+        }
+
+        await using var engine = await new CachedProvider().CreateAsync(new CachedOptions(), context with { StageName = "lru", Inner = inner });
+        long baseline = GC.GetTotalMemory(forceFullCollection: true);
+        var source = new SeededSource(size);
+        var watch = Stopwatch.StartNew();
+        await engine.SaveAsync("big.bin", source);
+        result["saveSeconds"] = watch.Elapsed.TotalSeconds;
+        watch.Restart();
+        await using var loaded = await engine.OpenReadAsync("big.bin");
+        var reader = new SeededSource(size);
+        byte[] expected = new byte[81920];
+        byte[] buffer = new byte[81920];
+        long total = 0;
+        long loadRetained = 0;
+        bool same = true;
+        int read;
+        while ((read = await loaded.Content.ReadAsync(buffer)) > 0)
+        {
+            int filled = 0;
+            while (filled < read)
+            {
+                filled += reader.Read(expected, filled, read - filled);
+            }
+
+            same &= buffer.AsSpan(0, read).SequenceEqual(expected.AsSpan(0, read));
+            long before = total;
+            total += read;
+            if (before < size / 2 && total >= size / 2)
+            {
+                loadRetained = GC.GetTotalMemory(forceFullCollection: true) - baseline;
+            }
+        }
+
+        result["loadSeconds"] = watch.Elapsed.TotalSeconds;
+        result["loaded"] = total;
+        result["same"] = same;
+        result["saveRetainedHalfway"] = source.RetainedHalfway - baseline;
+        result["loadRetainedHalfway"] = loadRetained;
+        return result;
+    }
+
+    private async Task<Dictionary<string, object?>> BenchmarkAsync()
+    {
+        var result = new Dictionary<string, object?>(StringComparer.Ordinal);
+        string run = Guid.NewGuid().ToString("N");
+        await using var engine = new IndexedDbEngine(js, new IndexedDbOptions { DatabaseName = "bench-" + run });
+        var module = await js.InvokeAsync<IJSObjectReference>("import", "./_content/Atomiton.Storage.Plugins.Browser/atomiton-storage.js");
+        foreach (var (label, size, iterations) in new[] { ("1KiB", 1024, 200), ("1MiB", 1024 * 1024, 20) })
+        {
+            byte[] content = new byte[size];
+            new Random(1).NextBytes(content);
+            await engine.SaveAsync("warm", content);
+            await engine.LoadBytesAsync("warm");
+            var watch = Stopwatch.StartNew();
+            for (int i = 0; i < iterations; i++)
+            {
+                await engine.SaveAsync($"bench/{i}", content);
+                await engine.LoadBytesAsync($"bench/{i}");
+            }
+
+            result[$"engine{label}Ms"] = watch.Elapsed.TotalMilliseconds / iterations;
+            await module.InvokeAsync<double>("directIdbRoundTrip", "bench-direct-warm-" + run + label, content, 2);
+            result[$"direct{label}Ms"] = await module.InvokeAsync<double>("directIdbRoundTrip", "bench-direct-" + run + label, content, iterations);
+        }
+
+        for (int i = 0; i < 10_000; i++)
+        {
+            await engine.SaveAsync($"many/{i:D5}", new byte[] { 1 });
+        }
+
+        var listing = Stopwatch.StartNew();
+        int listed = 0;
+        await foreach (var entry in engine.ListAsync(new ListOptions { Prefix = "many/" }))
+        {
+            listed++;
+        }
+
+        result["list10000Ms"] = listing.Elapsed.TotalMilliseconds;
+        result["listed"] = listed;
+        listing.Restart();
+        listed = 0;
+        await foreach (var entry in engine.ListAsync(new ListOptions { Prefix = "many/", KeysOnly = true }))
+        {
+            listed++;
+        }
+
+        result["list10000KeysOnlyMs"] = listing.Elapsed.TotalMilliseconds;
+        await module.DisposeAsync();
+        return result;
+    }
+
+    private sealed class Runtime(IJSRuntime js) : IServiceProvider
+    {
+        public object? GetService(Type serviceType) => serviceType == typeof(IJSRuntime) ? js : null;
+    }
+
+    /// <summary>A non-seekable view of an array, as a caller's upload would be.</summary>
+    private sealed class NonSeekable(byte[] content) : MemoryStream(content, writable: false)
+    {
+        public override bool CanSeek => false;
+    }
+
+    /// <summary>Seeded pseudo-random content of a given size, not seekable; notes the retained heap half-way.</summary>
+    private sealed class SeededSource(long size) : Stream
+    {
+        private readonly Random _random = new(50);
+        private long _position;
+
+        public long RetainedHalfway { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int n = (int)Math.Min(count, size - _position);
+            _random.NextBytes(buffer.AsSpan(offset, n));
+            long before = _position;
+            _position += n;
+            if (before < size / 2 && _position >= size / 2)
+            {
+                RetainedHalfway = GC.GetTotalMemory(forceFullCollection: true);
+            }
+
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
