@@ -283,7 +283,15 @@ public sealed partial class AzureBlobEngine : StorageEngine
         BlobDownloadStreamingResult result;
         try
         {
-            result = (await blob.DownloadStreamingAsync(options, cancellationToken)).Value;
+            var response = await blob.DownloadStreamingAsync(options, cancellationToken);
+            if (response.GetRawResponse().Status == 304)
+            {
+                // Not modified: the SDK gives no body (nor details); the item comes from a stat.
+                response.GetRawResponse().Dispose();
+                return StorageReadResult.ForNotModified(await StatCoreAsync(key, cancellationToken));
+            }
+
+            result = response.Value;
         }
         catch (RequestFailedException e) when (e.Status == 304)
         {
@@ -329,11 +337,21 @@ public sealed partial class AzureBlobEngine : StorageEngine
         Size = size,
         Created = created == default ? updated : created,
         Updated = updated,
-        ETag = etag.ToString(),
+        ETag = ETagOf(etag),
         ContentType = contentType is null or DefaultContentType ? null : contentType,
         Metadata = AzureMetadataCodec.Decode(metadata),
         Hashes = md5 is { Length: > 0 } ? new Dictionary<string, string>(1, StringComparer.Ordinal) { [StorageHashAlgorithms.Md5] = Convert.ToHexStringLower(md5) } : StorageItem.EmptyMetadata,
     };
+
+    /// <summary>
+    /// The ETag as the service's headers give it (quoted); listings give it bare, so both are made the
+    /// same string, and the quoted form goes back into If-Match as it is.
+    /// </summary>
+    private static string ETagOf(ETag etag)
+    {
+        string value = etag.ToString();
+        return value.StartsWith('"') ? value : $"\"{value}\"";
+    }
 
     /// <summary>Runs one SDK call, turning its failures into the contract's errors.</summary>
     private async ValueTask<T> CallAsync<T>(string? key, Func<Task<T>> call)
