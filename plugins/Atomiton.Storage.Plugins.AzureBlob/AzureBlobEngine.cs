@@ -255,7 +255,12 @@ public sealed partial class AzureBlobEngine : StorageEngine
             try
             {
                 var copy = await destination.StartCopyFromUriAsync(source.Uri, options, cancellationToken);
-                await copy.WaitForCompletionAsync(cancellationToken);
+                // Within one account the service copies before it answers ("success"); poll only when it says "pending".
+                if (!copy.GetRawResponse().Headers.TryGetValue("x-ms-copy-status", out string? status) || status != "success")
+                {
+                    await copy.WaitForCompletionAsync(cancellationToken);
+                }
+
                 return copy;
             }
             catch (RequestFailedException e) when (e.ErrorCode is "SourceConditionNotMet" or "CannotVerifyCopySource" && e.Status is 404 or 412)

@@ -21,6 +21,12 @@ internal sealed class AzureBlobErrors(string container, string stage)
     {
         string errorCode = e.ErrorCode ?? "";
         var code = CodeOf(e.Status, errorCode);
+        if (code == StorageErrorCode.AccessDenied && errorCode == "AuthorizationFailure" && e.Message.StartsWith("Server failed to authenticate", StringComparison.Ordinal))
+        {
+            // Azurite answers a wrong signature with AuthorizationFailure, where the service says AuthenticationFailed.
+            code = StorageErrorCode.AuthenticationFailed;
+        }
+
         string subject = key is null ? $"container '{container}'" : $"key '{key}' in container '{container}'";
         string advice = Advice(code, errorCode);
         string service = FirstLine(e.Message);
