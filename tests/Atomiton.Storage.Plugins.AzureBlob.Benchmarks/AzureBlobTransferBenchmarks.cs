@@ -2,6 +2,9 @@ using Atomiton.Storage.Providers;
 using Azure.Storage;
 using Azure.Storage.Blobs;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace Atomiton.Storage.Plugins.AzureBlob.Benchmarks;
 
@@ -12,9 +15,16 @@ namespace Atomiton.Storage.Plugins.AzureBlob.Benchmarks;
 /// commit, then a stat for the item it returns); the raw client uses the SDK's defaults (one request up to 256 MiB).
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 15)]
+[Config(typeof(InProcessShortConfig))]
 public class AzureBlobTransferBenchmarks
 {
+    /// <summary>In this process (no per-job build), 3 warm-up and 15 measured iterations: Azurite's own cost dominates, not jitting.</summary>
+    private sealed class InProcessShortConfig : ManualConfig
+    {
+        public InProcessShortConfig() =>
+            AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(15));
+    }
+
     private AzuriteProcess _azurite = null!;
     private AzureBlobEngine _engine = null!;
     private BlobContainerClient _raw = null!;
