@@ -45,7 +45,7 @@ public sealed partial class AzureBlobEngine : StorageEngine
         _container = container;
         _options = options;
         _uploader = new AzureBlobUploader(options.BlockSize);
-        _errors = new AzureBlobErrors(container.Name, context.StageName);
+        _errors = new AzureBlobErrors(container.Name, context.StageName, options.MaxRetries);
         _accountName = container.AccountName;
         Capabilities = options.DeclareContentHashes ? Supported | StorageCapabilities.ContentHashes : Supported;
     }
@@ -97,13 +97,13 @@ public sealed partial class AzureBlobEngine : StorageEngine
         {
             var error = engine._errors.From(e, null);
             throw new StorageException(error.Code, $"Stage '{context.StageName}' of pipeline '{context.PipelineName}' could not open container '{container.Name}' of account '{container.AccountName}': {error.Message}")
-            { Provider = AzureBlobProvider.TypeName, Operation = "create", IsTransient = error.IsTransient };
+            { Provider = AzureBlobProvider.TypeName, Operation = "create", IsTransient = error.IsTransient, IsPersistent = error.IsPersistent };
         }
         catch (Exception e) when (AzureBlobErrors.IsTransport(e))
         {
             var error = engine._errors.Network(e, null);
             throw new StorageException(error.Code, $"Stage '{context.StageName}' of pipeline '{context.PipelineName}': {error.Message}")
-            { Provider = AzureBlobProvider.TypeName, Operation = "create", IsTransient = true };
+            { Provider = AzureBlobProvider.TypeName, Operation = "create", IsTransient = error.IsTransient, IsPersistent = error.IsPersistent };
         }
     }
 

@@ -12,7 +12,7 @@ namespace Atomiton.Storage.Plugins.AzureBlob;
 /// message — never a header, a URL query or a credential; the SDK's exception is not kept as the inner
 /// exception for the same reason (its text lists response headers).
 /// </summary>
-internal sealed class AzureBlobErrors(string container, string stage)
+internal sealed class AzureBlobErrors(string container, string stage, int maxRetries)
 {
     /// <summary>The key under which the error's Azure error code is kept in <see cref="Exception.Data"/>.</summary>
     public const string ErrorCodeDataKey = "azure.errorCode";
@@ -31,24 +31,49 @@ internal sealed class AzureBlobErrors(string container, string stage)
         string advice = Advice(code, errorCode);
         string service = FirstLine(e.Message);
         var message = $"Azure Blob Storage answered {e.Status}{(errorCode.Length > 0 ? " " + errorCode : "")} for {subject}{(service.Length > 0 ? ": " + service : "")}{(advice.Length > 0 ? " " + advice : "")}";
-        return new StorageException(code, message)
+        return GaveUp(new StorageException(code, message)
         {
             Key = key,
             Provider = AzureBlobProvider.TypeName,
             IsTransient = IsTransient(e.Status, code),
             Data = { [ErrorCodeDataKey] = errorCode },
-        };
+        });
     }
 
     /// <summary>A failure below HTTP (connection refused or dropped, DNS), after the SDK's own retries.</summary>
-    public StorageException Network(Exception e, string? key) =>
-        new(StorageErrorCode.NetworkError,
+    public StorageException Network(Exception e, string? key)
+    {
+        if (Innermost(e) is RequestFailedException { Status: not 0 } answered)
+        {
+            // The SDK gave up after retries that ended with an HTTP answer: report that answer.
+            return From(answered, key);
+        }
+
+        return GaveUp(new StorageException(StorageErrorCode.NetworkError,
             $"Could not reach Azure Blob Storage for {(key is null ? $"container '{container}'" : $"key '{key}' in container '{container}'")} (stage '{stage}'): {Describe(e)}. Check that the service (or Azurite) runs and that serviceUrl is right; the SDK retried (option maxRetries).")
         {
             Key = key,
             Provider = AzureBlobProvider.TypeName,
             IsTransient = true,
-        };
+        });
+    }
+
+    /// <summary>
+    /// A transient failure the SDK already retried (option maxRetries) is persistent, as the contract
+    /// defines it, so no retry stage above repeats the attempts; with retries off it stays transient.
+    /// </summary>
+    private StorageException GaveUp(StorageException error) =>
+        error.IsTransient && maxRetries > 0 ? error.AsPersistent(maxRetries + 1) : error;
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e is AggregateException { InnerExceptions.Count: > 0 } aggregate)
+        {
+            e = aggregate.InnerExceptions[^1];
+        }
+
+        return e;
+    }
 
     /// <summary>Whether <paramref name="e"/> is a transport failure the SDK reports without an HTTP answer.</summary>
     public static bool IsTransport(Exception e) => e is AggregateException or HttpRequestException or IOException
@@ -107,12 +132,7 @@ internal sealed class AzureBlobErrors(string container, string stage)
 
     private static string Describe(Exception e)
     {
-        var inner = e;
-        while (inner is AggregateException { InnerExceptions.Count: > 0 } aggregate)
-        {
-            inner = aggregate.InnerExceptions[^1];
-        }
-
+        var inner = Innermost(e);
         return inner switch
         {
             RequestFailedException { Status: 0 } failed when failed.InnerException is { } cause => cause.GetType().Name + ": " + FirstLine(cause.Message),

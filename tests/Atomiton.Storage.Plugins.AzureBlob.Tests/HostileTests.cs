@@ -130,6 +130,9 @@ public sealed class HostileTests(AzuriteFixture azurite)
 
         Assert.True(proxy.Tripped);
         Assert.Equal(StorageErrorCode.NetworkError, error.Code);
+        // The SDK retried once (maxRetries 1): the failure is persistent, so no retry stage above repeats it.
+        Assert.True(error.IsPersistent, error.ToString());
+        Assert.False(error.IsTransient);
         Assert.Contains("big.bin", error.Message, StringComparison.Ordinal);
         if (existing)
         {
