@@ -33,7 +33,7 @@ public static class SyncPlanner
 
         var actions = CheckCollisions(PairRenames(decided), input);
         var verdicts = new List<SafetyVerdict>(input.Verdicts);
-        AddValves(verdicts, actions, input.Counts, modifiedA, modifiedB, options);
+        AddValves(verdicts, actions, input, modifiedA, modifiedB, options);
         return new SyncPlan
         {
             Actions = Order(actions),
@@ -285,12 +285,13 @@ public static class SyncPlanner
         _ => NormalizationForm.FormC,
     };
 
-    private static void AddValves(List<SafetyVerdict> verdicts, List<SyncAction> actions, SyncStateCounts counts, int modifiedA, int modifiedB, SyncOptions options)
+    private static void AddValves(List<SafetyVerdict> verdicts, List<SyncAction> actions, SyncPlanInput input, int modifiedA, int modifiedB, SyncOptions options)
     {
+        var counts = input.Counts;
         const string Override = "check the numbers, then run again with --force (library: SyncOptions.Force = true)";
         foreach (var side in new[] { SyncSide.A, SyncSide.B })
         {
-            if (counts.Synced > 0 && counts.PresentOn(side) == 0)
+            if (input.Mode == SyncMode.Normal && counts.Synced > 0 && counts.PresentOn(side) == 0)
             {
                 verdicts.Add(new SafetyVerdict(SafetyValve.EmptySide, side,
                     $"side {side} had {counts.Synced} synced keys and now lists none (an unmounted disk, an emptied or replaced store?)",
