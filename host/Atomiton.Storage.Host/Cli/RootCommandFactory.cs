@@ -29,6 +29,7 @@ internal static class RootCommandFactory
         root.Add(ServeCommand.Create(runner));
         root.Add(CloudKeysCommand.Create(runner));
         root.Add(EmulateCommand.Create(runner));
+        root.Add(SyncCommand.Create(runner));
         return root;
     }
 }
