@@ -10,7 +10,6 @@ public sealed class RequestCountTests(ITestOutputHelper output)
 {
     [Theory]
     [InlineData(0)]
-    [InlineData(10)]
     [InlineData(100)]
     [InlineData(1000)]
     public async Task Incremental_sync_of_10000_keys_costs_feed_reads_and_two_requests_per_copied_key(int changed)

@@ -9,7 +9,7 @@ namespace Atomiton.Storage.Sync.Tests;
 /// </summary>
 public sealed class SyncSimulationTests(ITestOutputHelper output)
 {
-    public const int DefaultSeeds = 10_000;
+    public const int DefaultSeeds = 3_000;
 
     [Fact]
     public async Task Every_seed_keeps_every_acknowledged_write_converges_and_reruns_with_zero_writes()
