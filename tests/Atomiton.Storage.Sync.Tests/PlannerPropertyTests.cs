@@ -16,7 +16,7 @@ namespace Atomiton.Storage.Sync.Tests;
 public sealed class PlannerPropertyTests
 {
     /// <summary>Cases per run (SYNC_PLANNER_CASES overrides).</summary>
-    public const int DefaultCases = 30_000;
+    public const int DefaultCases = 100_000;
 
     internal static readonly string[] Pool =
     [

@@ -9,8 +9,8 @@ namespace Atomiton.Storage.Sync.State;
 /// The state store on desktop and server: one SQLite database file per pair. Holds a million keys
 /// without holding them in memory (reads come in pages of <see cref="PageSize"/> rows, in ordinal key
 /// order through a registered collation); every <see cref="CommitAsync"/> is one transaction, durable
-/// when it returns (WAL, synchronous FULL). One open store per file: a second process opening the
-/// same file waits for, then fails on, its write lock instead of interleaving runs.
+/// when it returns (WAL, synchronous FULL). Open one store per file at a time: the store takes no
+/// run lock of its own, so two processes syncing the same pair at once are not prevented.
 /// </summary>
 public sealed class SqliteSyncStateStore : ISyncStateStore
 {
