@@ -27,6 +27,12 @@ internal static class ExitCodes
     /// <summary>A plugin broke the contract (threw something other than a storage error): a bug in that plugin.</summary>
     public const int PluginFailed = 7;
 
+    /// <summary><c>sync</c>: a safety valve tripped, conflicts were left, names collided or a key failed for good — a human must look.</summary>
+    public const int NeedsAttention = 9;
+
+    /// <summary><c>sync</c>: some keys failed with errors that may pass (network, throttling); run again later (sysexits EX_TEMPFAIL).</summary>
+    public const int RetryLater = 75;
+
     /// <summary>The user interrupted the command (Ctrl+C).</summary>
     public const int Cancelled = 130;
 }

@@ -30,6 +30,7 @@ internal static class RootCommandFactory
         root.Add(CloudKeysCommand.Create(runner));
         root.Add(EmulateCommand.Create(runner));
         root.Add(AuthCommand.Create(runner));
+        root.Add(SyncCommand.Create(runner));
         return root;
     }
 }
