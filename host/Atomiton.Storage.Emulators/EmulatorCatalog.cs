@@ -9,6 +9,7 @@ public static class EmulatorCatalog
     public static IReadOnlyList<IStorageEmulator> All { get; } =
     [
         new OAuthAuthorityEmulator(),
+        new OneDrive.OneDriveEmulator(),
     ];
 
     /// <summary>Finds an emulator by name (ordinal, case-insensitive).</summary>
