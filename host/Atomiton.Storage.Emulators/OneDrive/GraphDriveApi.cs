@@ -55,7 +55,7 @@ internal sealed class GraphDriveApi(GraphDriveStore store, Func<Uri> apiBase, Fu
 
         string rest = path["/drives/".Length..];
         int slash = rest.IndexOf('/', StringComparison.Ordinal);
-        string driveId = slash < 0 ? rest : rest[..slash];
+        string driveId = Uri.UnescapeDataString(slash < 0 ? rest : rest[..slash]);
         rest = slash < 0 ? "" : rest[slash..];
         if (driveId != store.DriveId)
         {
@@ -119,7 +119,7 @@ internal sealed class GraphDriveApi(GraphDriveStore store, Func<Uri> apiBase, Fu
             ("PUT", "content") => Upload(call, baseItem, segments),
             ("POST", "createUploadSession") => CreateUploadSession(call, baseItem, segments),
             ("POST", "copy") => Copy(call, Resolve(baseItem, segments)),
-            ("GET", "delta") => Delta(Resolve(baseItem, segments), deltaToken, call.Path),
+            ("GET", "delta") => Delta(Resolve(baseItem, segments), deltaToken, call.Path, call.Query.TryGetValue("$top", out var top) && int.TryParse(top, CultureInfo.InvariantCulture, out int n) && n > 0 ? n : null),
             _ => NotAllowed(call),
         };
     }
@@ -195,8 +195,7 @@ internal sealed class GraphDriveApi(GraphDriveStore store, Func<Uri> apiBase, Fu
 
         if (name.IndexOfAny(ForbiddenCharacters) >= 0 || name[0] == ' ' || name[^1] == ' ' || name[^1] == '.'
             || ReservedNames.Contains(name, StringComparer.OrdinalIgnoreCase)
-            || ReservedNames.Any(r => r.Length <= 4 && r[0] != '.' && name.StartsWith(r + ".", StringComparison.OrdinalIgnoreCase))
-            || name.Contains("_vti_", StringComparison.OrdinalIgnoreCase) || name.StartsWith("~$", StringComparison.Ordinal))
+            || ReservedNames.Any(r => r.Length <= 4 && r[0] != '.' && name.StartsWith(r + ".", StringComparison.OrdinalIgnoreCase)))
         {
             throw new GraphFailure(400, "invalidRequest", $"The name '{name}' contains characters or a form OneDrive does not allow.");
         }
@@ -536,7 +535,7 @@ internal sealed class GraphDriveApi(GraphDriveStore store, Func<Uri> apiBase, Fu
         return query.GetValueOrDefault("token");
     }
 
-    private GraphResult Delta(GraphDriveItem scope, string? token, string path)
+    private GraphResult Delta(GraphDriveItem scope, string? token, string path, int? top)
     {
         if (!scope.IsFolder)
         {
@@ -544,7 +543,9 @@ internal sealed class GraphDriveApi(GraphDriveStore store, Func<Uri> apiBase, Fu
         }
 
         string basePath = path[..path.LastIndexOf("/delta", StringComparison.Ordinal)] + "/delta";
-        string Link(long sequence) => new Uri(apiBase(), "v1.0" + basePath + "?token=" + sequence.ToString(CultureInfo.InvariantCulture)).ToString();
+        int pageSize = Math.Min(top ?? store.Options.DeltaPageSize, store.Options.DeltaPageSize);
+        string Link(long sequence) => new Uri(apiBase(), "v1.0" + basePath + "?token=" + sequence.ToString(CultureInfo.InvariantCulture)
+            + (top is { } t ? "&$top=" + t.ToString(CultureInfo.InvariantCulture) : "")).ToString();
         if (token == "latest")
         {
             return GraphResult.Json(200, new JsonObject { ["value"] = new JsonArray(), ["@odata.deltaLink"] = Link(store.Sequence) });
@@ -564,9 +565,9 @@ internal sealed class GraphDriveApi(GraphDriveStore store, Func<Uri> apiBase, Fu
         var changes = store.Items.Values.Where(i => i.ChangeSequence > after && i.IsWithin(scope)).Select(i => (Sequence: i.ChangeSequence, Node: (JsonNode)ItemJson(i)))
             .Concat(store.Tombstones.Where(t => t.Sequence > after && t.Item.IsWithin(scope) && !store.Items.ContainsKey(t.Item.Id)).Select(t => (t.Sequence, Node: (JsonNode)GraphDriveJson.Deleted(store, t.Item))))
             .OrderBy(c => c.Sequence)
-            .Take(store.Options.DeltaPageSize + 1)
+            .Take(pageSize + 1)
             .ToList();
-        bool more = changes.Count > store.Options.DeltaPageSize;
+        bool more = changes.Count > pageSize;
         if (more)
         {
             changes.RemoveAt(changes.Count - 1);

@@ -91,6 +91,11 @@ internal sealed class GraphDriveStore
         for (var current = item; current is not null; current = current.Parent)
         {
             current.ChangeSequence = ++Sequence;
+            if (!ReferenceEquals(current, item))
+            {
+                // A folder's eTag changes with its contents, so If-Match on a folder fails once something lands in it.
+                current.Version++;
+            }
         }
     }
 
