@@ -278,7 +278,15 @@ public abstract partial class StorageConformanceTests
     private List<string> OrderingKeys(IEnumerable<string> keys)
     {
         var comparer = Has(StorageTraits.CaseInsensitiveKeys) ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
-        return keys.Where(Representable).Distinct(comparer).ToList();
+        var kept = keys.Where(Representable).Distinct(comparer).ToList();
+        if (!Engine.KeyRules.ObjectAndFolderMayShareName)
+        {
+            // Such an engine cannot hold 'a' beside 'a/b' (case K-4 checks that refusal): keep the keys below the folder.
+            var comparison = Has(StorageTraits.CaseInsensitiveKeys) ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+            kept.RemoveAll(key => kept.Exists(other => other.StartsWith(key + StorageKey.Separator, comparison)));
+        }
+
+        return kept;
     }
 
     /// <summary>
