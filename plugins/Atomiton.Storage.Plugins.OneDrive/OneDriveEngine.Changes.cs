@@ -67,8 +67,19 @@ public sealed partial class OneDriveEngine
         var changes = new List<StorageChange>();
         foreach (var item in page?.Value ?? [])
         {
-            if (item.Folder is not null || item.Root is not null || KeyOf(item) is not { } key || !key.StartsWith(prefix, StringComparison.Ordinal))
+            if (item.Folder is not null || item.Root is not null || KeyOf(item) is not { } key)
             {
+                continue;
+            }
+
+            if (!key.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                // Moved out of the prefix through this engine: gone from the prefix's point of view.
+                if (item.Id is { } movedId && _moves.TryGetValue(movedId, out var left) && left.StartsWith(prefix, StringComparison.Ordinal) && _moves.TryRemove(movedId, out _))
+                {
+                    changes.Add(new StorageChange(StorageChangeKind.Deleted, left));
+                }
+
                 continue;
             }
 
@@ -76,11 +87,9 @@ public sealed partial class OneDriveEngine
             {
                 changes.Add(new StorageChange(StorageChangeKind.Deleted, key));
             }
-            else if (item.Id is { } id && _moves.TryRemove(id, out var previous) && previous != key)
+            else if (item.Id is { } id && _moves.TryRemove(id, out var previous) && previous != key && previous.StartsWith(prefix, StringComparison.Ordinal))
             {
-                changes.Add(previous.StartsWith(prefix, StringComparison.Ordinal)
-                    ? new StorageChange(StorageChangeKind.Moved, key, ItemOf(item, key), previous)
-                    : new StorageChange(StorageChangeKind.Upserted, key, ItemOf(item, key)));
+                changes.Add(new StorageChange(StorageChangeKind.Moved, key, ItemOf(item, key), previous));
             }
             else
             {

@@ -18,16 +18,16 @@ public sealed partial class OneDriveEngine
         string prefix = options.Prefix;
         int slash = prefix.LastIndexOf(StorageKey.Separator);
         string folderKey = slash < 0 ? "" : prefix[..slash];
-        string? folderId = folderKey.Length == 0 ? _baseId : await FolderIdAsync(folderKey, cancellationToken);
-        if (folderId is null)
+        var folder = folderKey.Length == 0 ? (Id: _baseId, Key: "") : await FolderAsync(folderKey, cancellationToken);
+        if (folder is not { } found || !(found.Key + StorageKey.Separator).StartsWith(folderKey + StorageKey.Separator, StringComparison.Ordinal))
         {
+            // No such folder, or it is spelt otherwise: prefixes match the kept spelling exactly.
             yield break;
         }
 
-        var stack = new Stack<(string Id, string KeyPrefix)>();
-        stack.Push((folderId, folderKey.Length == 0 ? "" : folderKey + StorageKey.Separator));
+        string folderPrefix = found.Key.Length == 0 ? "" : found.Key + StorageKey.Separator;
         var pending = new Stack<IEnumerator<Child>>();
-        pending.Push((await ChildrenAsync(folderId, folderKey.Length == 0 ? "" : folderKey + StorageKey.Separator, cancellationToken)).GetEnumerator());
+        pending.Push((await ChildrenAsync(found.Id, folderPrefix, cancellationToken)).GetEnumerator());
         while (pending.Count > 0)
         {
             var children = pending.Peek();
@@ -76,12 +76,16 @@ public sealed partial class OneDriveEngine
         }
     }
 
-    private async ValueTask<string?> FolderIdAsync(string folderKey, CancellationToken cancellationToken)
+    private async ValueTask<string?> FolderIdAsync(string folderKey, CancellationToken cancellationToken) =>
+        await FolderAsync(folderKey, cancellationToken) is { } folder ? folder.Id : null;
+
+    /// <summary>The folder at <paramref name="folderKey"/> (its id and its key as OneDrive spells it), or null when there is no folder there.</summary>
+    private async ValueTask<(string Id, string Key)?> FolderAsync(string folderKey, CancellationToken cancellationToken)
     {
         try
         {
-            var item = await ItemAt(folderKey).GetAsync(config => config.QueryParameters.Select = ["id", "folder"], cancellationToken);
-            return item?.Folder is null ? null : item.Id;
+            var item = await ItemAt(folderKey).GetAsync(config => config.QueryParameters.Select = ["id", "name", "folder", "parentReference"], cancellationToken);
+            return item?.Folder is null ? null : (item.Id!, KeyOf(item) ?? folderKey);
         }
         catch (ODataError e) when (e.ResponseStatusCode == 404)
         {

@@ -90,26 +90,10 @@ public sealed partial class OneDriveEngine
             throw await WriteErrorAsync(e, key, options.Condition, cancellationToken);
         }
 
-        return await FinishSaveAsync(key, item!, options, cancellationToken);
+        return await FinishSaveAsync(item!);
     }
 
-    private async ValueTask<StorageItem> FinishSaveAsync(string key, DriveItem item, SaveOptions options, CancellationToken cancellationToken)
-    {
-        if (options.LastModified is { } modified)
-        {
-            var seconds = DateTimeOffset.FromUnixTimeSeconds(modified.ToUnixTimeSeconds());
-            try
-            {
-                item = (await ItemById(item.Id!).PatchAsync(new DriveItem { FileSystemInfo = new Microsoft.Graph.Models.FileSystemInfo { LastModifiedDateTime = seconds } }, cancellationToken: cancellationToken))!;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                throw OneDriveErrors.From(e, key, StorageOperation.Save);
-            }
-        }
-
-        return ItemOf(item);
-    }
+    private ValueTask<StorageItem> FinishSaveAsync(DriveItem item) => ValueTask.FromResult(ItemOf(item));
 
     private static void AddIfMatch(Microsoft.Kiota.Abstractions.RequestHeaders headers, WriteCondition condition)
     {
@@ -180,7 +164,7 @@ public sealed partial class OneDriveEngine
 
                 if (result.UploadSucceeded && result.ItemResponse is { } item)
                 {
-                    return await FinishSaveAsync(key, item, options, cancellationToken);
+                    return await FinishSaveAsync(item);
                 }
 
                 throw new StorageException(StorageErrorCode.NetworkError, $"The upload session of key '{key}' did not complete after {SessionResumes} resumptions; nothing was replaced.")

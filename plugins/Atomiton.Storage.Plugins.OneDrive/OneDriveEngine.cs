@@ -24,8 +24,7 @@ public sealed partial class OneDriveEngine : StorageEngine
         | StorageCapabilities.List | StorageCapabilities.ShallowList | StorageCapabilities.RecursiveList | StorageCapabilities.OrderedList
         | StorageCapabilities.RangeRead | StorageCapabilities.CreateOnly | StorageCapabilities.ConditionalWrite | StorageCapabilities.ConditionalRead
         | StorageCapabilities.NativeCopy | StorageCapabilities.NativeMove | StorageCapabilities.Persistent | StorageCapabilities.Durable
-        | StorageCapabilities.Quota | StorageCapabilities.ChangeFeed | StorageCapabilities.ContentHashes | StorageCapabilities.SetLastModified
-        | StorageCapabilities.BatchDelete;
+        | StorageCapabilities.Quota | StorageCapabilities.ChangeFeed | StorageCapabilities.ContentHashes | StorageCapabilities.BatchDelete;
 
     /// <summary>Graph's <c>$batch</c> takes at most 20 requests.</summary>
     internal const int BatchLimit = 20;
@@ -199,9 +198,9 @@ public sealed partial class OneDriveEngine : StorageEngine
             Created = item.CreatedDateTime ?? default,
             Updated = item.LastModifiedDateTime ?? default,
             ETag = item.ETag ?? "",
-            ContentType = item.File?.MimeType,
+            // Not reported: OneDrive derives the MIME type from the name, and fileSystemInfo cannot tell a
+            // client's modification time from the upload time (docs/providers/onedrive.md, "Declarations").
             Hashes = hashes,
-            LastModified = item.FileSystemInfo?.LastModifiedDateTime,
             ItemId = item.Id,
         };
     }
@@ -275,7 +274,7 @@ public sealed partial class OneDriveEngine : StorageEngine
                 throw OneDriveErrors.From(e, key, StorageOperation.Load);
             }
 
-            if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone && attempt < 3)
+            if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone && attempt < 10)
             {
                 // The content changed between the metadata and the download: its address moved on. Read again.
                 response.Dispose();
@@ -342,7 +341,7 @@ public sealed partial class OneDriveEngine : StorageEngine
         return new StorageInfo
         {
             EngineType = EngineType,
-            Platform = "onedrive",
+            Platform = "cloud",
             IsConnected = drive is not null,
             Capabilities = Capabilities,
             Traits = Traits,
@@ -353,7 +352,6 @@ public sealed partial class OneDriveEngine : StorageEngine
                 MaxObjectSize = 250L * 1024 * 1024 * 1024,
                 QuotaUsed = drive?.Quota?.Used,
                 QuotaTotal = drive?.Quota?.Total,
-                ModifiedTimePrecision = TimeSpan.FromSeconds(1),
                 MaxDeleteBatch = BatchLimit,
             },
             Details = new Dictionary<string, string>(StringComparer.Ordinal)

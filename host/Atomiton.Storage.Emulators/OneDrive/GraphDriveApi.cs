@@ -177,7 +177,7 @@ internal sealed class GraphDriveApi(GraphDriveStore store, Func<Uri> apiBase, Fu
         }
 
         CheckName(segments[^1]);
-        int length = parent.PathBelowRoot.Length + 1 + segments[^1].Length;
+        int length = parent.PathBelowRoot.TrimStart('/').Length + 1 + segments[^1].Length;
         if (length > MaxPathLength)
         {
             throw new GraphFailure(400, "invalidRequest", $"The path is {length} characters long; OneDrive allows {MaxPathLength}.");

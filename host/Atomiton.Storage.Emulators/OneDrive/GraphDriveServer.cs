@@ -129,7 +129,7 @@ public sealed class GraphDriveServer : IAsyncDisposable
     {
         lock (_store.Gate)
         {
-            _store.OldestDeltaSequence = _store.Sequence + 1;
+            _store.OldestDeltaSequence = _store.Sequence;
         }
     }
 
