@@ -58,8 +58,17 @@ public sealed class OneDriveProvider : StorageProvider<OneDriveOptions>, IStorag
 
         var typed = Typed(options);
         using var signIn = new OneDriveSignIn(typed, context);
-        var tokens = await signIn.Session.SignInAsync(flow == StorageSignInFlow.DeviceCode ? OAuthFlow.DeviceCode : OAuthFlow.Browser, cancellationToken);
-        return signIn.StatusOf(tokens);
+        try
+        {
+            var tokens = await signIn.Session.SignInAsync(flow == StorageSignInFlow.DeviceCode ? OAuthFlow.DeviceCode : OAuthFlow.Browser, cancellationToken);
+            return signIn.StatusOf(tokens);
+        }
+        catch (StorageException e) when (e.Code == StorageErrorCode.AuthenticationFailed)
+        {
+            // Consent was refused (denied, expired, a forged redirect): nothing was stored.
+            throw new StorageException(StorageErrorCode.AuthorizationRequired, $"Stage '{context.StageName}' of pipeline '{context.PipelineName}' is not signed in to OneDrive: {e.Message} Run `{StorageException.SignInCommand(context.PipelineName, context.StageName)}` again.", e)
+            { Provider = TypeName, Operation = "sign-in" };
+        }
     }
 
     /// <inheritdoc />
