@@ -155,14 +155,28 @@ public sealed partial class OneDriveEngine
             var task = new LargeFileUploadTask<DriveItem>(session, content, _options.ChunkSize, adapter);
             try
             {
-                var result = await task.UploadAsync(maxTries: 3, cancellationToken: cancellationToken);
-                for (int resume = 0; !result.UploadSucceeded && resume < SessionResumes; resume++)
+                UploadResult<DriveItem>? result = null;
+                for (int attempt = 0; attempt <= SessionResumes && result is not { UploadSucceeded: true }; attempt++)
                 {
-                    Interlocked.Increment(ref _sessionsResumed);
-                    result = await task.ResumeAsync(maxTries: 3, cancellationToken: cancellationToken);
+                    try
+                    {
+                        // After a failure, ResumeAsync asks the session for its next expected ranges and sends only those.
+                        result = attempt == 0
+                            ? await task.UploadAsync(maxTries: 3, cancellationToken: cancellationToken)
+                            : await task.ResumeAsync(maxTries: 3, cancellationToken: cancellationToken);
+                    }
+                    catch (Exception e) when (attempt < SessionResumes && IsTransient(e) && !cancellationToken.IsCancellationRequested)
+                    {
+                        result = null;
+                    }
+
+                    if (result is not { UploadSucceeded: true } && attempt < SessionResumes)
+                    {
+                        Interlocked.Increment(ref _sessionsResumed);
+                    }
                 }
 
-                if (result.UploadSucceeded && result.ItemResponse is { } item)
+                if (result is { UploadSucceeded: true, ItemResponse: { } item })
                 {
                     return await FinishSaveAsync(item);
                 }
@@ -181,6 +195,12 @@ public sealed partial class OneDriveEngine
             }
         }
     }
+
+    private static bool IsTransient(Exception e) =>
+        !IsSessionGone(e) && (e is HttpRequestException or IOException
+            || e is Microsoft.Kiota.Abstractions.ApiException { ResponseStatusCode: >= 500 or 429 }
+            || (e.InnerException is { } inner && IsTransient(inner))
+            || (e is AggregateException aggregate && aggregate.InnerExceptions.Any(IsTransient)));
 
     private static bool IsSessionGone(Exception e) =>
         e.Message.Contains("expired", StringComparison.OrdinalIgnoreCase)

@@ -34,9 +34,9 @@ public abstract class OneDriveConformanceTestsBase : StorageConformanceTests
     // The emulator keeps content in this process.
     protected override bool HoldsContentInMemory => true;
 
-    protected override long LargeObjectSize => 16L * 1024 * 1024;
+    protected override long LargeObjectSize => 8L * 1024 * 1024;
 
-    protected override int ManyKeysCount => 1_500;
+    protected override int ManyKeysCount => 1_000;
 
     protected override int ModelCheckRuns => 25;
 
