@@ -12,6 +12,7 @@ public static class EmulatorCatalog
         new OAuthAuthorityEmulator(),
         new GoogleDriveEmulator(),
         new Dropbox.DropboxEmulator(),
+        new OneDrive.OneDriveEmulator(),
     ];
 
     /// <summary>Finds an emulator by name (ordinal, case-insensitive).</summary>

@@ -1,0 +1,54 @@
+using System.Globalization;
+using Atomiton.Storage.Providers;
+
+namespace Atomiton.Storage.OneDrive.Tests;
+
+/// <summary>A compare-and-swap credential store in memory, as the host's stores behave (tests only).</summary>
+internal sealed class MemoryCredentialStore : IStorageCredentialStore
+{
+    private readonly Dictionary<string, StorageCredential> _values = new(StringComparer.Ordinal);
+    private int _version;
+
+    public int Writes { get; private set; }
+
+    public ValueTask<StorageCredential?> ReadAsync(string name, CancellationToken cancellationToken = default)
+    {
+        lock (_values)
+        {
+            return ValueTask.FromResult(_values.GetValueOrDefault(name));
+        }
+    }
+
+    public ValueTask<StorageCredential> WriteAsync(string name, string value, string? expectedVersion, CancellationToken cancellationToken = default)
+    {
+        lock (_values)
+        {
+            var current = _values.GetValueOrDefault(name);
+            if (expectedVersion != IStorageCredentialStore.AnyVersion && current?.Version != expectedVersion)
+            {
+                throw new StorageException(StorageErrorCode.Conflict, $"Credential '{name}' changed meanwhile.");
+            }
+
+            var written = new StorageCredential(value, (++_version).ToString(CultureInfo.InvariantCulture));
+            _values[name] = written;
+            Writes++;
+            return ValueTask.FromResult(written);
+        }
+    }
+
+    public ValueTask<bool> DeleteAsync(string name, string expectedVersion = IStorageCredentialStore.AnyVersion, CancellationToken cancellationToken = default)
+    {
+        lock (_values)
+        {
+            return ValueTask.FromResult(_values.Remove(name));
+        }
+    }
+
+    public IReadOnlyList<string> Values()
+    {
+        lock (_values)
+        {
+            return [.. _values.Values.Select(v => v.Value)];
+        }
+    }
+}
