@@ -282,14 +282,6 @@ public abstract partial class StorageConformanceTests
         // On drives a file and a folder cannot share a name: keep 'a/b' and leave out 'a'.
         var comparison = Has(StorageTraits.CaseInsensitiveKeys) ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
         return Engine.KeyRules.ObjectAndFolderMayShareName ? kept : kept.Where(k => !kept.Any(other => other.StartsWith(k + "/", comparison))).ToList();
-        if (!Engine.KeyRules.ObjectAndFolderMayShareName)
-        {
-            // Such an engine cannot hold 'a' beside 'a/b' (case K-4 checks that refusal): keep the keys below the folder.
-            var comparison = Has(StorageTraits.CaseInsensitiveKeys) ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-            kept.RemoveAll(key => kept.Exists(other => other.StartsWith(key + StorageKey.Separator, comparison)));
-        }
-
-        return kept;
     }
 
     /// <summary>
