@@ -1,4 +1,4 @@
-namespace Atomiton.Storage.Plugins.Cloud;
+namespace Atomiton.Storage.Plugins.Shared;
 
 /// <summary>
 /// Reads a source stream in chunks of at most a fixed size into one reused buffer, looking one

@@ -1,4 +1,4 @@
-namespace Atomiton.Storage.Plugins.Cloud;
+namespace Atomiton.Storage.Plugins.Shared;
 
 /// <summary>A response body that releases its HTTP response (and connection) when disposed.</summary>
 internal sealed class ResponseStream(Stream inner, HttpResponseMessage response) : Stream
