@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using Microsoft.JSInterop;
 
 namespace Atomiton.Storage.Plugins.Browser.Interop;
@@ -24,6 +25,8 @@ internal sealed class BrowserModule : IAsyncDisposable
     /// runtime's own one-minute default does not apply; a closed circuit never answers, and this ends the call.
     /// </summary>
     internal static readonly TimeSpan CallGuard = TimeSpan.FromMinutes(3);
+
+    private static readonly ConditionalWeakTable<IJSRuntime, object> SendLocks = new();
 
     private readonly SemaphoreSlim _importing = new(1, 1);
     private readonly string _engineType;
@@ -68,7 +71,18 @@ internal sealed class BrowserModule : IAsyncDisposable
         guard.CancelAfter(CallGuard + (function == "idbWait" && args[^1] is double wait ? TimeSpan.FromMilliseconds(wait) : TimeSpan.Zero));
         try
         {
-            return await module.InvokeAsync<T>(function, guard.Token, args);
+            // Blazor Server's JS runtime gathers a call's byte[] arguments in one list per runtime while
+            // it serializes and sends the call, which is not safe from several threads at once: two saves
+            // started together could send one's bytes with the other's call (the kit's 16 concurrent
+            // if-match writers met "Upload null is not open"). The start of each call is serialized per
+            // runtime; the answers are still awaited concurrently.
+            ValueTask<T> pending;
+            lock (SendLocks.GetValue(Runtime, static _ => new object()))
+            {
+                pending = module.InvokeAsync<T>(function, guard.Token, args);
+            }
+
+            return await pending;
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
