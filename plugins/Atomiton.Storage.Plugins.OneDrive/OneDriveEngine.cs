@@ -294,7 +294,7 @@ public sealed partial class OneDriveEngine : StorageEngine
             }
 
             var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-            return new StorageReadResult(item, new OwningStream(stream, response));
+            return new StorageReadResult(item, new ResponseStream(stream, response));
         }
     }
 
