@@ -17,16 +17,31 @@ internal sealed partial class DriveApi(DriveState state, DriveFaults faults, Dri
     private const string FileDefaultFields = "kind,id,name,mimeType";
     private const string CutKey = "atomiton.gdrive.cut";
 
+    private const string EntryKey = "atomiton.gdrive.log-entry";
+
     /// <summary>Cuts the connection (a scripted fault), so the request is logged as unanswered.</summary>
     private static void Cut(HttpContext context)
     {
         context.Items[CutKey] = true;
+        (context.Items[EntryKey] as DriveRequestLog.Entry)?.Answer(0);
         context.Abort();
     }
 
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
+        // Entered on arrival, answered when the response starts: both happen before the client sees an answer.
+        var entry = log.Begin(request.Method, request.Path + request.QueryString);
+        context.Items[EntryKey] = entry;
+        context.Response.OnStarting(() =>
+        {
+            if (!context.Items.ContainsKey(CutKey))
+            {
+                entry.Answer(context.Response.StatusCode);
+            }
+
+            return Task.CompletedTask;
+        });
         int status = 0;
         try
         {
@@ -54,7 +69,7 @@ internal sealed partial class DriveApi(DriveState state, DriveFaults faults, Dri
         finally
         {
             bool cut = context.RequestAborted.IsCancellationRequested || context.Items.ContainsKey(CutKey);
-            log.Add(new DriveRequest(request.Method, request.Path + request.QueryString, cut ? 0 : status));
+            entry.Answer(cut ? 0 : status);
         }
     }
 
@@ -670,7 +685,7 @@ internal sealed partial class DriveApi(DriveState state, DriveFaults faults, Dri
     {
         if (response.HasStarted)
         {
-            response.HttpContext.Abort();
+            Cut(response.HttpContext);
             return;
         }
 

@@ -13,11 +13,16 @@ public sealed record DriveRequest(string Method, string PathAndQuery, int Status
     public override string ToString() => $"{Method} {PathAndQuery} → {Status}";
 }
 
-/// <summary>Every request the emulator answered, in order (the request counts of tests and benchmarks); thread-safe.</summary>
+/// <summary>
+/// Every request the emulator received, in order of arrival (the request counts of tests and benchmarks); thread-safe.
+/// A request is entered when it arrives and its status when the answer starts, both before the client can see any
+/// answer: a client that has finished an operation never finds that operation's last request still missing (entering
+/// it after the answer was sent let one operation's download be counted with the next one on a loaded machine).
+/// </summary>
 public sealed class DriveRequestLog
 {
     private readonly object _gate = new();
-    private readonly List<DriveRequest> _requests = [];
+    private readonly List<Entry> _requests = [];
 
     /// <summary>A snapshot of the requests so far.</summary>
     public IReadOnlyList<DriveRequest> All
@@ -26,7 +31,7 @@ public sealed class DriveRequestLog
         {
             lock (_gate)
             {
-                return [.. _requests];
+                return [.. _requests.Select(e => e.ToRequest())];
             }
         }
     }
@@ -52,11 +57,26 @@ public sealed class DriveRequestLog
         }
     }
 
-    internal void Add(DriveRequest request)
+    /// <summary>Enters a request that has just arrived; its status is 0 (unanswered) until <see cref="Entry.Answer"/>.</summary>
+    internal Entry Begin(string method, string pathAndQuery)
     {
+        var entry = new Entry(method, pathAndQuery);
         lock (_gate)
         {
-            _requests.Add(request);
+            _requests.Add(entry);
         }
+
+        return entry;
+    }
+
+    /// <summary>One request in the log, answered (status set) once its answer starts.</summary>
+    internal sealed class Entry(string method, string pathAndQuery)
+    {
+        private int _status;
+
+        /// <summary>Records the status the answer carries (0: the connection was cut).</summary>
+        public void Answer(int status) => Volatile.Write(ref _status, status);
+
+        public DriveRequest ToRequest() => new(method, pathAndQuery, Volatile.Read(ref _status));
     }
 }
