@@ -28,7 +28,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     public const string MissingChromium =
         "No Chromium found (looked at $ATOMITON_CHROMIUM, /usr/bin/chromium, /usr/bin/chromium-browser). Install it with `bash .ci/setup.d/20-chromium.sh` (apt-get install -y chromium); CI does.";
 
-    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
+    // A hang guard, not an expectation: under CI load one evaluation in a busy WebAssembly page once took over 3 minutes.
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(10);
     private HostFactory? _host;
     private IBrowser? _browser;
     private ProbePage? _shared;

@@ -19,7 +19,7 @@ namespace Atomiton.Storage.Plugins.Browser.Tests;
 [Collection(BrowserTests.Name)]
 public sealed class SampleAppTests(BrowserFixture browser, ITestOutputHelper output)
 {
-    private const int Patience = 180_000;
+    private const int Patience = 600_000; // a hang guard (see BrowserFixture)
 
     [SkippableFact]
     public async Task The_flows_app_creates_lists_edits_and_deletes_documents_and_keeps_working_with_the_server_stopped()
@@ -82,7 +82,7 @@ public sealed class SampleAppTests(BrowserFixture browser, ITestOutputHelper out
         var page = await context.NewPageAsync();
         page.DefaultTimeout = Patience;
         await page.GoToAsync(new Uri(address, "selfcheck?run=checks").ToString());
-        await page.WaitForFunctionAsync("() => document.querySelector('#result')?.textContent.length > 0", new WaitForFunctionOptions { Timeout = 300_000 });
+        await page.WaitForFunctionAsync("() => document.querySelector('#result')?.textContent.length > 0", new WaitForFunctionOptions { Timeout = Patience });
         string json = await Text(page, "#result");
         output.WriteLine(json);
         using var report = JsonDocument.Parse(json);
