@@ -52,6 +52,7 @@ public sealed class GraphDriveServer : IAsyncDisposable
             AccessTokenLifetime = options.AccessTokenLifetime,
             DeviceInterval = 1,
             MicrosoftIdentity = true,
+            BeforeRefresh = options.BeforeRefresh,
             TimeProvider = options.TimeProvider,
         };
         _oauth = new LoopbackOAuthAuthorityState(oauthOptions);
