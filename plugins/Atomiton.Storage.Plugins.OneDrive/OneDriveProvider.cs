@@ -23,7 +23,7 @@ public sealed class OneDriveProvider : StorageProvider<OneDriveOptions>, IStorag
     public override string Description => "OneDrive (personal or business) through Microsoft Graph: the app folder or a chosen folder, upload sessions, delta change feed, If-Match conditions.";
 
     /// <inheritdoc />
-    public IReadOnlyList<StorageSignInFlow> SignInFlows { get; } = [StorageSignInFlow.DeviceCode, StorageSignInFlow.Browser];
+    public IReadOnlyList<StorageSignInFlow> SignInFlows { get; } = [StorageSignInFlow.Browser, StorageSignInFlow.DeviceCode];
 
     /// <summary>Opens the stage's folder with its stored sign-in.</summary>
     /// <exception cref="StorageException">AuthorizationRequired when the stage has not signed in (or the sign-in was revoked); the errors of <see cref="OneDriveEngine"/>'s connection otherwise.</exception>
