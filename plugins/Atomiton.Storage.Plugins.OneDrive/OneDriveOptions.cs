@@ -105,10 +105,10 @@ public sealed class OneDriveOptions : IValidatableObject
         }
     }
 
-    /// <summary>The scopes this configuration asks for: the app folder's or the whole drive's, and offline access for refresh tokens.</summary>
-    public IReadOnlyList<string> Scopes => [.. ResourceScopes, "offline_access"];
-
-    /// <summary>The Graph scope alone (what MSAL is given: it adds <c>openid profile offline_access</c> itself).</summary>
+    /// <summary>
+    /// The Graph scope this configuration asks MSAL for: the app folder's or the whole drive's. MSAL adds
+    /// <c>openid profile offline_access</c> itself (offline access is what gives the refresh token).
+    /// </summary>
     internal IReadOnlyList<string> ResourceScopes => string.IsNullOrEmpty(Folder) ? ["Files.ReadWrite.AppFolder"] : ["Files.ReadWrite"];
 
     /// <summary>Names the client, tenant and folder; no secret is ever held here.</summary>
