@@ -1,6 +1,6 @@
 namespace Atomiton.Storage.Plugins.OneDrive;
 
-/// <summary>Where the engine gets Graph access tokens: the stage's OAuth session, or a fixed token in tests.</summary>
+/// <summary>Where the engine gets Graph access tokens: the stage's MSAL sign-in (<see cref="OneDriveSignIn"/>), or a fixed token in tests.</summary>
 internal interface IOneDriveTokenSource
 {
     /// <summary>A token that should still be valid (refreshed ahead of expiry).</summary>

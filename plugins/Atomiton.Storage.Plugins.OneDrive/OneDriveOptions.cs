@@ -53,18 +53,44 @@ public sealed class OneDriveOptions : IValidatableObject
     [Required]
     public string GraphBaseUrl { get; set; } = "https://graph.microsoft.com/v1.0";
 
-    /// <summary>The Microsoft identity platform host; the tenant follows it. Default <c>https://login.microsoftonline.com/</c>.</summary>
+    /// <summary>
+    /// The Microsoft identity platform host (https; MSAL refuses anything else); the tenant follows it to make
+    /// MSAL's authority, such as <c>https://login.microsoftonline.com/consumers/</c>. Default
+    /// <c>https://login.microsoftonline.com/</c>; national clouds or the emulator change it.
+    /// </summary>
     [Required]
     public string AuthorityHost { get; set; } = "https://login.microsoftonline.com/";
+
+    /// <summary>
+    /// Only for a test authority on loopback, such as <c>atomiton-storage emulate onedrive</c> (which prints it):
+    /// the SHA-256 thumbprint (64 hexadecimal digits) of its self-signed certificate. Sign-in then trusts that one
+    /// certificate and no other, and skips MSAL's instance discovery and authority validation, which only
+    /// Microsoft's own hosts can answer. Null (the default) for Microsoft's authorities.
+    /// </summary>
+    public string? AuthorityCertificateThumbprint { get; set; }
 
     /// <summary>Checks the URLs, the chunk size's 320 KiB rule and the folder path.</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        foreach (var (name, value) in new[] { (nameof(GraphBaseUrl), GraphBaseUrl), (nameof(AuthorityHost), AuthorityHost) })
+        if (!Uri.TryCreate(GraphBaseUrl, UriKind.Absolute, out var graph) || !(graph.Scheme == "https" || (graph.Scheme == "http" && graph.IsLoopback)))
         {
-            if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || !(uri.Scheme == "https" || (uri.Scheme == "http" && uri.IsLoopback)))
+            yield return new ValidationResult($"graphBaseUrl must be an absolute https:// URL (http:// only on loopback, for the emulator); it is '{GraphBaseUrl}'.", [nameof(GraphBaseUrl)]);
+        }
+
+        if (!Uri.TryCreate(AuthorityHost, UriKind.Absolute, out var authority) || authority.Scheme != "https")
+        {
+            yield return new ValidationResult($"authorityHost must be an absolute https:// URL (MSAL signs in only over https; the emulator serves its authority over https too); it is '{AuthorityHost}'.", [nameof(AuthorityHost)]);
+        }
+        else if (AuthorityCertificateThumbprint is { } thumbprint)
+        {
+            if (!authority.IsLoopback)
             {
-                yield return new ValidationResult($"{char.ToLowerInvariant(name[0])}{name[1..]} must be an absolute https:// URL (http:// only on loopback, for the emulator); it is '{value}'.", [name]);
+                yield return new ValidationResult($"authorityCertificateThumbprint pins a test authority's certificate and applies only to a loopback authorityHost (such as the emulator's); '{AuthorityHost}' is not loopback, so remove the thumbprint.", [nameof(AuthorityCertificateThumbprint)]);
+            }
+
+            if (thumbprint.Replace(":", "", StringComparison.Ordinal).Trim() is not { Length: 64 } digits || !digits.All(Uri.IsHexDigit))
+            {
+                yield return new ValidationResult("authorityCertificateThumbprint must be the SHA-256 thumbprint of the authority's certificate: 64 hexadecimal digits, as `atomiton-storage emulate onedrive` prints it.", [nameof(AuthorityCertificateThumbprint)]);
             }
         }
 
@@ -79,8 +105,11 @@ public sealed class OneDriveOptions : IValidatableObject
         }
     }
 
-    /// <summary>The scopes this configuration asks for: the app folder's or the whole drive's, and offline access for refresh tokens.</summary>
-    public IReadOnlyList<string> Scopes => string.IsNullOrEmpty(Folder) ? ["Files.ReadWrite.AppFolder", "offline_access"] : ["Files.ReadWrite", "offline_access"];
+    /// <summary>
+    /// The Graph scope this configuration asks MSAL for: the app folder's or the whole drive's. MSAL adds
+    /// <c>openid profile offline_access</c> itself (offline access is what gives the refresh token).
+    /// </summary>
+    internal IReadOnlyList<string> ResourceScopes => string.IsNullOrEmpty(Folder) ? ["Files.ReadWrite.AppFolder"] : ["Files.ReadWrite"];
 
     /// <summary>Names the client, tenant and folder; no secret is ever held here.</summary>
     public override string ToString() => $"onedrive client={ClientId} tenant={Tenant} folder={(string.IsNullOrEmpty(Folder) ? "app folder" : Folder)} names={NameMode}";

@@ -1,13 +1,12 @@
-using Atomiton.Storage.OAuth;
 using Atomiton.Storage.Providers;
 
 namespace Atomiton.Storage.Plugins.OneDrive;
 
 /// <summary>
 /// The <c>onedrive</c> backend: a folder of a OneDrive (the app folder by default) through Microsoft Graph.
-/// Sign-in (<c>atomiton-storage auth login &lt;pipeline&gt;/&lt;stage&gt;</c>) uses the Microsoft identity
-/// platform v2.0 endpoints — device code or the browser with PKCE — and keeps the tokens in the stage's
-/// credential store, refreshed (with rotation) by compare-and-swap.
+/// Sign-in (<c>atomiton-storage auth login &lt;pipeline&gt;/&lt;stage&gt;</c>) goes through MSAL
+/// (Microsoft.Identity.Client) — device code or the browser with PKCE — and keeps MSAL's token cache in
+/// the stage's credential store, refreshed (with rotation) by compare-and-swap.
 /// </summary>
 public sealed class OneDriveProvider : StorageProvider<OneDriveOptions>, IStorageSignInProvider
 {
@@ -24,7 +23,7 @@ public sealed class OneDriveProvider : StorageProvider<OneDriveOptions>, IStorag
     public override string Description => "OneDrive (personal or business) through Microsoft Graph: the app folder or a chosen folder, upload sessions, delta change feed, If-Match conditions.";
 
     /// <inheritdoc />
-    public IReadOnlyList<StorageSignInFlow> SignInFlows { get; } = [StorageSignInFlow.DeviceCode, StorageSignInFlow.Browser];
+    public IReadOnlyList<StorageSignInFlow> SignInFlows { get; } = [StorageSignInFlow.Browser, StorageSignInFlow.DeviceCode];
 
     /// <summary>Opens the stage's folder with its stored sign-in.</summary>
     /// <exception cref="StorageException">AuthorizationRequired when the stage has not signed in (or the sign-in was revoked); the errors of <see cref="OneDriveEngine"/>'s connection otherwise.</exception>
@@ -33,7 +32,7 @@ public sealed class OneDriveProvider : StorageProvider<OneDriveOptions>, IStorag
         var signIn = new OneDriveSignIn(options, context);
         try
         {
-            if (await signIn.Session.PeekAsync(cancellationToken) is null)
+            if (!await signIn.IsStoredAsync(cancellationToken))
             {
                 throw context.AuthorizationRequired("it has not signed in to OneDrive", TypeName);
             }
@@ -56,12 +55,10 @@ public sealed class OneDriveProvider : StorageProvider<OneDriveOptions>, IStorag
             throw StorageException.Unsupported($"sign-in by {flow}", TypeName, "OneDrive offers the device code and the browser (PKCE with a loopback redirect).");
         }
 
-        var typed = Typed(options);
-        using var signIn = new OneDriveSignIn(typed, context);
+        using var signIn = new OneDriveSignIn(Typed(options), context);
         try
         {
-            var tokens = await signIn.Session.SignInAsync(flow == StorageSignInFlow.DeviceCode ? OAuthFlow.DeviceCode : OAuthFlow.Browser, cancellationToken);
-            return signIn.StatusOf(tokens);
+            return await signIn.SignInAsync(flow, cancellationToken);
         }
         catch (StorageException e) when (e.Code == StorageErrorCode.AuthenticationFailed)
         {
@@ -76,7 +73,7 @@ public sealed class OneDriveProvider : StorageProvider<OneDriveOptions>, IStorag
     {
         ArgumentNullException.ThrowIfNull(context);
         using var signIn = new OneDriveSignIn(Typed(options), context);
-        return signIn.StatusOf(await signIn.Session.PeekAsync(cancellationToken));
+        return await signIn.StatusAsync(cancellationToken);
     }
 
     /// <inheritdoc />
@@ -84,7 +81,7 @@ public sealed class OneDriveProvider : StorageProvider<OneDriveOptions>, IStorag
     {
         ArgumentNullException.ThrowIfNull(context);
         using var signIn = new OneDriveSignIn(Typed(options), context);
-        return await signIn.Session.SignOutAsync(cancellationToken);
+        return await signIn.SignOutAsync(cancellationToken);
     }
 
     private static OneDriveOptions Typed(object options) =>

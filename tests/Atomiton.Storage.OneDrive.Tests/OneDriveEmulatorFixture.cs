@@ -21,6 +21,7 @@ internal static class OneDriveEmulatorFixture
         ClientId = "test-client",
         GraphBaseUrl = server.GraphBaseUrl.ToString(),
         AuthorityHost = server.AuthorityHost.ToString(),
+        AuthorityCertificateThumbprint = server.AuthorityCertificateThumbprint,
         NameMode = mode,
         SimpleUploadLimit = OneDriveOptions.FragmentUnit,
         ChunkSize = OneDriveOptions.FragmentUnit,

@@ -30,6 +30,15 @@ public sealed class LoopbackOAuthAuthorityOptions
     /// </summary>
     public Func<string, Task>? BeforeRefresh { get; init; }
 
+    /// <summary>
+    /// Answers as the Microsoft identity platform v2.0 does where it differs from the RFCs: token responses
+    /// carry an <c>id_token</c> (unsigned, with <c>oid</c>, <c>tid</c> and <c>preferred_username</c>) and
+    /// <c>client_info</c> (what MSAL keys its cache by); the device-code response carries <c>message</c>; the
+    /// device grant is accepted as <c>device_code</c> as well as the RFC 8628 URN; a denied device answers
+    /// <c>authorization_declined</c>, and no <c>slow_down</c> is sent (Microsoft documents none).
+    /// </summary>
+    public bool MicrosoftIdentity { get; init; }
+
     /// <summary>The clock (tests pass a fake one to expire tokens and codes without waiting).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

@@ -66,6 +66,7 @@ internal sealed class LoopbackOAuthEndpoints(LoopbackOAuthAuthorityState state, 
                 "authorization_code" => CodeGrant(p),
                 "refresh_token" => RefreshGrant(p),
                 LoopbackOAuthAuthority.DeviceGrant => DeviceGrant(p),
+                "device_code" when options.MicrosoftIdentity => DeviceGrant(p), // MSAL's spelling of the device grant
                 _ => Error("unsupported_grant_type", "grant_type must be authorization_code, refresh_token or the device code grant"),
             };
         }
@@ -84,14 +85,21 @@ internal sealed class LoopbackOAuthEndpoints(LoopbackOAuthAuthorityState state, 
             string deviceCode = state.Issue("device-");
             string userCode = string.Create(CultureInfo.InvariantCulture, $"{Random.Shared.Next(1000, 9999)}-{Random.Shared.Next(1000, 9999)}");
             state.Devices[deviceCode] = new LoopbackOAuthAuthorityState.DeviceCode(userCode, p("scope") ?? "", Now + options.DeviceCodeLifetime, options.DeviceInterval);
-            return Results.Json(new Dictionary<string, object>
+            string verification = new Uri(new Uri(request.Scheme + "://" + request.Host), "device").ToString();
+            var body = new Dictionary<string, object>
             {
                 ["device_code"] = deviceCode,
                 ["user_code"] = userCode,
-                ["verification_uri"] = new Uri(new Uri(request.Scheme + "://" + request.Host), "device").ToString(),
+                ["verification_uri"] = verification,
                 ["expires_in"] = (int)options.DeviceCodeLifetime.TotalSeconds,
                 ["interval"] = options.DeviceInterval,
-            });
+            };
+            if (options.MicrosoftIdentity)
+            {
+                body["message"] = $"To sign in, use a web browser to open the page {verification} and enter the code {userCode} to authenticate.";
+            }
+
+            return Results.Json(body);
         }
     }
 
@@ -186,7 +194,7 @@ internal sealed class LoopbackOAuthEndpoints(LoopbackOAuthAuthorityState state, 
             return (Error("expired_token", "the device code expired; start again"), "expired_token");
         }
 
-        if (device.LastPoll is { } last && Now - last < TimeSpan.FromSeconds(device.Interval))
+        if (!options.MicrosoftIdentity && device.LastPoll is { } last && Now - last < TimeSpan.FromSeconds(device.Interval))
         {
             device.LastPoll = Now;
             device.Interval += 5; // RFC 8628 §3.5
@@ -200,7 +208,8 @@ internal sealed class LoopbackOAuthEndpoints(LoopbackOAuthAuthorityState state, 
                 return (Error("authorization_pending", "the user has not approved yet"), "authorization_pending");
             case false:
                 state.Devices.Remove(code);
-                return (Error("access_denied", "the user denied the request"), "access_denied");
+                string denied = options.MicrosoftIdentity ? "authorization_declined" : "access_denied";
+                return (Error(denied, "the user denied the request"), denied);
             default:
                 state.Devices.Remove(code);
                 return (Tokens(device.Scope, refresh: true), null);
@@ -223,6 +232,11 @@ internal sealed class LoopbackOAuthEndpoints(LoopbackOAuthAuthorityState state, 
             string refreshToken = state.Issue("refresh-");
             state.RefreshTokens.Add(refreshToken);
             body["refresh_token"] = refreshToken;
+        }
+
+        if (options.MicrosoftIdentity)
+        {
+            MicrosoftIdentityClaims.AddTo(body, options.ClientId, Now);
         }
 
         return Results.Json(body);

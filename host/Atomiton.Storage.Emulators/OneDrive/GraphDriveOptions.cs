@@ -30,6 +30,9 @@ public sealed class GraphDriveOptions
     /// <summary>How long access tokens the OAuth endpoints issue live.</summary>
     public TimeSpan AccessTokenLifetime { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>Awaited before each refresh grant is answered, with the refresh token presented (tests hold two clients' refreshes of one token until both have asked, to race them); null answers at once.</summary>
+    public Func<string, Task>? BeforeRefresh { get; init; }
+
     /// <summary>The clock (tests pass a fake one to expire sessions and tokens without waiting).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

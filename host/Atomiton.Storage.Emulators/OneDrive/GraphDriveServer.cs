@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Atomiton.Storage.Emulators.OAuth;
@@ -20,6 +21,12 @@ namespace Atomiton.Storage.Emulators.OneDrive;
 /// user approves a device code at <c>/device?user_code=…</c>. Scripted faults (<see cref="AddFault"/>) and
 /// the request log (<see cref="Requests"/>) serve fault tests and request counts. Thread-safe.
 /// </summary>
+/// <remarks>
+/// MSAL refuses an authority that is not https, so the identity endpoints are also served on a second
+/// loopback port over https (<see cref="AuthorityHost"/>), with a self-signed certificate made at start
+/// (<see cref="AuthorityCertificate"/>) that clients trust by pinning <see cref="AuthorityCertificateThumbprint"/>.
+/// There, <c>/{tenant}/v2.0/.well-known/openid-configuration</c> describes the endpoints as Microsoft's does.
+/// </remarks>
 public sealed class GraphDriveServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -31,10 +38,12 @@ public sealed class GraphDriveServer : IAsyncDisposable
     private readonly List<GraphDriveRequest> _requests = [];
     private readonly HashSet<string> _staticTokens = new(StringComparer.Ordinal);
     private int _port;
+    private int _authorityPort;
 
-    private GraphDriveServer(WebApplication app, GraphDriveOptions options)
+    private GraphDriveServer(WebApplication app, GraphDriveOptions options, X509Certificate2 certificate)
     {
         _app = app;
+        AuthorityCertificate = certificate;
         _store = new GraphDriveStore(options);
         _api = new GraphDriveApi(_store, () => ApiBase, () => ContentBase);
         var oauthOptions = new LoopbackOAuthAuthorityOptions
@@ -42,6 +51,8 @@ public sealed class GraphDriveServer : IAsyncDisposable
             ClientId = options.ClientId,
             AccessTokenLifetime = options.AccessTokenLifetime,
             DeviceInterval = 1,
+            MicrosoftIdentity = true,
+            BeforeRefresh = options.BeforeRefresh,
             TimeProvider = options.TimeProvider,
         };
         _oauth = new LoopbackOAuthAuthorityState(oauthOptions);
@@ -57,8 +68,17 @@ public sealed class GraphDriveServer : IAsyncDisposable
     /// <summary>The host of downloads, uploads and monitors: <c>http://localhost:&lt;port&gt;/</c>.</summary>
     public Uri ContentBase => new(string.Create(CultureInfo.InvariantCulture, $"http://localhost:{_port}/"));
 
-    /// <summary>The authority host a client configures (the tenant follows it: <c>…/consumers/oauth2/v2.0/token</c>).</summary>
-    public Uri AuthorityHost => ApiBase;
+    /// <summary>
+    /// The https authority host a client configures (the tenant follows it: <c>…/consumers/oauth2/v2.0/token</c>),
+    /// such as <c>https://127.0.0.1:49153/</c>; its certificate is <see cref="AuthorityCertificate"/>.
+    /// </summary>
+    public Uri AuthorityHost => new(string.Create(CultureInfo.InvariantCulture, $"https://127.0.0.1:{_authorityPort}/"));
+
+    /// <summary>The self-signed certificate of <see cref="AuthorityHost"/>, made at start.</summary>
+    public X509Certificate2 AuthorityCertificate { get; }
+
+    /// <summary>The SHA-256 thumbprint of <see cref="AuthorityCertificate"/> that clients pin (the <c>onedrive</c> option <c>authorityCertificateThumbprint</c>).</summary>
+    public string AuthorityCertificateThumbprint => LoopbackCertificate.Thumbprint(AuthorityCertificate);
 
     /// <summary>The drive's id (what <c>GET /me/drive</c> answers).</summary>
     public string DriveId => _store.DriveId;
@@ -82,18 +102,23 @@ public sealed class GraphDriveServer : IAsyncDisposable
     public static async Task<GraphDriveServer> StartAsync(GraphDriveOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new GraphDriveOptions();
+        var certificate = LoopbackCertificate.Create();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Listen(IPAddress.Loopback, options.Port);
+            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate));
         });
         var app = builder.Build();
-        var server = new GraphDriveServer(app, options);
+        var server = new GraphDriveServer(app, options, certificate);
         app.Run(server.HandleAsync);
         await app.StartAsync(cancellationToken);
-        server._port = new Uri(app.Urls.Single()).Port;
+        var urls = app.Urls.Select(u => new Uri(u)).ToList();
+        server._port = urls.Single(u => u.Scheme == Uri.UriSchemeHttp).Port;
+        server._authorityPort = urls.Single(u => u.Scheme == Uri.UriSchemeHttps).Port;
         return server;
     }
 
@@ -159,6 +184,7 @@ public sealed class GraphDriveServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        AuthorityCertificate.Dispose();
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -211,7 +237,7 @@ public sealed class GraphDriveServer : IAsyncDisposable
         {
             result = Monitor(path["/monitor/".Length..]);
         }
-        else if (path.Contains("/oauth2/v2.0/", StringComparison.Ordinal) || path == "/device")
+        else if (path.Contains("/oauth2/v2.0/", StringComparison.Ordinal) || path == "/device" || path.EndsWith("/v2.0/.well-known/openid-configuration", StringComparison.Ordinal))
         {
             await OAuthAsync(context, path, record);
             return;
@@ -572,6 +598,10 @@ public sealed class GraphDriveServer : IAsyncDisposable
                 ? Results.Text(approve ? "Device approved. You can close this page." : "Device denied.", "text/plain")
                 : Results.Text("Open this page with ?user_code=<the code the application shows>.", "text/plain", statusCode: 404);
         }
+        else if (path.EndsWith("/v2.0/.well-known/openid-configuration", StringComparison.Ordinal) && request.Method == "GET")
+        {
+            result = Results.Json(OpenIdConfiguration(request, path[..path.IndexOf("/v2.0/", StringComparison.Ordinal)]));
+        }
         else if (path.EndsWith("/oauth2/v2.0/authorize", StringComparison.Ordinal) && request.Method == "GET")
         {
             result = _oauthEndpoints.Authorize(request);
@@ -591,6 +621,26 @@ public sealed class GraphDriveServer : IAsyncDisposable
 
         await result.ExecuteAsync(context);
         record.Status = context.Response.StatusCode;
+    }
+
+    /// <summary>The OpenID Connect discovery document of <c>/{tenant}</c>, in the shape Microsoft serves it.</summary>
+    private static Dictionary<string, object> OpenIdConfiguration(HttpRequest request, string tenantPath)
+    {
+        string root = request.Scheme + "://" + request.Host + tenantPath;
+        return new Dictionary<string, object>
+        {
+            ["issuer"] = root + "/v2.0",
+            ["authorization_endpoint"] = root + "/oauth2/v2.0/authorize",
+            ["token_endpoint"] = root + "/oauth2/v2.0/token",
+            ["device_authorization_endpoint"] = root + "/oauth2/v2.0/devicecode",
+            ["response_types_supported"] = new[] { "code" },
+            ["grant_types_supported"] = new[] { "authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:device_code" },
+            ["code_challenge_methods_supported"] = new[] { "S256" },
+            ["scopes_supported"] = new[] { "openid", "profile", "offline_access", "Files.ReadWrite.AppFolder", "Files.ReadWrite" },
+            ["token_endpoint_auth_methods_supported"] = new[] { "none" },
+            ["subject_types_supported"] = new[] { "pairwise" },
+            ["id_token_signing_alg_values_supported"] = new[] { "none" },
+        };
     }
 
     private static async Task WriteAsync(HttpContext context, GraphResult result, GraphDriveRequest record)

@@ -7,7 +7,7 @@ public sealed class OneDriveEmulator : IStorageEmulator
     public string Name => "onedrive";
 
     /// <inheritdoc />
-    public string Description => "A Microsoft Graph v1.0 drive (driveItem, :/path: addressing, upload sessions, copy monitors, delta, $batch) with v2.0 device-code and PKCE sign-in for client 'test-client'; approve a device code at <api>/device?user_code=CODE.";
+    public string Description => "A Microsoft Graph v1.0 drive (driveItem, :/path: addressing, upload sessions, copy monitors, delta, $batch) with Microsoft identity platform v2.0 sign-in (device code, PKCE) for client 'test-client' on an https authority whose self-signed certificate the onedrive stage pins (authorityCertificateThumbprint); approve a device code at <authority>/device?user_code=CODE.";
 
     /// <inheritdoc />
     public async Task<RunningEmulator> StartAsync(EmulatorStartOptions options, CancellationToken cancellationToken = default)
@@ -20,12 +20,13 @@ public sealed class OneDriveEmulator : IStorageEmulator
                 new("api", server.GraphBaseUrl),
                 new("content", server.ContentBase),
                 new("authority", server.AuthorityHost),
-                new("device", new Uri(server.ApiBase, "device")),
+                new("device", new Uri(server.AuthorityHost, "device")),
             ],
             [
                 new("clientId", "test-client"),
                 new("graphBaseUrl", server.GraphBaseUrl.ToString()),
                 new("authorityHost", server.AuthorityHost.ToString()),
+                new("authorityCertificateThumbprint", server.AuthorityCertificateThumbprint),
             ],
             server.DisposeAsync);
     }

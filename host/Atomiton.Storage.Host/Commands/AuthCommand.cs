@@ -146,7 +146,7 @@ internal static class AuthCommand
     private static Command Logout(CommandRunner runner)
     {
         var target = new Argument<string>("pipeline/stage") { Description = "The stage to sign out, such as photos/drive." };
-        var command = new Command("logout", "Sign a stage out: revoke its tokens at the service and forget them.") { target };
+        var command = new Command("logout", "Sign a stage out: forget its tokens, revoking them at the service where it offers revocation.") { target };
         runner.SetAction(command, async (invocation, cancellationToken) =>
         {
             var (pipeline, stageName) = StageTarget.Parse(invocation.ParseResult.GetValue(target)!, stageRequired: true);
@@ -159,7 +159,7 @@ internal static class AuthCommand
             else
             {
                 invocation.Out.WriteLine(forgotten
-                    ? $"Signed out {stage}: its tokens were revoked at the service and forgotten."
+                    ? $"Signed out {stage}: its tokens were forgotten, and revoked at the service where it offers revocation."
                     : $"{Capitalized(stage)} was not signed in; there was nothing to forget.");
             }
 

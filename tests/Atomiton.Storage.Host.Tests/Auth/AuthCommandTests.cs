@@ -95,7 +95,7 @@ public sealed class AuthCommandTests
         Assert.Equal("notes/a.txt", ls.Output.Trim());
         Assert.True(get.ExitCode == 0, get.ToString());
         Assert.True(logout.ExitCode == 0, logout.ToString());
-        Assert.Contains("Signed out stage 'remote' (oauth-probe) of pipeline 'probe': its tokens were revoked", logout.Output, StringComparison.Ordinal);
+        Assert.Contains("Signed out stage 'remote' (oauth-probe) of pipeline 'probe': its tokens were forgotten, and revoked at the service where it offers revocation", logout.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(sandbox.Secrets, s => s.StartsWith("refresh-", StringComparison.Ordinal) && sandbox.Authority.State.IsLive(s));
         Assert.Equal(5, statusAfter.ExitCode);
         Assert.False(statusAfter.Json().GetProperty("stages")[0].GetProperty("signedIn").GetBoolean());
