@@ -8,9 +8,9 @@ namespace Atomiton.Storage.Plugins.OneDrive;
 /// fragment to <see cref="HttpClient"/> as a <see cref="StreamContent"/> over its own sub-stream, which
 /// implements only the synchronous <c>Read</c>: the copy then runs through <see cref="Stream"/>'s
 /// asynchronous-over-synchronous default, one thread-pool work item per 80 KiB read, about 3,300 for a
-/// 256 MiB object — on a loaded machine a fifth of the raw client's save throughput (docs/benchmarks.md,
-/// OneDrive). This handler sends the same bytes with the same headers, reading each block synchronously
-/// on the sending flow (the read is a copy from the caller's stream) and writing it asynchronously, with
+/// 256 MiB object, each waiting for a core on a loaded machine (docs/benchmarks.md, OneDrive). This
+/// handler sends the same bytes with the same headers, reading each block synchronously on the sending
+/// flow (as the SDK's stream would on a pool thread) and writing it asynchronously, with
 /// one pooled buffer of the size <see cref="Stream.CopyToAsync(Stream)"/> uses, so memory stays as it was.
 /// Sits between the retry handler and the transport of the content client.
 /// </summary>
