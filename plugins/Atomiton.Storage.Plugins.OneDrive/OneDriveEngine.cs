@@ -85,7 +85,7 @@ public sealed partial class OneDriveEngine : StorageEngine
         var graphHttp = GraphClientFactory.Create(handlers, finalHandler: transport ?? NewTransport());
         graphHttp.Timeout = Timeout.InfiniteTimeSpan;
         var contentRetry = new GraphRetryHandler(options.MaxRetries, options.RetryDelay, context.TimeProvider, null);
-        var contentHttp = new HttpClient(new HttpClientPipeline(contentRetry, transport ?? NewTransport()), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        var contentHttp = new HttpClient(new HttpClientPipeline(contentRetry, new FragmentBodyHandler { InnerHandler = transport ?? NewTransport() }), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         var authentication = new BaseBearerTokenAuthenticationProvider(new GraphTokenProvider(tokens, graphBase.Host));
         var graph = new GraphServiceClient(graphHttp, authentication, graphBase.ToString());
         try
@@ -375,7 +375,7 @@ public sealed partial class OneDriveEngine : StorageEngine
         await base.DisposeCoreAsync();
     }
 
-    /// <summary>A handler chain for the content client: retry over the transport.</summary>
+    /// <summary>A handler chain for the content client: retry over fragment bodies over the transport.</summary>
     private sealed class HttpClientPipeline : DelegatingHandler
     {
         public HttpClientPipeline(DelegatingHandler first, HttpMessageHandler transport)

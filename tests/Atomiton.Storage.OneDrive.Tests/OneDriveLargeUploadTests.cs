@@ -1,5 +1,6 @@
 using Atomiton.Storage.Emulators.OneDrive;
 using Atomiton.Storage.Plugins.OneDrive;
+using Xunit.Abstractions;
 
 namespace Atomiton.Storage.OneDrive.Tests;
 
@@ -14,7 +15,7 @@ namespace Atomiton.Storage.OneDrive.Tests;
 /// <c>ATOMITON_ONEDRIVE_LARGE_MIB=1024 dotnet test tests/Atomiton.Storage.OneDrive.Tests --filter FullyQualifiedName~OneDriveLargeUploadTests</c>.
 /// </summary>
 [Collection(OneDriveLargeUploadTests.MeasuredAlone)]
-public sealed class OneDriveLargeUploadTests
+public sealed class OneDriveLargeUploadTests(ITestOutputHelper output)
 {
     /// <summary>The collection of tests that measure the process's heap: no other test class runs beside them.</summary>
     public const string MeasuredAlone = "onedrive heap measured alone";
@@ -59,6 +60,7 @@ public sealed class OneDriveLargeUploadTests
             Assert.Equal(expected, saved.Hashes[StorageHashAlgorithms.QuickXor]);
             long growth = Math.Max(livePeak, Heap()) - before;
             long bound = size + (6L * options.ChunkSize) + (32L * 1024 * 1024);
+            output.WriteLine($"{size / (1024 * 1024)} MiB upload: peak live heap growth {growth / (1024 * 1024)} MiB (the emulator's copy of the object included), bound {bound / (1024 * 1024)} MiB");
             Assert.True(growth < bound, $"The live heap grew by {growth / (1024 * 1024)} MiB during a {size / (1024 * 1024)} MiB upload (the emulator's copy included); the bound is {bound / (1024 * 1024)} MiB.");
         }
 

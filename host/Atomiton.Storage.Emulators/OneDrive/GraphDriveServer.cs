@@ -167,6 +167,48 @@ public sealed class GraphDriveServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Puts files straight into the store below the app folder (creating <paramref name="folderPath"/>), as
+    /// if they had been uploaded: no requests, nothing in the request log, each a change delta reports. A
+    /// test hook for request counts over many keys, which uploading one by one would make slow.
+    /// </summary>
+    /// <param name="folderPath">The folder below the app folder, such as <c>many</c> or <c>a/b</c> (empty: the app folder).</param>
+    /// <param name="files">Each file's name and content; an existing file of that name gets the new content.</param>
+    public void SeedFiles(string folderPath, IEnumerable<KeyValuePair<string, byte[]>> files)
+    {
+        ArgumentNullException.ThrowIfNull(folderPath);
+        ArgumentNullException.ThrowIfNull(files);
+        lock (_store.Gate)
+        {
+            var folder = _store.AppFolder;
+            foreach (string segment in folderPath.Split('/', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!folder.Children.TryGetValue(segment, out var child))
+                {
+                    child = _store.CreateFolder(folder, segment, _store.Now);
+                }
+                else if (!child.IsFolder)
+                {
+                    throw new InvalidOperationException($"'{segment}' of the seed path '{folderPath}' is a file, not a folder.");
+                }
+
+                folder = child;
+            }
+
+            foreach (var (name, content) in files)
+            {
+                if (folder.Children.TryGetValue(name, out var existing) && !existing.IsFolder)
+                {
+                    _store.SetContent(existing, content, null);
+                }
+                else
+                {
+                    _store.CreateFile(folder, name, content, null);
+                }
+            }
+        }
+    }
+
     /// <summary>The drive's used bytes.</summary>
     public long UsedBytes
     {
