@@ -65,8 +65,8 @@ public abstract class BrowserEngine : StorageEngine
         }
 
         // The page pulls the content (Blazor Server: over the circuit, 32 KB at a time; WebAssembly: chunk by
-        // chunk into a JS ReadableStream). A failure of the caller's stream (or a cancellation) reaches the page
-        // as a broken stream; the source keeps the real exception, which is what the caller is told.
+        // chunk into a JS ReadableStream). A failure of the caller's stream (or a cancellation) ends the stream
+        // early; the source keeps the real exception, which is what the caller is told, and the upload is dropped.
         await using var source = new UploadSource(first, exact, cancellationToken);
         using var reference = new DotNetStreamReference(source, leaveOpen: true);
         int upload;
@@ -229,8 +229,10 @@ public abstract class BrowserEngine : StorageEngine
 
     /// <summary>
     /// What a large save streams to the page: the first chunk already read, then the rest of the caller's
-    /// content. Keeps the first failure (the caller's stream failing, a wrong length, the save cancelled), since
-    /// the page only sees that the stream broke.
+    /// content. It never throws into the JS runtime: Blazor Server reads it on the circuit's dispatcher and treats
+    /// an exception there as the circuit's unhandled exception, which closes the circuit. The first failure (the
+    /// caller's stream failing, a wrong length, the save cancelled) is kept and the stream simply ends; the save
+    /// checks <see cref="Failure"/> after the page has read it, drops the upload and throws that failure.
     /// </summary>
     private sealed class UploadSource(byte[] first, Stream rest, CancellationToken cancellationToken) : ReadOnlyStream
     {
@@ -240,31 +242,43 @@ public abstract class BrowserEngine : StorageEngine
 
         public override int Read(Span<byte> buffer)
         {
-            ThrowIfFailed();
+            if (Failure is not null)
+            {
+                return 0;
+            }
+
             try
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 return TakeFirst(buffer) is var count and > 0 ? count : rest.Read(buffer);
             }
+#pragma warning disable CA1031 // Kept and thrown by the save once the page has read the stream (see the summary).
             catch (Exception e)
+#pragma warning restore CA1031
             {
                 Failure = e;
-                throw;
+                return 0;
             }
         }
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken readCancellation = default)
         {
-            ThrowIfFailed();
+            if (Failure is not null)
+            {
+                return 0;
+            }
+
             try
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 return TakeFirst(buffer.Span) is var count and > 0 ? count : await rest.ReadAsync(buffer, cancellationToken);
             }
+#pragma warning disable CA1031 // Kept and thrown by the save once the page has read the stream (see the summary).
             catch (Exception e)
+#pragma warning restore CA1031
             {
                 Failure = e;
-                throw;
+                return 0;
             }
         }
 
@@ -274,14 +288,6 @@ public abstract class BrowserEngine : StorageEngine
             first.AsSpan(_firstOffset, count).CopyTo(buffer);
             _firstOffset += count;
             return count;
-        }
-
-        private void ThrowIfFailed()
-        {
-            if (Failure is not null)
-            {
-                throw new IOException("The save's content already failed.", Failure);
-            }
         }
     }
 }
