@@ -183,7 +183,7 @@ public sealed class StorageHost : IDisposable
         }
 
         var path = ImmutableList.Create(plan.Name);
-        return [.. plan.Stages.Select(stage => new StorageStage(plan.Name, stage.StageName, stage.Registration.Name, stage.Registration.Provider, stage.Options,
+        return [.. plan.Stages.Select(stage => new StorageStage(plan.Name, stage.StageName, stage.Provider.Name, stage.Provider, stage.Options,
             _builder.Context(plan.Name, stage, inner: null, path, [], prompt ?? _options.AuthorizationPrompt)))];
     }
 

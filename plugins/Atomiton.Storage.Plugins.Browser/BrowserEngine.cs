@@ -1,19 +1,25 @@
 using System.Runtime.CompilerServices;
+using Atomiton.Storage.IO;
 using Atomiton.Storage.Plugins.Browser.Interop;
 using Microsoft.JSInterop;
 
 namespace Atomiton.Storage.Plugins.Browser;
 
 /// <summary>
-/// What the two browser engines share: content moves to the page in chunks (an upload the module
-/// assembles and commits in one call, so a failed or cancelled save writes nothing), comes back inline
-/// when small and as an <see cref="IJSStreamReference"/> when large (bounded memory in .NET, and no
-/// interop message near Blazor Server's 32 KB cap), and listings come in pages bounded by count and bytes.
+/// What the two browser engines share: a save's content goes to the page inline in the commit call when it
+/// is small, and as a <see cref="DotNetStreamReference"/> the page reads in chunks when it is larger (the
+/// module assembles it and commits it in one call, so a failed or cancelled save writes nothing); a load comes
+/// back inline when small and as an <see cref="IJSStreamReference"/> when large. Either way .NET holds at most
+/// one chunk of a large object, and no interop message comes near Blazor Server's 32 KB cap. Listings come in
+/// pages bounded by count and bytes.
 /// </summary>
 public abstract class BrowserEngine : StorageEngine
 {
-    /// <summary>How many bytes one chunk of a save carries to the page (below the large object heap's threshold).</summary>
-    public const int UploadChunkSize = 64 * 1024;
+    /// <summary>
+    /// Saves up to this size travel in the commit call itself (one round trip); larger ones stream to the page
+    /// through a <see cref="DotNetStreamReference"/>. Below the large object heap's threshold.
+    /// </summary>
+    public const int InlineSaveLimit = 64 * 1024;
 
     /// <summary>Loads up to this size come back in the call's answer; larger ones as a stream.</summary>
     public const int InlineLoadLimit = 16 * 1024;
@@ -42,63 +48,45 @@ public abstract class BrowserEngine : StorageEngine
     private protected const int DefaultPageSize = 500;
 
     /// <summary>
-    /// Reads a save's content (exact length checked) and hands it to the page: content that fits in one chunk
-    /// comes back as <see cref="PendingContent.Inline"/> and travels in the commit call itself (one round trip);
-    /// larger content goes as an upload, chunk by chunk, and <see cref="PendingContent.Upload"/> names it.
+    /// Reads a save's content (exact length checked) and hands it to the page: content up to
+    /// <see cref="InlineSaveLimit"/> comes back as <see cref="PendingContent.Inline"/> and travels in the commit
+    /// call; larger content streams to the page (<c>receiveUpload</c> reads a <see cref="DotNetStreamReference"/>
+    /// into Blob parts there) and <see cref="PendingContent.Upload"/> names the upload the commit takes.
     /// </summary>
     private protected async ValueTask<PendingContent> UploadAsync(string key, Stream content, SaveOptions options, CancellationToken cancellationToken)
     {
         await using var exact = new ExactLengthStream(content, key, options.ExpectedLength, provider: EngineType);
-        byte[] first = await ReadChunkAsync(exact, cancellationToken);
-        if (first.Length < UploadChunkSize)
+        byte[] first = new byte[InlineSaveLimit + 1];
+        int filled = await exact.ReadAtLeastAsync(first, first.Length, throwOnEndOfStream: false, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (filled <= InlineSaveLimit)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            return new PendingContent(null, first);
+            return new PendingContent(null, first[..filled]);
         }
 
-        int upload = await Module.InvokeAsync<int>("beginUpload", StorageOperation.Save, key, cancellationToken);
+        // The page pulls the content (Blazor Server: over the circuit, 32 KB at a time; WebAssembly: chunk by
+        // chunk into a JS ReadableStream). A failure of the caller's stream (or a cancellation) ends the stream
+        // early; the source keeps the real exception, which is what the caller is told, and the upload is dropped.
+        await using var source = new UploadSource(first, exact, cancellationToken);
+        using var reference = new DotNetStreamReference(source, leaveOpen: true);
+        int upload;
         try
         {
-            byte[] chunk = first;
-            while (chunk.Length > 0)
-            {
-                await Module.CallAsync<bool>("putChunk", StorageOperation.Save, key, cancellationToken, upload, chunk);
-                if (chunk.Length < UploadChunkSize)
-                {
-                    break;
-                }
-
-                chunk = await ReadChunkAsync(exact, cancellationToken);
-            }
-
-            cancellationToken.ThrowIfCancellationRequested();
-            return new PendingContent(upload, null);
+            upload = await Module.CallAsync<int>("receiveUpload", StorageOperation.Save, key, cancellationToken, reference);
         }
-        catch
+        catch (Exception) when (source.Failure is { } failure)
         {
-            await AbortUploadAsync(upload);
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
             throw;
         }
-    }
 
-    /// <summary>Reads up to one chunk into a fresh array (the runtime may still be sending the previous one).</summary>
-    private static async ValueTask<byte[]> ReadChunkAsync(Stream source, CancellationToken cancellationToken)
-    {
-        byte[] chunk = new byte[UploadChunkSize];
-        int filled = 0;
-        while (filled < chunk.Length)
+        if (source.Failure is { } late)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            int read = await source.ReadAsync(chunk.AsMemory(filled), cancellationToken);
-            if (read == 0)
-            {
-                break;
-            }
-
-            filled += read;
+            await AbortUploadAsync(upload);
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(late);
         }
 
-        return filled == chunk.Length ? chunk : chunk[..filled];
+        return new PendingContent(upload, null);
     }
 
     /// <summary>A save's content on its way to the page: inline bytes, or the id of an upload the page holds.</summary>
@@ -202,33 +190,15 @@ public abstract class BrowserEngine : StorageEngine
     private protected virtual ValueTask CloseAsync() => ValueTask.CompletedTask;
 
     /// <summary>A stream over a JS stream reference that disposes the reference with itself.</summary>
-    private sealed class OwningStream(Stream inner, IJSStreamReference reference) : Stream
+    /// <remarks>
+    /// Not plugins/Shared/ResponseStream: that one owns an <see cref="HttpResponseMessage"/> and releases it
+    /// synchronously; this owns an interop reference whose release is an async call that may meet a gone circuit.
+    /// </remarks>
+    private sealed class OwningStream(Stream inner, IJSStreamReference reference) : ReadOnlyStream
     {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+        public override int Read(Span<byte> buffer) => inner.Read(buffer);
 
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.ReadAsync(buffer, offset, count, cancellationToken);
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         public override async ValueTask DisposeAsync()
         {
@@ -254,6 +224,70 @@ public abstract class BrowserEngine : StorageEngine
             }
 
             base.Dispose(disposing);
+        }
+    }
+
+    /// <summary>
+    /// What a large save streams to the page: the first chunk already read, then the rest of the caller's
+    /// content. It never throws into the JS runtime: Blazor Server reads it on the circuit's dispatcher and treats
+    /// an exception there as the circuit's unhandled exception, which closes the circuit. The first failure (the
+    /// caller's stream failing, a wrong length, the save cancelled) is kept and the stream simply ends; the save
+    /// checks <see cref="Failure"/> after the page has read it, drops the upload and throws that failure.
+    /// </summary>
+    private sealed class UploadSource(byte[] first, Stream rest, CancellationToken cancellationToken) : ReadOnlyStream
+    {
+        private int _firstOffset;
+
+        public Exception? Failure { get; private set; }
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (Failure is not null)
+            {
+                return 0;
+            }
+
+            try
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                return TakeFirst(buffer) is var count and > 0 ? count : rest.Read(buffer);
+            }
+#pragma warning disable CA1031 // Kept and thrown by the save once the page has read the stream (see the summary).
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                Failure = e;
+                return 0;
+            }
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken readCancellation = default)
+        {
+            if (Failure is not null)
+            {
+                return 0;
+            }
+
+            try
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                return TakeFirst(buffer.Span) is var count and > 0 ? count : await rest.ReadAsync(buffer, cancellationToken);
+            }
+#pragma warning disable CA1031 // Kept and thrown by the save once the page has read the stream (see the summary).
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                Failure = e;
+                return 0;
+            }
+        }
+
+        private int TakeFirst(Span<byte> buffer)
+        {
+            int count = Math.Min(buffer.Length, first.Length - _firstOffset);
+            first.AsSpan(_firstOffset, count).CopyTo(buffer);
+            _firstOffset += count;
+            return count;
         }
     }
 }

@@ -40,7 +40,7 @@ internal sealed class SelfCheckRunner(IJSRuntime js)
 
             if (what.Contains("bench", StringComparison.Ordinal))
             {
-                report["bench"] = await BenchmarkAsync();
+                report["bench"] = await EngineBenchmark.RunAsync(js);
             }
         }
 #pragma warning disable CA1031 // Reported to the page: the test reads the failure from there.
@@ -142,56 +142,6 @@ internal sealed class SelfCheckRunner(IJSRuntime js)
         result["same"] = same;
         result["saveRetainedHalfway"] = source.RetainedHalfway - baseline;
         result["loadRetainedHalfway"] = loadRetained;
-        return result;
-    }
-
-    private async Task<Dictionary<string, object?>> BenchmarkAsync()
-    {
-        var result = new Dictionary<string, object?>(StringComparer.Ordinal);
-        string run = Guid.NewGuid().ToString("N");
-        await using var engine = new IndexedDbEngine(js, new IndexedDbOptions { DatabaseName = "bench-" + run });
-        var module = await js.InvokeAsync<IJSObjectReference>("import", "./_content/Atomiton.Storage.Plugins.Browser/atomiton-storage.js");
-        foreach (var (label, size, iterations) in new[] { ("1KiB", 1024, 200), ("1MiB", 1024 * 1024, 20) })
-        {
-            byte[] content = new byte[size];
-            new Random(1).NextBytes(content);
-            await engine.SaveAsync("warm", content);
-            await engine.LoadBytesAsync("warm");
-            var watch = Stopwatch.StartNew();
-            for (int i = 0; i < iterations; i++)
-            {
-                await engine.SaveAsync($"bench/{i}", content);
-                await engine.LoadBytesAsync($"bench/{i}");
-            }
-
-            result[$"engine{label}Ms"] = watch.Elapsed.TotalMilliseconds / iterations;
-            await module.InvokeAsync<double>("directIdbRoundTrip", "bench-direct-warm-" + run + label, content, 2);
-            result[$"direct{label}Ms"] = await module.InvokeAsync<double>("directIdbRoundTrip", "bench-direct-" + run + label, content, iterations);
-        }
-
-        for (int i = 0; i < 10_000; i++)
-        {
-            await engine.SaveAsync($"many/{i:D5}", new byte[] { 1 });
-        }
-
-        var listing = Stopwatch.StartNew();
-        int listed = 0;
-        await foreach (var entry in engine.ListAsync(new ListOptions { Prefix = "many/" }))
-        {
-            listed++;
-        }
-
-        result["list10000Ms"] = listing.Elapsed.TotalMilliseconds;
-        result["listed"] = listed;
-        listing.Restart();
-        listed = 0;
-        await foreach (var entry in engine.ListAsync(new ListOptions { Prefix = "many/", KeysOnly = true }))
-        {
-            listed++;
-        }
-
-        result["list10000KeysOnlyMs"] = listing.Elapsed.TotalMilliseconds;
-        await module.DisposeAsync();
         return result;
     }
 

@@ -1,5 +1,7 @@
 using System.Net;
+using System.Text.Json;
 using Atomiton.Storage.Plugins.Browser.TestHost;
+using Atomiton.Storage.Samples.Flows.Server;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -34,6 +36,11 @@ public sealed class BrowserFixture : IAsyncLifetime
     private IBrowser? _browser;
     private ProbePage? _shared;
     private readonly SemaphoreSlim _sharedGate = new(1, 1);
+    private readonly SemaphoreSlim _flowsGate = new(1, 1);
+    private WebApplicationFactory<FlowsServer>? _flows;
+    private Uri? _flowsAddress;
+    private readonly object _selfCheckGate = new();
+    private Task<JsonElement>? _selfCheck;
 
     /// <summary>The system Chromium, or null when there is none.</summary>
     public static string? ChromiumPath { get; } =
@@ -106,8 +113,86 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>The flows sample's server (its WebAssembly app and /selfcheck page), started on first use and shared.</summary>
+    public async Task<Uri> FlowsAddressAsync()
+    {
+        await _flowsGate.WaitAsync();
+        try
+        {
+            if (_flowsAddress is null)
+            {
+                _flows = StartFlowsServer(out var address);
+                _flowsAddress = address;
+            }
+
+            return _flowsAddress;
+        }
+        finally
+        {
+            _flowsGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// The report of the sample's /selfcheck?run=checks page (round trips of every size through both engines and a
+    /// 50 MiB object, inside the WebAssembly runtime), run once for every test that reads it: WebAssembly starts once.
+    /// </summary>
+    public Task<JsonElement> WebAssemblySelfCheckAsync()
+    {
+        lock (_selfCheckGate)
+        {
+            return _selfCheck ??= RunSelfCheckAsync("checks", TimeSpan.FromMinutes(10));
+        }
+    }
+
+    /// <summary>Opens /selfcheck?run=<paramref name="run"/> of the flows sample in a fresh context and returns its JSON report.</summary>
+    public async Task<JsonElement> RunSelfCheckAsync(string run, TimeSpan patience)
+    {
+        var address = await FlowsAddressAsync();
+        await using var context = await Browser.CreateBrowserContextAsync();
+        var page = await context.NewPageAsync();
+        page.DefaultTimeout = (int)patience.TotalMilliseconds;
+        await page.GoToAsync(new Uri(address, "selfcheck?run=" + run).ToString());
+
+        // One wait may not outlast the DevTools protocol's timeout (Patience, 10 minutes): wait in rounds shorter
+        // than that until the page answers or the patience is spent.
+        var deadline = DateTime.UtcNow + patience;
+        while (true)
+        {
+            try
+            {
+                await page.WaitForFunctionAsync("() => document.querySelector('#result')?.textContent.length > 0", new WaitForFunctionOptions { Timeout = (int)TimeSpan.FromMinutes(2).TotalMilliseconds });
+                break;
+            }
+            catch (WaitTaskTimeoutException) when (DateTime.UtcNow < deadline)
+            {
+                // Not yet: the page is still working.
+            }
+        }
+
+        string json = await page.EvaluateFunctionAsync<string>("() => document.querySelector('#result').textContent");
+        using var report = JsonDocument.Parse(json);
+        return report.RootElement.Clone();
+    }
+
+    /// <summary>Starts a flows sample server on a free loopback port; the caller disposes it.</summary>
+    private static WebApplicationFactory<FlowsServer> StartFlowsServer(out Uri address)
+    {
+        var server = new FlowsHost();
+        server.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        server.StartServer();
+        address = new Uri(server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+        return server;
+    }
+
     public async Task DisposeAsync()
     {
+        if (_flows is not null)
+        {
+            await _flows.DisposeAsync();
+        }
+
+        _flowsGate.Dispose();
         if (_browser is not null)
         {
             await _browser.CloseAsync();
@@ -123,6 +208,11 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     private sealed class HostFactory : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder) => builder.UseEnvironment("Development");
+    }
+
+    private sealed class FlowsHost : WebApplicationFactory<FlowsServer>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder) => builder.UseEnvironment("Development");
     }

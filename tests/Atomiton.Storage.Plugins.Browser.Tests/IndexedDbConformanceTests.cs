@@ -16,7 +16,7 @@ public sealed class IndexedDbConformanceTests(BrowserFixture browser) : StorageC
 
     protected override long LargeObjectSize => 4L * 1024 * 1024;
 
-    protected override int ChunkSize => BrowserEngine.UploadChunkSize;
+    protected override int ChunkSize => BrowserEngine.InlineSaveLimit;
 
     protected override int ModelCheckRuns => 10;
 

@@ -18,7 +18,7 @@ public sealed class LocalStorageConformanceTests(BrowserFixture browser) : Stora
     // Below the engine's 1 MiB MaxObjectSize.
     protected override long LargeObjectSize => 768 * 1024;
 
-    protected override int ChunkSize => BrowserEngine.UploadChunkSize;
+    protected override int ChunkSize => BrowserEngine.InlineSaveLimit;
 
     protected override int ModelCheckRuns => 10;
 

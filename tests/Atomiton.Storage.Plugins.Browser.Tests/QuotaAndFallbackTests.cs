@@ -95,12 +95,15 @@ public sealed class QuotaAndFallbackTests(BrowserFixture browser, ITestOutputHel
     {
         Skip.If(BrowserFixture.ChromiumPath is null, BrowserFixture.MissingChromium);
         var page = await browser.SharedPageAsync();
+        // The plugin host's reader binds the options: a secret is a reference, never a literal.
+        string keyVariable = "ATOMITON_BROWSER_TEST_KEY_" + Guid.NewGuid().ToString("N");
+        Environment.SetEnvironmentVariable(keyVariable, Convert.ToBase64String(new byte[32]));
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["defaultPipeline"] = "secure",
             ["stages:lru:type"] = "cached",
             ["stages:vault:type"] = "encrypted",
-            ["stages:vault:options:key"] = Convert.ToBase64String(new byte[32]),
+            ["stages:vault:options:key"] = "env:" + keyVariable,
             ["stages:db:type"] = "indexeddb",
             ["stages:db:options:databaseName"] = "pipelines-" + Guid.NewGuid().ToString("N"),
             ["pipelines:secure:chain:0"] = "lru",
@@ -109,23 +112,45 @@ public sealed class QuotaAndFallbackTests(BrowserFixture browser, ITestOutputHel
             ["pipelines:broken:chain:0"] = "bad",
             ["stages:bad:type"] = "indexeddb",
             ["stages:bad:options:version"] = "0",
+            ["pipelines:literal:chain:0"] = "leaky",
+            ["pipelines:literal:chain:1"] = "db",
+            ["stages:leaky:type"] = "encrypted",
+            ["stages:leaky:options:passphrase"] = "hunter2",
+            ["pipelines:plugin:chain:0"] = "gdrive",
         }).Build();
-        var services = new ServiceCollection().AddSingleton(page.Runtime).AddAtomitonBrowserStorage(configuration).BuildServiceProvider();
-        await using (services)
+        try
         {
-            await using var scope = services.CreateAsyncScope();
-            var pipelines = scope.ServiceProvider.GetRequiredService<IBrowserStoragePipelines>();
-            var engine = await pipelines.GetAsync();
-            Assert.Same(engine, await pipelines.GetAsync("secure"));
-            await engine.SaveAsync("note.txt", Encoding.UTF8.GetBytes("secret"));
-            Assert.Equal("secret", Encoding.UTF8.GetString(await engine.LoadBytesAsync("note.txt")));
-            var info = await engine.GetInfoAsync();
-            Assert.Equal(IndexedDbEngine.TypeName, Innermost(info).EngineType);
+            var services = new ServiceCollection().AddSingleton(page.Runtime).AddAtomitonBrowserStorage(configuration).BuildServiceProvider();
+            await using (services)
+            {
+                await using var scope = services.CreateAsyncScope();
+                var pipelines = scope.ServiceProvider.GetRequiredService<IBrowserStoragePipelines>();
+                var engine = await pipelines.GetAsync();
+                Assert.Same(engine, await pipelines.GetAsync("secure"));
+                await engine.SaveAsync("note.txt", Encoding.UTF8.GetBytes("secret"));
+                Assert.Equal("secret", Encoding.UTF8.GetString(await engine.LoadBytesAsync("note.txt")));
+                var info = await engine.GetInfoAsync();
+                Assert.Equal(IndexedDbEngine.TypeName, Innermost(info).EngineType);
 
-            var broken = await Assert.ThrowsAsync<StorageException>(async () => await pipelines.GetAsync("broken"));
-            Assert.Equal(StorageErrorCode.InvalidConfiguration, broken.Code);
-            Assert.Contains("$.stages.bad.options.version", broken.Message, StringComparison.Ordinal);
-            Assert.Contains("pipeline 'broken'", broken.Message, StringComparison.Ordinal);
+                var broken = await Assert.ThrowsAsync<StorageException>(async () => await pipelines.GetAsync("broken"));
+                Assert.Equal(StorageErrorCode.InvalidConfiguration, broken.Code);
+                Assert.Contains("$.stages.bad.options.version", broken.Message, StringComparison.Ordinal);
+                Assert.Contains("pipeline 'broken'", broken.Message, StringComparison.Ordinal);
+                Assert.Contains("option 'version'", broken.Message, StringComparison.Ordinal);
+
+                var literal = await Assert.ThrowsAsync<StorageException>(async () => await pipelines.GetAsync("literal"));
+                Assert.Equal(StorageErrorCode.InvalidConfiguration, literal.Code);
+                Assert.Contains("$.stages.leaky.options.passphrase (pipeline 'literal', stage 'leaky', option 'passphrase')", literal.Message, StringComparison.Ordinal);
+                Assert.DoesNotContain("hunter2", literal.Message, StringComparison.Ordinal);
+
+                var plugin = await Assert.ThrowsAsync<StorageException>(async () => await pipelines.GetAsync("plugin"));
+                Assert.Contains("$.pipelines.plugin.chain[0]", plugin.Message, StringComparison.Ordinal);
+                Assert.Contains("AddProvider<TProvider, TOptions>()", plugin.Message, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(keyVariable, null);
         }
     }
 

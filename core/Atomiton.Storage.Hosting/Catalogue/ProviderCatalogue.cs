@@ -1,5 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using Atomiton.Storage.Hosting.Discovery;
+using Atomiton.Storage.Hosting.Pipelines;
+using Atomiton.Storage.Providers;
 
 namespace Atomiton.Storage.Hosting.Catalogue;
 
@@ -7,7 +9,7 @@ namespace Atomiton.Storage.Hosting.Catalogue;
 /// Every provider the host can build — built-in and from plugins, in one list — plus the plugins
 /// that loaded and every plugin failure. Immutable once built; safe to share between threads.
 /// </summary>
-public sealed class ProviderCatalogue
+public sealed class ProviderCatalogue : IPipelineProviders
 {
     private readonly Dictionary<string, ProviderRegistration> _byName;
 
@@ -34,4 +36,17 @@ public sealed class ProviderCatalogue
     /// <summary>Finds a provider by its name (case-sensitive, as names are lowercase).</summary>
     public bool TryGet(string name, [NotNullWhen(true)] out ProviderRegistration? registration) =>
         _byName.TryGetValue(name, out registration);
+
+    /// <summary>The registration of <paramref name="provider"/>, which came from this catalogue.</summary>
+    internal ProviderRegistration Registration(IStorageProvider provider) => _byName[provider.Name];
+
+    string IPipelineProviders.UnknownTypeNote => Failures.Count == 0
+        ? ""
+        : $" {Failures.Count} plugin problem(s) may explain it: {string.Join("; ", Failures)}";
+
+    bool IPipelineProviders.TryGetProvider(string name, [NotNullWhen(true)] out IStorageProvider? provider)
+    {
+        provider = TryGet(name, out var registration) ? registration.Provider : null;
+        return provider is not null;
+    }
 }

@@ -27,7 +27,7 @@ internal sealed class PipelineBuilder(StorageHost host, StorageHostOptions optio
                 var stage = plan.Stages[index];
                 var context = Context(plan.Name, stage, inner, path, building, options.AuthorizationPrompt);
                 // The boundary turns anything but a storage error thrown by the stage into a located PluginFailed.
-                var engine = new StageBoundaryEngine(await CreateAsync(plan, stage, context, cancellationToken), stage.Registration.Name, plan.Name, stage.StageName);
+                var engine = new StageBoundaryEngine(await CreateAsync(plan, stage, context, cancellationToken), stage.Provider.Name, plan.Name, stage.StageName);
                 inner = options.Telemetry is { } telemetry
                     ? telemetry.Instrument(engine, plan.Name, stage.StageName, new TelemetryOptions { Logger = context.Logger }, options.TimeProvider)
                     : engine;
@@ -53,7 +53,7 @@ internal sealed class PipelineBuilder(StorageHost host, StorageHostOptions optio
         StageName = stage.StageName,
         Inner = inner,
         TimeProvider = options.TimeProvider,
-        Logger = new StorageLoggerAdapter(options.LoggerFactory.CreateLogger("Atomiton.Storage." + stage.Registration.Name)),
+        Logger = new StorageLoggerAdapter(options.LoggerFactory.CreateLogger("Atomiton.Storage." + stage.Provider.Name)),
         BaseDirectory = host.Configuration.BaseDirectory,
         ResolvePipeline = (name, token) => host.BuildPipelineAsync(name, path, token),
         Services = options.Services,
@@ -64,11 +64,11 @@ internal sealed class PipelineBuilder(StorageHost host, StorageHostOptions optio
     private async ValueTask<IStorageEngine> CreateAsync(PipelinePlan plan, PlannedStage stage, StorageProviderContext context, CancellationToken cancellationToken)
     {
         string where = $"{host.Configuration.File}: {stage.JsonPath} (pipeline '{plan.Name}', stage '{stage.StageName}')";
-        string source = ProviderCatalogueBuilder.Describe(stage.Registration);
+        string source = ProviderCatalogueBuilder.Describe(host.Catalogue.Registration(stage.Provider));
         IStorageEngine? engine;
         try
         {
-            engine = await stage.Registration.Provider.CreateAsync(stage.Options, context, cancellationToken);
+            engine = await stage.Provider.CreateAsync(stage.Options, context, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -80,20 +80,20 @@ internal sealed class PipelineBuilder(StorageHost host, StorageHostOptions optio
         }
         catch (StorageException e)
         {
-            throw new StorageException(e.Code, $"{where}: provider '{stage.Registration.Name}' ({source}) could not build the engine: {e.Message}", e)
-            { IsTransient = e.IsTransient, Provider = stage.Registration.Name, Operation = "create" };
+            throw new StorageException(e.Code, $"{where}: provider '{stage.Provider.Name}' ({source}) could not build the engine: {e.Message}", e)
+            { IsTransient = e.IsTransient, Provider = stage.Provider.Name, Operation = "create" };
         }
 #pragma warning disable CA1031 // Any failure of third-party code becomes a located configuration error.
         catch (Exception e)
 #pragma warning restore CA1031
         {
             throw new StorageException(StorageErrorCode.InvalidConfiguration,
-                $"{where}: provider '{stage.Registration.Name}' ({source}) threw {e.GetType().Name} while building the engine: {e.Message}", e)
-            { Provider = stage.Registration.Name, Operation = "create" };
+                $"{where}: provider '{stage.Provider.Name}' ({source}) threw {e.GetType().Name} while building the engine: {e.Message}", e)
+            { Provider = stage.Provider.Name, Operation = "create" };
         }
 
         return engine ?? throw new StorageException(StorageErrorCode.InvalidConfiguration,
-            $"{where}: provider '{stage.Registration.Name}' ({source}) returned no engine. This is a bug in the provider.")
-        { Provider = stage.Registration.Name, Operation = "create" };
+            $"{where}: provider '{stage.Provider.Name}' ({source}) returned no engine. This is a bug in the provider.")
+        { Provider = stage.Provider.Name, Operation = "create" };
     }
 }

@@ -4,7 +4,7 @@ using Atomiton.Storage.Cached;
 using Atomiton.Storage.Encrypted;
 using Atomiton.Storage.Memory;
 using Atomiton.Storage.Providers;
-using Microsoft.Extensions.Configuration;
+using Atomiton.Storage.Hosting.Pipelines;
 
 namespace Atomiton.Storage.Plugins.Browser.Hosting;
 
@@ -13,9 +13,9 @@ namespace Atomiton.Storage.Plugins.Browser.Hosting;
 /// Built in: <c>memory</c>, <c>cached</c>, <c>encrypted</c>, <c>indexeddb</c>, <c>localstorage</c>, <c>browser</c>;
 /// add others with <see cref="AddProvider{TProvider, TOptions}"/>.
 /// </summary>
-public sealed class BrowserStorageBuilder
+public sealed class BrowserStorageBuilder : IPipelineProviders
 {
-    private readonly Dictionary<string, ProviderEntry> _providers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IStorageProvider> _providers = new(StringComparer.Ordinal);
 
     internal BrowserStorageBuilder()
     {
@@ -30,42 +30,34 @@ public sealed class BrowserStorageBuilder
     /// <summary>The clock handed to every engine (tests pass a fake one). Default: the system clock.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
-    internal IReadOnlyDictionary<string, ProviderEntry> Providers => _providers;
+    /// <summary>
+    /// What configuration problems name as their file (default <c>appsettings.json</c>, where Blazor apps keep
+    /// the <c>"storage"</c> section); JSON paths within it come from the configuration section's own path.
+    /// </summary>
+    public string ConfigurationFile { get; set; } = "appsettings.json";
 
     /// <summary>
     /// Registers a provider by reference. Its options are bound from the stage's <c>options</c> section and
-    /// validated with DataAnnotations (and <see cref="IValidatableObject"/>) when the pipeline is built; the
-    /// annotation on <typeparamref name="TOptions"/> keeps their public properties when the app is trimmed.
-    /// A later registration of the same name replaces the earlier one.
+    /// validated with DataAnnotations (and <see cref="IValidatableObject"/>) when the pipeline is built, by the
+    /// same reader the plugin host uses: unknown options, values of the wrong type, and secrets written as
+    /// literals (<c>[StorageSecret]</c> options take <c>env:NAME</c> or <c>file:PATH</c>) are refused with the
+    /// pipeline, stage and option named. The annotation on <typeparamref name="TOptions"/> keeps their public
+    /// properties when the app is trimmed. A later registration of the same name replaces the earlier one.
     /// </summary>
     public BrowserStorageBuilder AddProvider<TProvider, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>()
         where TProvider : StorageProvider<TOptions>, new()
         where TOptions : class, new()
     {
         var provider = new TProvider();
-        _providers[provider.Name] = new ProviderEntry(provider, section => Bind<TOptions>(section));
+        _providers[provider.Name] = provider;
         return this;
     }
 
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "TOptions keeps its public properties and parameterless constructor through its annotation; nested option objects are not used by the browser providers.")]
-    [UnconditionalSuppressMessage("Trimming", "IL2091", Justification = "As above.")]
-    private static object Bind<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(IConfiguration section)
-        where TOptions : class, new()
-    {
-        var options = new TOptions();
-        section.Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
-        return options;
-    }
+    IReadOnlyList<string> IPipelineProviders.Names => [.. _providers.Keys.Order(StringComparer.Ordinal)];
 
-    /// <summary>A registered provider and how to bind its options.</summary>
-    internal sealed record ProviderEntry(IStorageProvider Provider, Func<IConfiguration, object> BindOptions)
-    {
-        [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The options type's public properties are kept by AddProvider's annotation.")]
-        public static List<ValidationResult> Validate(object options)
-        {
-            var results = new List<ValidationResult>();
-            Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
-            return results;
-        }
-    }
+    string IPipelineProviders.UnknownTypeNote =>
+        " Browsers cannot load plugin folders: register the provider with AddProvider<TProvider, TOptions>() in AddAtomitonBrowserStorage.";
+
+    bool IPipelineProviders.TryGetProvider(string name, [NotNullWhen(true)] out IStorageProvider? provider) =>
+        _providers.TryGetValue(name, out provider);
 }

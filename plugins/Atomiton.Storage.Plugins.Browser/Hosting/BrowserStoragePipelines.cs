@@ -1,3 +1,5 @@
+using Atomiton.Storage.Hosting.Configuration;
+using Atomiton.Storage.Hosting.Pipelines;
 using Atomiton.Storage.Providers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -7,24 +9,28 @@ namespace Atomiton.Storage.Plugins.Browser.Hosting;
 
 /// <summary>
 /// Builds the pipelines of a plugins.json-shaped configuration (<c>stages</c>, <c>pipelines</c> with their
-/// <c>chain</c>, <c>defaultPipeline</c>) from providers registered by reference: the backend first, then each
-/// wrapper around the engine beneath it, as the command-line host does. One instance per scope.
+/// <c>chain</c>, <c>defaultPipeline</c>) from providers registered by reference. The configuration is read,
+/// each chain checked and each stage's options bound and validated by the plugin host's own reader
+/// (core/Shared/Configuration), so a problem names the same JSON path, pipeline, stage and option as the
+/// command-line host would; then the backend is built first and each wrapper around the engine beneath it.
+/// One instance per scope.
 /// </summary>
 internal sealed class BrowserStoragePipelines(IConfiguration configuration, BrowserStorageBuilder builder, IServiceProvider services, ILoggerFactory? loggerFactory)
     : IBrowserStoragePipelines, IAsyncDisposable
 {
     private readonly Dictionary<string, Task<IStorageEngine>> _built = new(StringComparer.OrdinalIgnoreCase);
     private readonly object _gate = new();
+    private readonly StorageConfiguration _configuration = StorageConfigurationReader.Read(configuration, builder.ConfigurationFile, AppContext.BaseDirectory);
     private bool _disposed;
 
-    public IReadOnlyList<string> PipelineNames =>
-        [.. configuration.GetSection("pipelines").GetChildren().Select(p => p.Key).Order(StringComparer.Ordinal)];
+    public IReadOnlyList<string> PipelineNames => [.. _configuration.Pipelines.Keys.Order(StringComparer.Ordinal)];
 
-    public string? DefaultPipeline => configuration["defaultPipeline"] is { Length: > 0 } name ? name : null;
+    public string? DefaultPipeline => _configuration.DefaultPipeline;
 
     public async ValueTask<IStorageEngine> GetAsync(string? name = null, CancellationToken cancellationToken = default)
     {
-        name ??= DefaultPipeline ?? throw Invalid("$.defaultPipeline", $"no default pipeline is declared. Set defaultPipeline to one of: {string.Join(", ", PipelineNames)}.");
+        name ??= DefaultPipeline ?? throw Invalid(
+            $"{builder.ConfigurationFile}: {JsonPath.Combine(RootPath, "defaultPipeline")}: no default pipeline is declared. Set defaultPipeline to one of: {StorageConfigurationReader.List(PipelineNames)}.");
         Task<IStorageEngine> building;
         lock (_gate)
         {
@@ -39,25 +45,35 @@ internal sealed class BrowserStoragePipelines(IConfiguration configuration, Brow
         return await building.WaitAsync(cancellationToken);
     }
 
+    private string RootPath => configuration is IConfigurationSection section ? section.Path : "";
+
     private async ValueTask<IStorageEngine> BuildAsync(string name, CancellationToken cancellationToken)
     {
-        var pipeline = configuration.GetSection("pipelines").GetChildren().FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase))
-            ?? throw Invalid($"$.pipelines.{name}", $"pipeline '{name}' is not declared. Declared pipelines: {string.Join(", ", PipelineNames)}.");
-        var chain = pipeline.GetSection("chain").GetChildren()
-            .OrderBy(c => int.TryParse(c.Key, out int i) ? i : int.MaxValue)
-            .Select(c => c.Value ?? "")
-            .ToList();
-        if (chain.Count == 0)
+        var problems = new List<ConfigurationProblem>(_configuration.Problems.Where(p => p.Pipeline is null));
+        var plan = new PipelinePlanner(_configuration, builder).Plan(name, problems);
+        if (plan is null || problems.Count > 0)
         {
-            throw Invalid($"$.pipelines.{name}.chain", $"pipeline '{name}' has an empty chain. List its stages, outermost first, such as [\"browser\"].");
+            throw Invalid(Describe(name, problems));
         }
 
         IStorageEngine? inner = null;
         try
         {
-            for (int index = chain.Count - 1; index >= 0; index--)
+            for (int index = plan.Stages.Count - 1; index >= 0; index--)
             {
-                inner = await BuildStageAsync(name, chain[index], $"$.pipelines.{name}.chain[{index}]", inner, cancellationToken);
+                var stage = plan.Stages[index];
+                var context = new StorageProviderContext
+                {
+                    PipelineName = plan.Name,
+                    StageName = stage.StageName,
+                    Inner = inner,
+                    TimeProvider = builder.TimeProvider,
+                    Logger = new StageLogger((loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Atomiton.Storage." + stage.Provider.Name)),
+                    BaseDirectory = _configuration.BaseDirectory,
+                    Services = services,
+                    ResolvePipeline = (other, token) => GetAsync(other, token),
+                };
+                inner = await stage.Provider.CreateAsync(stage.Options, context, cancellationToken);
             }
 
             return inner!;
@@ -73,48 +89,13 @@ internal sealed class BrowserStoragePipelines(IConfiguration configuration, Brow
         }
     }
 
-    private async ValueTask<IStorageEngine> BuildStageAsync(string pipeline, string stageName, string chainPath, IStorageEngine? inner, CancellationToken cancellationToken)
-    {
-        var stage = configuration.GetSection("stages").GetChildren().FirstOrDefault(s => string.Equals(s.Key, stageName, StringComparison.OrdinalIgnoreCase));
-        string type = stage?["type"] ?? stageName;
-        string path = stage is null ? chainPath : $"$.stages.{stage.Key}";
-        if (!builder.Providers.TryGetValue(type, out var entry))
-        {
-            throw Invalid(path, $"stage '{stageName}' of pipeline '{pipeline}' has type '{type}', which no registered provider has. Registered: {string.Join(", ", builder.Providers.Keys.Order(StringComparer.Ordinal))}. Browsers cannot load plugin folders: register the provider with AddProvider<TProvider, TOptions>().");
-        }
+    private static string Describe(string pipeline, List<ConfigurationProblem> problems) =>
+        problems.Count == 1
+            ? problems[0].ToString()
+            : $"Pipeline '{pipeline}' cannot be built ({problems.Count} problems):{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", problems)}";
 
-        object options;
-        try
-        {
-            options = entry.BindOptions(stage?.GetSection("options") ?? (IConfiguration)new ConfigurationBuilder().Build());
-        }
-        catch (InvalidOperationException e)
-        {
-            throw Invalid($"{path}.options", $"stage '{stageName}' of pipeline '{pipeline}': {e.Message}");
-        }
-
-        if (BrowserStorageBuilder.ProviderEntry.Validate(options) is { Count: > 0 } problems)
-        {
-            var first = problems[0];
-            string option = first.MemberNames.FirstOrDefault() is { } member ? char.ToLowerInvariant(member[0]) + member[1..] : "options";
-            throw Invalid($"{path}.options.{option}", $"stage '{stageName}' of pipeline '{pipeline}', option '{option}': {string.Join(" ", problems.Select(p => p.ErrorMessage))}");
-        }
-
-        var context = new StorageProviderContext
-        {
-            PipelineName = pipeline,
-            StageName = stageName,
-            Inner = inner,
-            TimeProvider = builder.TimeProvider,
-            Logger = new StageLogger((loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Atomiton.Storage." + type)),
-            Services = services,
-            ResolvePipeline = (other, token) => GetAsync(other, token),
-        };
-        return await entry.Provider.CreateAsync(options, context, cancellationToken);
-    }
-
-    private static StorageException Invalid(string jsonPath, string message) =>
-        new(StorageErrorCode.InvalidConfiguration, $"configuration: {jsonPath}: {message}") { Operation = "configure" };
+    private static StorageException Invalid(string message) =>
+        new(StorageErrorCode.InvalidConfiguration, message) { Operation = "configure" };
 
     public async ValueTask DisposeAsync()
     {

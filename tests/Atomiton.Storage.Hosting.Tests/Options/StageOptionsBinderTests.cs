@@ -1,5 +1,4 @@
 using System.Text;
-using Atomiton.Storage.Hosting.Catalogue;
 using Atomiton.Storage.Hosting.Configuration;
 using Atomiton.Storage.Hosting.Options;
 using Atomiton.Storage.Hosting.Tests.Options.Binding;
@@ -121,7 +120,7 @@ public sealed class StageOptionsBinderTests
         string json = $$"""{ "stages": { "s": { "type": "{{provider.Name}}", "options": {{optionsJson}} } } }""";
         var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json))).Build();
         var section = configuration.GetSection("stages:s:options");
-        var binding = new StageBinding("plugins.json", "p", "s", section, section.Path, new ProviderRegistration(provider, "built-in (tests)", "tests.dll"), "/base");
+        var binding = new StageBinding("plugins.json", "p", "s", section, section.Path, provider, "/base");
         var problems = new List<ConfigurationProblem>();
         return (StageOptionsBinder.Bind(binding, problems), problems);
     }

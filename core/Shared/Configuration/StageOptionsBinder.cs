@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using Atomiton.Storage.Hosting.Configuration;
 using Atomiton.Storage.Providers;
@@ -14,13 +15,20 @@ namespace Atomiton.Storage.Hosting.Options;
 /// validates the result with DataAnnotations (including <see cref="IValidatableObject"/>).
 /// Every problem is recorded with its option; nothing is thrown for bad configuration.
 /// </summary>
+// Trimming (the browser package is trimmable): options types are the TOptions of StorageProvider<TOptions>,
+// registered in the browser through BrowserStorageBuilder.AddProvider<TProvider, TOptions>, whose annotation keeps
+// their public properties and parameterless constructor; option values are scalars (strings, numbers, booleans,
+// enums, durations), whose converters are built in. The plugin host is not trimmed.
+[UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Options types and their scalar option values are kept; see above.")]
+[UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "As above.")]
+[UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "As above.")]
 internal static class StageOptionsBinder
 {
     /// <summary>Builds the options object.</summary>
     /// <returns>The options, or null when a problem was recorded.</returns>
     public static object? Bind(StageBinding binding, List<ConfigurationProblem> problems)
     {
-        var optionsType = binding.Registration.Provider.OptionsType;
+        var optionsType = binding.Provider.OptionsType;
         object options;
         try
         {
@@ -28,7 +36,7 @@ internal static class StageOptionsBinder
         }
         catch (TargetInvocationException e)
         {
-            problems.Add(binding.Problem("(all)", "", $"provider '{binding.Registration.Name}' could not create its options ({optionsType.FullName}): {e.InnerException?.Message}"));
+            problems.Add(binding.Problem("(all)", "", $"provider '{binding.Provider.Name}' could not create its options ({optionsType.FullName}): {e.InnerException?.Message}"));
             return null;
         }
 
@@ -42,8 +50,8 @@ internal static class StageOptionsBinder
             if (!properties.TryGetValue(child.Key, out var property))
             {
                 problems.Add(binding.Problem(child.Key, child.Key, RenamedDuration(child, properties.Values) is { } renamed
-                    ? $"'{binding.Registration.Name}' has no option '{child.Key}' any more: durations are now written as \"hh:mm:ss\" or \"hh:mm:ss.fff\" under '{OptionName(renamed)}'. Replace it with \"{OptionName(renamed)}\": \"{DurationExample(child.Value)}\"."
-                    : $"'{binding.Registration.Name}' has no option '{child.Key}'. Valid options: {StorageConfigurationReader.List(properties.Values.Select(p => OptionName(p)))}."));
+                    ? $"'{binding.Provider.Name}' has no option '{child.Key}' any more: durations are now written as \"hh:mm:ss\" or \"hh:mm:ss.fff\" under '{OptionName(renamed)}'. Replace it with \"{OptionName(renamed)}\": \"{DurationExample(child.Value)}\"."
+                    : $"'{binding.Provider.Name}' has no option '{child.Key}'. Valid options: {StorageConfigurationReader.List(properties.Values.Select(p => OptionName(p)))}."));
                 continue;
             }
 

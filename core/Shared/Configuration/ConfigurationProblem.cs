@@ -4,7 +4,7 @@ namespace Atomiton.Storage.Hosting.Configuration;
 /// One thing wrong with the configuration, located precisely: the file, the JSON path, and the
 /// pipeline, stage and option involved. Never contains a secret's value.
 /// </summary>
-public sealed record ConfigurationProblem
+sealed partial record ConfigurationProblem
 {
     /// <summary>The configuration file, as the user named it (for example <c>plugins.json</c>).</summary>
     public required string File { get; init; }

@@ -52,6 +52,8 @@ internal static class StorageConfigurationReader
             pipelines[name] = new PipelineDefinition(name, chain, chainPath);
         }
 
+        // Under a section (a browser app's "storage" in appsettings.json), paths start at the section.
+        string root = configuration is IConfigurationSection section ? section.Path : "";
         string? defaultPipeline = configuration["defaultPipeline"];
         if (string.IsNullOrWhiteSpace(defaultPipeline))
         {
@@ -62,7 +64,7 @@ internal static class StorageConfigurationReader
             problems.Add(new ConfigurationProblem
             {
                 File = file,
-                JsonPath = "$.defaultPipeline",
+                JsonPath = JsonPath.Combine(root, "defaultPipeline"),
                 Pipeline = defaultPipeline,
                 Message = pipelines.Count == 0
                     ? $"the default pipeline '{defaultPipeline}' is not declared: pipelines declares none. Declare it under pipelines, such as \"{defaultPipeline}\": {{ \"chain\": [\"memory\"] }}."
@@ -80,7 +82,7 @@ internal static class StorageConfigurationReader
             problems.Add(new ConfigurationProblem
             {
                 File = file,
-                JsonPath = "$.credentials",
+                JsonPath = JsonPath.Combine(root, "credentials"),
                 Message = $"the credential pipeline '{credentials}' is not declared under pipelines{(pipelines.Count == 0 ? "" : $" (declared: {List(pipelines.Keys)})")}. Name a declared pipeline, preferably one with an encrypted stage, or remove \"credentials\" to keep tokens in the user's encrypted credential folder.",
             });
         }

@@ -1,4 +1,3 @@
-using Atomiton.Storage.Hosting.Catalogue;
 using Atomiton.Storage.Hosting.Configuration;
 using Atomiton.Storage.Hosting.Options;
 using Atomiton.Storage.Providers;
@@ -11,7 +10,7 @@ namespace Atomiton.Storage.Hosting.Pipelines;
 /// type, no stage appears twice, exactly one backend sits at the bottom with wrappers above it,
 /// and every stage's options bind and validate. All problems are collected, none thrown.
 /// </summary>
-internal sealed class PipelinePlanner(StorageConfiguration configuration, ProviderCatalogue catalogue)
+internal sealed class PipelinePlanner(StorageConfiguration configuration, IPipelineProviders catalogue)
 {
     public PipelinePlan? Plan(string pipelineName, List<ConfigurationProblem> problems)
     {
@@ -93,7 +92,7 @@ internal sealed class PipelinePlanner(StorageConfiguration configuration, Provid
             options = stage.Options;
             optionsPath = stage.Options.Path;
         }
-        else if (catalogue.TryGet(element, out _))
+        else if (catalogue.TryGetProvider(element, out _))
         {
             type = element;
             typePath = elementPath;
@@ -107,17 +106,17 @@ internal sealed class PipelinePlanner(StorageConfiguration configuration, Provid
             return null;
         }
 
-        if (!catalogue.TryGet(type, out var registration))
+        if (!catalogue.TryGetProvider(type, out var provider))
         {
             problems.Add(Problem(pipeline, typePath, element,
                 $"unknown provider type '{type}'. Available types: {StorageConfigurationReader.List(catalogue.Names)}.{FailedPluginsNote()}"));
             return null;
         }
 
-        var binding = new StageBinding(configuration.File, pipeline.Name, element, options, optionsPath, registration, configuration.BaseDirectory, IsDirectType: stage is null);
+        var binding = new StageBinding(configuration.File, pipeline.Name, element, options, optionsPath, provider, configuration.BaseDirectory, IsDirectType: stage is null);
         object? bound = StageOptionsBinder.Bind(binding, problems);
         string stagePath = stage is null ? elementPath : JsonPath.FromConfigurationPath(stage.Section.Path);
-        return bound is null ? null : new PlannedStage(element, stagePath, registration, bound);
+        return bound is null ? null : new PlannedStage(element, stagePath, provider, bound);
     }
 
     private void CheckKinds(PipelineDefinition pipeline, List<PlannedStage> stages, List<ConfigurationProblem> problems)
@@ -127,27 +126,21 @@ internal sealed class PipelinePlanner(StorageConfiguration configuration, Provid
             var stage = stages[index];
             bool isLast = index == stages.Count - 1;
             string path = JsonPath.Index(pipeline.ChainPath, index);
-            if (isLast && stage.Registration.Kind != StorageProviderKind.Backend)
+            if (isLast && stage.Provider.Kind != StorageProviderKind.Backend)
             {
-                var backends = catalogue.Providers.Where(p => p.Kind == StorageProviderKind.Backend).Select(p => p.Name);
+                var backends = catalogue.Names.Where(name => catalogue.TryGetProvider(name, out var provider) && provider.Kind == StorageProviderKind.Backend);
                 problems.Add(Problem(pipeline, path, stage.StageName,
-                    $"the chain must end with a backend, but '{stage.StageName}' ({stage.Registration.Name}) is a wrapper. Add a backend at the end; available backends: {StorageConfigurationReader.List(backends)}."));
+                    $"the chain must end with a backend, but '{stage.StageName}' ({stage.Provider.Name}) is a wrapper. Add a backend at the end; available backends: {StorageConfigurationReader.List(backends)}."));
             }
-            else if (!isLast && stage.Registration.Kind == StorageProviderKind.Backend)
+            else if (!isLast && stage.Provider.Kind == StorageProviderKind.Backend)
             {
                 problems.Add(Problem(pipeline, path, stage.StageName,
-                    $"'{stage.StageName}' ({stage.Registration.Name}) is a backend, and a pipeline has exactly one backend, at the bottom (the last element of the chain). Move it to the end or remove it."));
+                    $"'{stage.StageName}' ({stage.Provider.Name}) is a backend, and a pipeline has exactly one backend, at the bottom (the last element of the chain). Move it to the end or remove it."));
             }
         }
     }
 
-    private string FailedPluginsNote()
-    {
-        var failures = catalogue.Failures;
-        return failures.Count == 0
-            ? ""
-            : $" {failures.Count} plugin problem(s) may explain it: {string.Join("; ", failures)}";
-    }
+    private string FailedPluginsNote() => catalogue.UnknownTypeNote;
 
     private ConfigurationProblem Problem(PipelineDefinition pipeline, string jsonPath, string? stage, string message) => new()
     {

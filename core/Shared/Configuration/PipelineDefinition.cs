@@ -4,4 +4,4 @@ namespace Atomiton.Storage.Hosting.Configuration;
 /// <param name="Name">The pipeline's name (its key under <c>pipelines</c>).</param>
 /// <param name="Chain">Stage names or provider types, outermost first; the last one is the backend.</param>
 /// <param name="ChainPath">The configuration path of the chain, for locating problems.</param>
-public sealed record PipelineDefinition(string Name, IReadOnlyList<string> Chain, string ChainPath);
+sealed partial record PipelineDefinition(string Name, IReadOnlyList<string> Chain, string ChainPath);

@@ -1,7 +1,7 @@
 namespace Atomiton.Storage.Hosting.Configuration;
 
 /// <summary>What <c>plugins.json</c> (with environment overrides) declares, read but not yet checked against the catalogue.</summary>
-public sealed record StorageConfiguration
+sealed partial record StorageConfiguration
 {
     /// <summary>The file's name for messages (for example <c>plugins.json</c>).</summary>
     public required string File { get; init; }
@@ -15,7 +15,7 @@ public sealed record StorageConfiguration
     /// <summary>The pipeline the plain <see cref="IStorageEngine"/> resolves to; null when none is declared.</summary>
     public string? DefaultPipeline { get; init; }
 
-    /// <summary>The pipeline that keeps every stage's credentials (<c>"credentials"</c>); null: the user's encrypted credential folder (<see cref="StorageHostOptions.CredentialFolder"/>).</summary>
+    /// <summary>The pipeline that keeps every stage's credentials (<c>"credentials"</c>); null: the user's encrypted credential folder (the host's <c>StorageHostOptions.CredentialFolder</c>).</summary>
     public string? CredentialPipeline { get; init; }
 
     /// <summary>The stages by name (names compare case-insensitively, as configuration keys do).</summary>

@@ -7,4 +7,4 @@ namespace Atomiton.Storage.Hosting.Configuration;
 /// <param name="Type">The provider type, or null when the file names none.</param>
 /// <param name="Options">The stage's <c>options</c> section (empty when absent).</param>
 /// <param name="Section">The stage's own section, for locating problems.</param>
-public sealed record StageDefinition(string Name, string? Type, IConfigurationSection Options, IConfigurationSection Section);
+sealed partial record StageDefinition(string Name, string? Type, IConfigurationSection Options, IConfigurationSection Section);

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using Atomiton.Storage.Plugins.Browser.IndexedDb;
+using Microsoft.JSInterop;
+
+namespace Atomiton.Storage.Samples.Flows;
+
+/// <summary>
+/// The browser benchmark's steps (docs/benchmarks.md, "Browser storage"), one source for both render modes:
+/// the WebAssembly run calls it in the page (/selfcheck?run=bench), the Interactive Server run in the test
+/// process with the circuit's <see cref="IJSRuntime"/> (the test project compiles this file in). 1 KiB and
+/// 1 MiB saves and loads through the <c>indexeddb</c> engine beside the same put and get written directly in
+/// JavaScript in the same page (<c>directIdbRoundTrip</c>), each after a warm-up; then listing 10,000 keys.
+/// Figures in milliseconds per operation.
+/// </summary>
+internal static class EngineBenchmark
+{
+    private static readonly (string Label, int Size, int WarmUp, int Iterations)[] Sizes =
+    [
+        ("1KiB", 1024, 10, 100),
+        ("1MiB", 1024 * 1024, 3, 10),
+    ];
+
+    public const int ListedKeys = 10_000;
+
+    public static async Task<Dictionary<string, object?>> RunAsync(IJSRuntime js)
+    {
+        var result = new Dictionary<string, object?>(StringComparer.Ordinal);
+        string run = Guid.NewGuid().ToString("N");
+        await using var engine = new IndexedDbEngine(js, new IndexedDbOptions { DatabaseName = "bench-" + run });
+        var module = await js.InvokeAsync<IJSObjectReference>("import", "./_content/Atomiton.Storage.Plugins.Browser/atomiton-storage.js");
+        try
+        {
+            foreach (var (label, size, warmUp, iterations) in Sizes)
+            {
+                byte[] content = new byte[size];
+                new Random(1).NextBytes(content);
+                await TimeEngineAsync(engine, label + "-warm", content, warmUp);
+                var (save, load) = await TimeEngineAsync(engine, label, content, iterations);
+                await module.InvokeAsync<double[]>("directIdbRoundTrip", $"bench-direct-warm-{run}-{label}", content, warmUp);
+                double[] direct = await module.InvokeAsync<double[]>("directIdbRoundTrip", $"bench-direct-{run}-{label}", content, iterations);
+                result[$"engine{label}SaveMs"] = save;
+                result[$"engine{label}LoadMs"] = load;
+                result[$"direct{label}SaveMs"] = direct[0];
+                result[$"direct{label}LoadMs"] = direct[1];
+                result[$"engineOverDirect{label}"] = (save + load) / (direct[0] + direct[1]);
+                result[$"iterations{label}"] = iterations;
+            }
+
+            var watch = Stopwatch.StartNew();
+            for (int i = 0; i < ListedKeys; i++)
+            {
+                await engine.SaveAsync($"many/{i:D5}", new byte[] { 1 });
+            }
+
+            result["save10000SmallMs"] = watch.Elapsed.TotalMilliseconds;
+            foreach (bool keysOnly in new[] { false, true })
+            {
+                watch.Restart();
+                int listed = 0;
+                await foreach (var entry in engine.ListAsync(new ListOptions { Prefix = "many/", KeysOnly = keysOnly }))
+                {
+                    listed++;
+                }
+
+                result[keysOnly ? "list10000KeysOnlyMs" : "list10000Ms"] = watch.Elapsed.TotalMilliseconds;
+                result[keysOnly ? "listedKeysOnly" : "listed"] = listed;
+            }
+        }
+        finally
+        {
+            // The databases go with the benchmark's browser context.
+            await module.DisposeAsync();
+        }
+
+        return result;
+    }
+
+    /// <summary>Saves then loads <paramref name="iterations"/> keys; milliseconds per save and per load.</summary>
+    private static async Task<(double Save, double Load)> TimeEngineAsync(IStorageEngine engine, string prefix, byte[] content, int iterations)
+    {
+        var saving = TimeSpan.Zero;
+        var loading = TimeSpan.Zero;
+        for (int i = 0; i < iterations; i++)
+        {
+            long started = Stopwatch.GetTimestamp();
+            await engine.SaveAsync($"bench/{prefix}/{i}", content);
+            long saved = Stopwatch.GetTimestamp();
+            byte[] loaded = await engine.LoadBytesAsync($"bench/{prefix}/{i}");
+            loading += Stopwatch.GetElapsedTime(saved);
+            saving += Stopwatch.GetElapsedTime(started, saved);
+            if (loaded.Length != content.Length)
+            {
+                throw new InvalidOperationException($"bench/{prefix}/{i}: loaded {loaded.Length} bytes of {content.Length}.");
+            }
+        }
+
+        return (saving.TotalMilliseconds / iterations, loading.TotalMilliseconds / iterations);
+    }
+}
