@@ -15,6 +15,9 @@ public sealed class SyncPair
 {
     private readonly ISyncStateStore _store;
 
+    // Completed by RequestRun; replaced before each continuous run (one run covers any number of requests).
+    private TaskCompletionSource _runRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>A pair of <paramref name="a"/> and <paramref name="b"/> keeping its state in <paramref name="state"/>.</summary>
     public SyncPair(SyncEndpoint a, SyncEndpoint b, ISyncStateStore state, SyncOptions? options = null)
     {
@@ -75,25 +78,48 @@ public sealed class SyncPair
     }
 
     /// <summary>
-    /// Runs, then waits for a change (a side's change-feed wait where it has one, else
-    /// <paramref name="interval"/>), and runs again, until cancelled. Yields each run's result.
+    /// Runs, then waits for a change, and runs again, until cancelled; yields each run's result. The
+    /// wait ends at the first of: a side's change-feed wait reporting a change (engines with
+    /// <see cref="StorageCapabilities.ChangeFeedWait"/>), <see cref="RequestRun"/> (call it after a
+    /// local write to a side without one, such as the filesystem, or from a file watcher), or
+    /// <paramref name="interval"/> on <see cref="SyncOptions.TimeProvider"/>.
     /// </summary>
+    /// <remarks>
+    /// Cancellation ends the enumeration with <see cref="OperationCanceledException"/>; every key a run
+    /// finished before it is committed (cursors with the observations they delivered), so the next run
+    /// resumes without redoing them. A wake-up whose changes are the run's own writes, or touches that
+    /// changed no content, plans nothing and writes nothing.
+    /// </remarks>
     public async IAsyncEnumerable<SyncResult> RunContinuouslyAsync(TimeSpan interval, IProgress<SyncProgress>? progress = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
-        while (!cancellationToken.IsCancellationRequested)
+        while (true)
         {
+            cancellationToken.ThrowIfCancellationRequested();
+
+            // A request made before this run's observation is served by it.
+            if (Volatile.Read(ref _runRequested).Task.IsCompleted)
+            {
+                Volatile.Write(ref _runRequested, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            }
+
             yield return await RunAsync(progress, cancellationToken);
             await WaitForChangesAsync(interval, cancellationToken);
         }
     }
 
+    /// <summary>
+    /// Wakes <see cref="RunContinuouslyAsync"/> from its wait so it runs at once (or, during a run, once
+    /// more after it). Thread-safe; requests made together cause one run.
+    /// </summary>
+    public void RequestRun() => Volatile.Read(ref _runRequested).TrySetResult();
+
     private async Task WaitForChangesAsync(TimeSpan interval, CancellationToken cancellationToken)
     {
         var pair = await _store.GetPairAsync(cancellationToken);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var waits = new List<Task> { Task.Delay(interval, Options.TimeProvider, linked.Token) };
+        var waits = new List<Task> { Task.Delay(interval, Options.TimeProvider, linked.Token), Volatile.Read(ref _runRequested).Task.WaitAsync(linked.Token) };
         foreach (var (side, endpoint) in new[] { (SyncSide.A, A), (SyncSide.B, B) })
         {
             if (endpoint.Engine.Capabilities.HasFlag(StorageCapabilities.ChangeFeedWait) && pair?.CursorOf(side) is { } cursor)

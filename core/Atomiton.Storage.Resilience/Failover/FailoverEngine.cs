@@ -36,8 +36,9 @@ public sealed class FailoverEngine : DelegatingStorageEngine
     private readonly FailoverOptions _options;
     private readonly TimeProvider _time;
     private readonly IStorageLogger _logger;
-    private readonly ConcurrentDictionary<string, byte> _diverged = new(StringComparer.Ordinal);
-    private long _divergedWrites;
+    private readonly ConcurrentDictionary<string, FailoverDivergedKey> _diverged = new(StringComparer.Ordinal);
+    private readonly long[] _unrecordedWrites;
+    private long _divergenceSequence;
     private int _active;
 
     /// <summary>Creates the stage.</summary>
@@ -57,6 +58,7 @@ public sealed class FailoverEngine : DelegatingStorageEngine
             throw new StorageException(StorageErrorCode.InvalidConfiguration, "The failover stage needs at least one secondary member (option Members).") { Provider = TypeName, Operation = "create" };
         }
 
+        _unrecordedWrites = new long[_members.Length];
         _options = options ?? new FailoverOptions();
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullStorageLogger.Instance;
@@ -89,23 +91,83 @@ public sealed class FailoverEngine : DelegatingStorageEngine
     /// <summary>Every member's state, primary first.</summary>
     public IReadOnlyList<FailoverMemberStatus> Members => [.. _members.Select(member => member.Snapshot())];
 
-    /// <summary>How many writes a secondary served since the stage started (or since <see cref="ForgetDivergedKeys"/>).</summary>
-    public long DivergedWriteCount => Interlocked.Read(ref _divergedWrites);
+    /// <summary>
+    /// How many writes a secondary served that are not yet forgotten: one per recorded key (however
+    /// often it was written) plus every write beyond the first 10,000 keys.
+    /// </summary>
+    public long DivergedWriteCount
+    {
+        get
+        {
+            long unrecorded = 0;
+            for (int i = 0; i < _unrecordedWrites.Length; i++)
+            {
+                unrecorded += Interlocked.Read(ref _unrecordedWrites[i]);
+            }
+
+            return _diverged.Count + unrecorded;
+        }
+    }
 
     /// <summary>The keys written through a secondary that the primary may lack (the first 10,000).</summary>
     public IReadOnlyCollection<string> DivergedKeys => [.. _diverged.Keys.Order(StringComparer.Ordinal)];
 
-    /// <summary>Forgets keys a reconciliation has copied back to the primary.</summary>
+    /// <summary>
+    /// A snapshot of what secondaries served: each recorded key with the member that served its last
+    /// write, and the writes beyond the recorded keys per member. Reconcile it (the sync library's
+    /// <c>FailoverReconciliation</c>), then <see cref="ForgetDivergence"/> what was reconciled.
+    /// </summary>
+    public FailoverDivergence GetDivergence() => new(
+        [.. _diverged.Values.OrderBy(entry => entry.Key, StringComparer.Ordinal)],
+        _members.Skip(1).Select((member, i) => new KeyValuePair<string, long>(member.Name, Interlocked.Read(ref _unrecordedWrites[i + 1])))
+            .Where(pair => pair.Value > 0).ToDictionary(StringComparer.Ordinal));
+
+    /// <summary>
+    /// Forgets <paramref name="key"/> unless a secondary served another write of it after the
+    /// snapshot it came from (then it stays recorded). Returns whether it was forgotten.
+    /// </summary>
+    public bool ForgetDivergence(FailoverDivergedKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return _diverged.TryRemove(new KeyValuePair<string, FailoverDivergedKey>(key.Key, key));
+    }
+
+    /// <summary>Forgets <paramref name="count"/> writes that <paramref name="member"/> served beyond the recorded keys (after a full reconciliation of that member).</summary>
+    public void ForgetUnrecordedWrites(string member, long count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        int index = IndexOf(member);
+        long current;
+        do
+        {
+            current = Interlocked.Read(ref _unrecordedWrites[index]);
+        }
+        while (Interlocked.CompareExchange(ref _unrecordedWrites[index], Math.Max(0, current - count), current) != current);
+    }
+
+    /// <summary>Forgets keys a reconciliation has copied back to the primary, whatever was written since (prefer <see cref="ForgetDivergence"/>).</summary>
     public void ForgetDivergedKeys(IEnumerable<string> keys)
     {
         ArgumentNullException.ThrowIfNull(keys);
         foreach (var key in keys)
         {
-            if (_diverged.TryRemove(key, out _))
-            {
-                Interlocked.Decrement(ref _divergedWrites);
-            }
+            _diverged.TryRemove(key, out _);
         }
+    }
+
+    /// <summary>
+    /// The engine of member <paramref name="name"/> (the primary or a secondary, as named in
+    /// <see cref="Members"/>): what a reconciliation pairs. Owned by this stage: do not dispose it.
+    /// </summary>
+    /// <exception cref="StorageException"><see cref="StorageErrorCode.InvalidArgument"/> when no member has that name.</exception>
+    public IStorageEngine GetMemberEngine(string name) => _members[IndexOf(name)].Engine;
+
+    private int IndexOf(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        int index = Array.FindIndex(_members, member => member.Name == name);
+        return index >= 0 ? index : throw new StorageException(StorageErrorCode.InvalidArgument,
+            $"The failover stage has no member '{name}'; its members are {string.Join(", ", _members.Select(member => $"'{member.Name}'"))}.") { Provider = TypeName };
     }
 
     /// <inheritdoc />
@@ -149,9 +211,9 @@ public sealed class FailoverEngine : DelegatingStorageEngine
     protected override async ValueTask<StorageItem> MoveCoreAsync(string sourceKey, string destinationKey, WriteCondition condition, CancellationToken cancellationToken)
     {
         var item = await RouteAsync(StorageOperation.Move, destinationKey, false, (engine, ct) => engine.MoveAsync(sourceKey, destinationKey, condition, ct), cancellationToken);
-        if (Volatile.Read(ref _active) > 0)
+        if (Volatile.Read(ref _active) is > 0 and int member)
         {
-            RecordDivergence(sourceKey);
+            RecordDivergence(sourceKey, member);
         }
 
         return item;
@@ -167,11 +229,11 @@ public sealed class FailoverEngine : DelegatingStorageEngine
             // A key the member failed (rather than answered) counts as the member failing: the batch goes to the next one.
             return deleted.FirstOrDefault(result => result.Error is { } error && !TransientFailure.IsAnswer(error.Code))?.Error is { } failure ? throw failure : deleted;
         }, cancellationToken);
-        if (Volatile.Read(ref _active) > 0)
+        if (Volatile.Read(ref _active) is > 0 and int member)
         {
             foreach (var result in results)
             {
-                RecordDivergence(result.Key);
+                RecordDivergence(result.Key, member);
             }
         }
 
@@ -424,7 +486,7 @@ public sealed class FailoverEngine : DelegatingStorageEngine
 
         if (index > 0 && key is not null && StorageOperation.IsWrite(operation))
         {
-            RecordDivergence(key);
+            RecordDivergence(key, index);
         }
     }
 
@@ -436,18 +498,16 @@ public sealed class FailoverEngine : DelegatingStorageEngine
         }
     }
 
-    private void RecordDivergence(string key)
+    private void RecordDivergence(string key, int member)
     {
+        var entry = new FailoverDivergedKey(key, _members[member].Name, Interlocked.Increment(ref _divergenceSequence));
         if (_diverged.Count < MaxRecordedKeys || _diverged.ContainsKey(key))
         {
-            if (_diverged.TryAdd(key, 0))
-            {
-                Interlocked.Increment(ref _divergedWrites);
-            }
+            _diverged[key] = entry;
         }
         else
         {
-            Interlocked.Increment(ref _divergedWrites);
+            Interlocked.Increment(ref _unrecordedWrites[member]);
         }
     }
 

@@ -1,0 +1,93 @@
+using Atomiton.Storage.Emulators.Dropbox;
+using Atomiton.Storage.Emulators.GoogleDrive;
+using Atomiton.Storage.Emulators.OneDrive;
+using Atomiton.Storage.Plugins.Dropbox;
+using Atomiton.Storage.Plugins.GoogleDrive;
+using Atomiton.Storage.Plugins.OneDrive;
+using Atomiton.Storage.Providers;
+
+namespace Atomiton.Storage.Sync.Tests.Providers;
+
+/// <summary>
+/// A provider engine over its loopback emulator (host/Atomiton.Storage.Emulators), built by the
+/// plugin's provider after a sign-in through the provider, as <c>auth login</c> and the host do.
+/// </summary>
+internal sealed class ProviderHub : IAsyncDisposable
+{
+    private readonly IAsyncDisposable _emulator;
+
+    private ProviderHub(string name, IStorageEngine engine, IAsyncDisposable emulator)
+    {
+        Name = name;
+        Engine = engine;
+        _emulator = emulator;
+    }
+
+    public string Name { get; }
+
+    public IStorageEngine Engine { get; }
+
+    public static async Task<ProviderHub> StartAsync(string provider)
+    {
+        var context = new StorageProviderContext { PipelineName = "hub", StageName = provider, Credentials = new MemoryCredentials() };
+        var signIn = context with { AuthorizationPrompt = new EmulatorUser() };
+        switch (provider)
+        {
+            case "gdrive":
+            {
+                var emulator = await GoogleDriveWithAuthority.StartAsync();
+                var options = new GoogleDriveOptions
+                {
+                    ClientId = GoogleDriveEmulator.ClientId,
+                    ClientSecret = GoogleDriveEmulator.ClientSecret,
+                    BaseUri = emulator.Drive.ApiBase.ToString(),
+                    AuthorizationEndpoint = emulator.Authority.AuthorizeEndpoint.ToString(),
+                    TokenEndpoint = emulator.Authority.TokenEndpoint.ToString(),
+                    RevokeEndpoint = emulator.Authority.RevokeEndpoint.ToString(),
+                    RequestsPerSecond = 10_000,
+                    RetryDelay = TimeSpan.FromMilliseconds(5),
+                    MaxRetryDelay = TimeSpan.FromMilliseconds(50),
+                };
+                var drive = new GoogleDriveProvider();
+                await drive.SignInAsync(options, signIn, StorageSignInFlow.Browser);
+                return new ProviderHub(provider, await drive.CreateAsync(options, context), emulator);
+            }
+
+            case "onedrive":
+            {
+                var server = await GraphDriveServer.StartAsync();
+                var options = new OneDriveOptions { ClientId = "test-client", GraphBaseUrl = server.GraphBaseUrl.ToString(), AuthorityHost = server.AuthorityHost.ToString(), RetryDelay = TimeSpan.FromMilliseconds(50) };
+                var onedrive = new OneDriveProvider();
+                await onedrive.SignInAsync(options, signIn, StorageSignInFlow.DeviceCode);
+                return new ProviderHub(provider, await onedrive.CreateAsync(options, context), server);
+            }
+
+            case "dropbox":
+            {
+                var server = await DropboxServer.StartAsync();
+                var options = new DropboxOptions
+                {
+                    AppKey = server.AppKey,
+                    ApiAddress = server.ApiAddress.ToString(),
+                    ContentAddress = server.ContentAddress.ToString(),
+                    NotifyAddress = server.ApiAddress.ToString(),
+                    AuthorizeAddress = server.AuthorizeEndpoint.ToString(),
+                    TokenAddress = server.TokenEndpoint.ToString(),
+                    RetryDelay = TimeSpan.FromMilliseconds(10),
+                };
+                var dropbox = new DropboxProvider();
+                await dropbox.SignInAsync(options, signIn, StorageSignInFlow.Browser);
+                return new ProviderHub(provider, await dropbox.CreateAsync(options, context), server);
+            }
+
+            default:
+                throw new ArgumentException($"No emulator for '{provider}'.", nameof(provider));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Engine.DisposeAsync();
+        await _emulator.DisposeAsync();
+    }
+}
