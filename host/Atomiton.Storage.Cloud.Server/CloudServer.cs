@@ -15,19 +15,16 @@ public static class CloudServer
     /// accepts connections. The engine stays the caller's: stopping the server does not dispose it.
     /// </summary>
     /// <param name="engine">What to serve.</param>
-    /// <param name="options">URLs, keys and limits; <see cref="CloudServerOptions.Keys"/> is required.</param>
+    /// <param name="options">URLs, keys and limits; <see cref="CloudServerOptions.Keys"/> or <see cref="CloudServerOptions.Database"/> is required.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The running server, with the addresses it bound (port 0 resolved).</returns>
-    /// <exception cref="ArgumentException">No key store was given.</exception>
+    /// <exception cref="ArgumentException">Neither a key store nor a database was given, or both were.</exception>
     /// <exception cref="IOException">An address is in use.</exception>
     public static async Task<RunningCloudServer> StartAsync(IStorageEngine engine, CloudServerOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Keys is null)
-        {
-            throw new ArgumentException("CloudServerOptions.Keys is required: create a key file with 'atomiton-storage cloud keys create'.", nameof(options));
-        }
+        CloudEndpointRouteBuilderExtensions.ValidateStateOptions(options);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(CloudServer).Assembly.GetName().Name });
         builder.Logging.ClearProviders();

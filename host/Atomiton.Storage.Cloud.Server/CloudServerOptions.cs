@@ -9,8 +9,15 @@ public sealed class CloudServerOptions
     /// <summary>The URLs to listen on, such as <c>http://127.0.0.1:8080</c>; port 0 picks a free port. Use an <c>https://</c> URL with <see cref="ConfigureHttps"/> (or Kestrel certificate configuration) for TLS.</summary>
     public IList<string> Urls { get; } = ["http://127.0.0.1:8080"];
 
-    /// <summary>The API keys; required.</summary>
+    /// <summary>The API keys in a key file: the single-machine default. Required unless <see cref="Database"/> is set; give one or the other.</summary>
     public ApiKeyStore? Keys { get; set; }
+
+    /// <summary>
+    /// The database holding the server's state (keys, upload sessions, rate limits, the change log), for
+    /// several replicas serving the same tenants; null (the default) for the files beside <see cref="Keys"/>.
+    /// The caller keeps ownership. See <c>docs/cloud-deploy.md</c>.
+    /// </summary>
+    public Database.CloudDatabase? Database { get; set; }
 
     /// <summary>The largest request body (a single-request save or one upload chunk), in bytes. Default 16 MiB.</summary>
     public long MaxRequestBodySize { get; set; } = 16L * 1024 * 1024;

@@ -10,6 +10,14 @@ public sealed class CloudOptions : IValidatableObject
     [Required]
     public string? Endpoint { get; set; }
 
+    /// <summary>
+    /// More base URLs of the same Atomiton Cloud: replicas on one database and one blob account
+    /// (<c>docs/cloud-deploy.md</c>). Requests are spread over <see cref="Endpoint"/> and these in turn;
+    /// a replica that does not answer sits out for five seconds while the retries (within
+    /// <see cref="RetryBudget"/>) go to the others. Empty (the default) for one server.
+    /// </summary>
+    public IList<string> Replicas { get; set; } = [];
+
     /// <summary>The API key from <c>atomiton-storage cloud keys create</c>; a secret reference (<c>env:NAME</c> or <c>file:PATH</c>) in <c>plugins.json</c>.</summary>
     [Required]
     [StorageSecret]
@@ -51,8 +59,16 @@ public sealed class CloudOptions : IValidatableObject
         {
             yield return new ValidationResult("endpoint must be an absolute http:// or https:// URL, such as https://storage.example.com/.", [nameof(Endpoint)]);
         }
+
+        foreach (var replica in Replicas ?? [])
+        {
+            if (!Uri.TryCreate(replica, UriKind.Absolute, out var replicaUri) || replicaUri.Scheme is not ("http" or "https"))
+            {
+                yield return new ValidationResult($"replicas: '{replica}' is not an absolute http:// or https:// URL; list the other replicas' base URLs, such as https://storage-2.example.com/.", [nameof(Replicas)]);
+            }
+        }
     }
 
     /// <summary>Names the endpoint only; the API key never appears.</summary>
-    public override string ToString() => $"cloud endpoint={Endpoint}";
+    public override string ToString() => Replicas is { Count: > 0 } ? $"cloud endpoint={Endpoint} replicas={string.Join(',', Replicas)}" : $"cloud endpoint={Endpoint}";
 }

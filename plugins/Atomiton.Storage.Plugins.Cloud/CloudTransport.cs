@@ -26,6 +26,7 @@ internal sealed class CloudTransport : IDisposable
     private readonly AuthenticationHeaderValue _authorization;
     private readonly TimeSpan _timeout;
     private readonly TimeProvider _time;
+    private readonly CloudEndpoints _endpoints;
 
     public CloudTransport(CloudOptions options, StorageProviderContext context, HttpMessageHandler? handler = null)
     {
@@ -46,7 +47,11 @@ internal sealed class CloudTransport : IDisposable
         };
         _budget = options.RetryBudget;
         _retry = BuildRetry(options, context);
+        _endpoints = new CloudEndpoints([BaseAddress, .. options.Replicas.Select(r => new Uri(r.EndsWith('/') ? r : r + "/", UriKind.Absolute))], _time);
     }
+
+    /// <summary>The replicas requests are spread over (the endpoint first).</summary>
+    public int EndpointCount => _endpoints.Count;
 
     public Uri BaseAddress { get; }
 
@@ -121,6 +126,12 @@ internal sealed class CloudTransport : IDisposable
     public async ValueTask<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, string? key, CancellationToken cancellationToken)
     {
         request.Headers.Authorization = _authorization;
+        var endpoint = _endpoints.Next();
+        if (request.RequestUri is { IsAbsoluteUri: false } relative)
+        {
+            request.RequestUri = new Uri(endpoint, relative);
+        }
+
         // On the context's clock, like the retry delays.
         using var timer = new CancellationTokenSource(_timeout, _time);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
@@ -131,10 +142,12 @@ internal sealed class CloudTransport : IDisposable
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
+            _endpoints.MarkFailed(endpoint);
             throw CloudErrors.Timeout(key, _timeout, e);
         }
         catch (HttpRequestException e)
         {
+            _endpoints.MarkFailed(endpoint);
             throw CloudErrors.Network(key, e);
         }
         finally
@@ -149,7 +162,14 @@ internal sealed class CloudTransport : IDisposable
 
         using (response)
         {
-            throw await CloudErrors.FromResponseAsync(response, key, cancellationToken);
+            var error = await CloudErrors.FromResponseAsync(response, key, cancellationToken);
+            if (CloudEndpoints.IsReplicaFailure(error))
+            {
+                // The replica answered that it cannot serve now (its database or storage is unreachable): try another.
+                _endpoints.MarkFailed(endpoint);
+            }
+
+            throw error;
         }
     }
 

@@ -125,7 +125,7 @@ public sealed class ServerRequestTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() => CloudServer.StartAsync(_server.Engine, options));
 
-        Assert.Equal("CloudServerOptions.Keys is required: create a key file with 'atomiton-storage cloud keys create'. (Parameter 'options')", error.Message);
+        Assert.Equal("CloudServerOptions.Keys or CloudServerOptions.Database is required: create a key file with 'atomiton-storage cloud keys create', or give the database of a replicated server (docs/cloud-deploy.md). (Parameter 'options')", error.Message);
     }
 
     [Fact]

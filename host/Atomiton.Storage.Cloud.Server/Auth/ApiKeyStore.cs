@@ -14,7 +14,7 @@ namespace Atomiton.Storage.Cloud.Server.Auth;
 /// held in memory are dropped, never served from a file that is gone — until a readable file is
 /// back. Thread-safe.
 /// </summary>
-public sealed class ApiKeyStore
+public sealed class ApiKeyStore : State.IApiKeyAuthenticator
 {
     private const string KeyPrefix = "atm_";
     private const int IdLength = 16;
@@ -72,20 +72,8 @@ public sealed class ApiKeyStore
     /// <exception cref="ArgumentException">The tenant prefix is not a valid key prefix ending with '/'.</exception>
     public CreatedApiKey Create(string tenantPrefix, ApiKeyPermissions permissions, string? description = null)
     {
-        ArgumentNullException.ThrowIfNull(tenantPrefix);
-        ValidateTenantPrefix(tenantPrefix);
-        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(IdLength / 2));
-        var key = KeyPrefix + id + "_" + Base64Url(RandomNumberGenerator.GetBytes(32));
-        var entry = new ApiKeyEntry
-        {
-            Id = id,
-            TenantPrefix = tenantPrefix,
-            Permissions = permissions,
-            Hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key))),
-            Created = _time.GetUtcNow(),
-            Description = description,
-        };
-        Update(entries => entries[id] = entry);
+        var (entry, key) = NewKey(tenantPrefix, permissions, description, _time.GetUtcNow());
+        Update(entries => entries[entry.Id] = entry);
         return new CreatedApiKey(entry, key);
     }
 
@@ -140,6 +128,42 @@ public sealed class ApiKeyStore
             _entries.TryGetValue(id, out entry);
         }
 
+        return Verify(presentedKey, entry);
+    }
+
+    string State.IApiKeyAuthenticator.Source => _path;
+
+    ValueTask<ApiKeyEntry?> State.IApiKeyAuthenticator.AuthenticateAsync(string? presentedKey, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Authenticate(presentedKey));
+
+    /// <summary>A new key and the entry holding its hash (shared by the key file and the database).</summary>
+    internal static (ApiKeyEntry Entry, string Key) NewKey(string tenantPrefix, ApiKeyPermissions permissions, string? description, DateTimeOffset created)
+    {
+        ArgumentNullException.ThrowIfNull(tenantPrefix);
+        ValidateTenantPrefix(tenantPrefix);
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(IdLength / 2));
+        var key = KeyPrefix + id + "_" + Base64Url(RandomNumberGenerator.GetBytes(32));
+        var entry = new ApiKeyEntry
+        {
+            Id = id,
+            TenantPrefix = tenantPrefix,
+            Permissions = permissions,
+            Hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key))),
+            Created = created,
+            Description = description,
+        };
+        return (entry, key);
+    }
+
+    /// <summary>The id a well-formed key embeds, or null for a malformed one.</summary>
+    internal static string? IdOf(string? presentedKey) => presentedKey is not null && TryParseId(presentedKey, out var id) ? id : null;
+
+    /// <summary>
+    /// <paramref name="entry"/> when <paramref name="presentedKey"/> hashes to it and it is not revoked,
+    /// else null; the comparison runs in constant time, also against a dummy hash when no entry was found.
+    /// </summary>
+    internal static ApiKeyEntry? Verify(string presentedKey, ApiKeyEntry? entry)
+    {
         var presentedHash = SHA256.HashData(Encoding.UTF8.GetBytes(presentedKey));
         var storedHash = entry is not null && TryFromHex(entry.Hash, out var stored) ? stored : DummyHash;
         bool matches = CryptographicOperations.FixedTimeEquals(presentedHash, storedHash);

@@ -1,5 +1,5 @@
-using System.Threading.RateLimiting;
 using Atomiton.Storage.Cloud.Server.Http;
+using Atomiton.Storage.Cloud.Server.State;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -18,28 +18,19 @@ internal sealed class CloudGate : IEndpointFilter, IDisposable
 {
     private static readonly TimeSpan KeyStoreRetryAfter = TimeSpan.FromSeconds(5);
 
-    private readonly ApiKeyStore _keys;
+    private readonly IApiKeyAuthenticator _keys;
     private readonly ILogger _logger;
     private readonly long _maxRequestBodySize;
-    private readonly PartitionedRateLimiter<string>? _limiter;
+    private readonly IRequestRateLimiter? _limiter;
     private int _loggedChange;
     private int _unavailableLogged;
 
-    public CloudGate(CloudServerOptions options, ILogger logger)
+    public CloudGate(IApiKeyAuthenticator keys, IRequestRateLimiter? limiter, CloudServerOptions options, ILogger logger)
     {
-        _keys = options.Keys ?? throw new ArgumentException("CloudServerOptions.Keys is required: pass the API key store.", nameof(options));
+        _keys = keys;
         _logger = logger;
         _maxRequestBodySize = options.MaxRequestBodySize;
-        if (options.RateLimitPermits is { } permits)
-        {
-            _limiter = PartitionedRateLimiter.Create<string, string>(keyId => RateLimitPartition.GetFixedWindowLimiter(keyId, _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = permits,
-                Window = options.RateLimitWindow,
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            }));
-        }
+        _limiter = limiter;
     }
 
     public static string CallerItem => "Atomiton.Cloud.Caller";
@@ -57,7 +48,7 @@ internal sealed class CloudGate : IEndpointFilter, IDisposable
         ApiKeyEntry? entry;
         try
         {
-            entry = _keys.Authenticate(ReadBearer(http.Request));
+            entry = await _keys.AuthenticateAsync(ReadBearer(http.Request), http.RequestAborted);
         }
         catch (ApiKeyStoreUnavailableException unavailable)
         {
@@ -75,7 +66,7 @@ internal sealed class CloudGate : IEndpointFilter, IDisposable
 
         if (Interlocked.Exchange(ref _unavailableLogged, 0) == 1)
         {
-            CloudLog.KeyStoreBack(_logger, _keys.FilePath);
+            CloudLog.KeyStoreBack(_logger, _keys.Source);
         }
 
         if (entry is null)
@@ -89,11 +80,20 @@ internal sealed class CloudGate : IEndpointFilter, IDisposable
 
         if (_limiter is not null)
         {
-            using var lease = _limiter.AttemptAcquire(entry.Id);
-            if (!lease.IsAcquired)
+            TimeSpan? retryAfter;
+            try
             {
-                var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan wait) ? wait : TimeSpan.FromSeconds(1);
-                await CloudProblem.WriteAsync(http, StatusCodes.Status429TooManyRequests, StorageErrorCode.RateLimited, $"API key {entry.Id} made too many requests; retry after the time in the Retry-After header.", retryAfter: retryAfter);
+                retryAfter = await _limiter.TryAcquireAsync(entry.Id, http.RequestAborted);
+            }
+            catch (StorageException e)
+            {
+                await CloudProblem.WriteAsync(http, e, entry.TenantPrefix, _logger);
+                return Results.Empty;
+            }
+
+            if (retryAfter is not null)
+            {
+                await CloudProblem.WriteAsync(http, StatusCodes.Status429TooManyRequests, StorageErrorCode.RateLimited, $"API key {entry.Id} made too many requests; retry after the time in the Retry-After header.", retryAfter: retryAfter.Value);
                 return Results.Empty;
             }
         }

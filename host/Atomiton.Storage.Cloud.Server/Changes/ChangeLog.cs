@@ -26,7 +26,7 @@ namespace Atomiton.Storage.Cloud.Server.Changes;
 /// from the file.
 /// </para>
 /// </summary>
-internal sealed class ChangeLog : IDisposable
+internal sealed class ChangeLog : State.IChangeLog
 {
     /// <summary>The most log lines one read scans (a tenant with few changes in a busy log gets an advanced cursor and hasMore).</summary>
     public const int MaxScanPerRead = 10_000;
@@ -330,7 +330,8 @@ internal sealed class ChangeLog : IDisposable
     private static StorageException Expired(ChangeCursorTrust trust, string message) =>
         new(StorageErrorCode.CursorExpired, message) { CursorTrust = trust };
 
-    private static WireChange? Visible(ChangeRecord record, string tenantPrefix, string scope)
+    /// <summary>What a reader in <paramref name="tenantPrefix"/> reading <paramref name="scope"/> (tenant prefix + cursor prefix) sees of a change, or null.</summary>
+    internal static WireChange? Visible(ChangeRecord record, string tenantPrefix, string scope)
     {
         bool inScope = record.Key is { } key && key.StartsWith(scope, StringComparison.Ordinal);
         string Relative(string engineKey) => engineKey[tenantPrefix.Length..];
@@ -355,7 +356,7 @@ internal sealed class ChangeLog : IDisposable
     }
 
     /// <summary>Refusals that change nothing: no reconciliation needed.</summary>
-    private static bool ChangesNothing(StorageErrorCode code) => code is StorageErrorCode.Conflict or StorageErrorCode.NotFound
+    internal static bool ChangesNothing(StorageErrorCode code) => code is StorageErrorCode.Conflict or StorageErrorCode.NotFound
         or StorageErrorCode.InvalidKey or StorageErrorCode.InvalidArgument or StorageErrorCode.UnrepresentableKey
         or StorageErrorCode.ObjectTooLarge or StorageErrorCode.QuotaExceeded or StorageErrorCode.UnsupportedOperation
         or StorageErrorCode.AccessDenied or StorageErrorCode.Integrity;

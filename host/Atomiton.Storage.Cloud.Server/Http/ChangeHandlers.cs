@@ -8,7 +8,7 @@ namespace Atomiton.Storage.Cloud.Server.Http;
 /// <c>/v1/changes…</c>: the change feed of the caller's tenant — the latest cursor for a prefix, the
 /// changes after a cursor one page at a time, and a long poll that answers once changes wait.
 /// </summary>
-internal sealed class ChangeHandlers(ChangeLog log, CloudServerOptions options)
+internal sealed class ChangeHandlers(State.IChangeLog log, CloudServerOptions options)
 {
     /// <summary>The largest page of changes.</summary>
     public const int MaxPageSize = 1000;

@@ -8,7 +8,7 @@ namespace Atomiton.Storage.Cloud.Server.Http;
 /// <c>/v1/objects/{key}</c>: put, get (ranges, if-none-match), head and delete. Bodies stream
 /// between the connection and the engine; nothing is buffered whole.
 /// </summary>
-internal sealed class ObjectHandlers(IStorageEngine engine, ChangeLog log, CloudServerOptions options)
+internal sealed class ObjectHandlers(IStorageEngine engine, State.IChangeLog log, CloudServerOptions options)
 {
     public async Task<IResult> PutAsync(HttpContext context, CancellationToken cancellationToken)
     {

@@ -8,7 +8,7 @@ namespace Atomiton.Storage.Cloud.Server.Http;
 /// <c>POST /v1/copy</c> and <c>POST /v1/move</c>: server-side copies and moves inside the caller's
 /// tenant, done by the served engine (natively where it can), with a condition on the destination.
 /// </summary>
-internal sealed class TransferHandlers(IStorageEngine engine, ChangeLog log)
+internal sealed class TransferHandlers(IStorageEngine engine, State.IChangeLog log)
 {
     public Task<IResult> CopyAsync(HttpContext context, CancellationToken cancellationToken) =>
         TransferAsync(context, move: false, cancellationToken);

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 namespace Atomiton.Storage.Cloud.Server.Http;
 
 /// <summary><c>/v1/uploads</c>: resumable upload sessions for objects larger than one request.</summary>
-internal sealed class UploadHandlers(IStorageEngine engine, UploadSessionStore sessions, ChangeLog log, CloudServerOptions options)
+internal sealed class UploadHandlers(IStorageEngine engine, State.IUploadSessionStore sessions, State.IChangeLog log, CloudServerOptions options)
 {
     public async Task<IResult> CreateAsync(HttpContext context, CancellationToken cancellationToken)
     {
@@ -50,20 +50,21 @@ internal sealed class UploadHandlers(IStorageEngine engine, UploadSessionStore s
             throw CloudRequest.InvalidArgument("Send ifMatch or ifNotExists, not both.");
         }
 
-        var session = sessions.Create(caller.TenantPrefix, request.Key, request);
+        var session = await sessions.CreateAsync(caller.TenantPrefix, request.Key, request, cancellationToken);
         return Results.Json(new WireUploadSession(session.Id, session.Key, 0, session.Length, null), CloudJson.Options, statusCode: StatusCodes.Status201Created);
     }
 
-    public IResult Get(HttpContext context, string id)
+    public async Task<IResult> GetAsync(HttpContext context, string id, CancellationToken cancellationToken)
     {
-        var session = Find(context, id);
-        var committed = sessions.FindCommitted(id, session.TenantPrefix);
-        return Results.Json(new WireUploadSession(session.Id, session.Key, committed?.Size ?? sessions.OffsetOf(session), session.Length, committed), CloudJson.Options);
+        var session = await FindAsync(context, id, cancellationToken);
+        var committed = await sessions.FindCommittedAsync(session, cancellationToken);
+        long offset = committed?.Size ?? await sessions.OffsetOfAsync(session, cancellationToken);
+        return Results.Json(new WireUploadSession(session.Id, session.Key, offset, session.Length, committed), CloudJson.Options);
     }
 
     public async Task<IResult> AppendAsync(HttpContext context, string id, CancellationToken cancellationToken)
     {
-        var session = Find(context, id);
+        var session = await FindAsync(context, id, cancellationToken);
         if (!long.TryParse(context.Request.Query["offset"], NumberStyles.None, CultureInfo.InvariantCulture, out long offset))
         {
             throw CloudRequest.InvalidArgument("A chunk needs ?offset=<where it starts> (the session's current offset).");
@@ -90,19 +91,19 @@ internal sealed class UploadHandlers(IStorageEngine engine, UploadSessionStore s
 
     public async Task<IResult> CommitAsync(HttpContext context, string id, CancellationToken cancellationToken)
     {
-        var session = Find(context, id);
+        var session = await FindAsync(context, id, cancellationToken);
         var item = await sessions.CommitAsync(session, engine, log, cancellationToken);
         context.Response.Headers.ETag = EntityTagCodec.Encode(item.Etag);
         return Results.Json(item, CloudJson.Options);
     }
 
-    public IResult Abort(HttpContext context, string id)
+    public async Task<IResult> AbortAsync(HttpContext context, string id, CancellationToken cancellationToken)
     {
-        sessions.Delete(Find(context, id));
+        await sessions.DeleteAsync(await FindAsync(context, id, cancellationToken), cancellationToken);
         return Results.NoContent();
     }
 
-    private UploadSession Find(HttpContext context, string id) =>
-        sessions.Find(id, CloudRequest.Caller(context).TenantPrefix)
+    private async Task<UploadSession> FindAsync(HttpContext context, string id, CancellationToken cancellationToken) =>
+        await sessions.FindAsync(id, CloudRequest.Caller(context).TenantPrefix, cancellationToken)
         ?? throw new StorageException(StorageErrorCode.NotFound, $"No upload session '{id}' exists (it expired, was aborted, or belongs to no session you created). Start a new session.");
 }

@@ -16,7 +16,7 @@ namespace Atomiton.Storage.Cloud.Server.Uploads;
 /// time; a sweep at start and every <see cref="CloudServerOptions.UploadSweepInterval"/> removes
 /// the sessions idle for longer than <see cref="CloudServerOptions.UploadSessionLifetime"/>.
 /// </summary>
-internal sealed class UploadSessionStore : IDisposable
+internal sealed class UploadSessionStore : State.IUploadSessionStore
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
@@ -141,7 +141,7 @@ internal sealed class UploadSessionStore : IDisposable
     }
 
     /// <summary>Saves the assembled bytes to the engine in one save, then marks the session committed.</summary>
-    public async Task<WireItem> CommitAsync(UploadSession session, IStorageEngine engine, ChangeLog log, CancellationToken cancellationToken)
+    public async Task<WireItem> CommitAsync(UploadSession session, IStorageEngine engine, State.IChangeLog log, CancellationToken cancellationToken)
     {
         var gate = _locks.GetOrAdd(session.Id, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
@@ -189,6 +189,24 @@ internal sealed class UploadSessionStore : IDisposable
         {
             gate.Release();
         }
+    }
+
+    Task<UploadSession> State.IUploadSessionStore.CreateAsync(string tenantPrefix, string key, WireUploadRequest request, CancellationToken cancellationToken) =>
+        Task.FromResult(Create(tenantPrefix, key, request));
+
+    Task<UploadSession?> State.IUploadSessionStore.FindAsync(string id, string tenantPrefix, CancellationToken cancellationToken) =>
+        Task.FromResult(Find(id, tenantPrefix));
+
+    Task<WireItem?> State.IUploadSessionStore.FindCommittedAsync(UploadSession session, CancellationToken cancellationToken) =>
+        Task.FromResult(FindCommitted(session.Id, session.TenantPrefix));
+
+    Task<long> State.IUploadSessionStore.OffsetOfAsync(UploadSession session, CancellationToken cancellationToken) =>
+        Task.FromResult(OffsetOf(session));
+
+    Task State.IUploadSessionStore.DeleteAsync(UploadSession session, CancellationToken cancellationToken)
+    {
+        Delete(session);
+        return Task.CompletedTask;
     }
 
     public void Delete(UploadSession session)

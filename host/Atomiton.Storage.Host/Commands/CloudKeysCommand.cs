@@ -33,15 +33,16 @@ internal static class CloudKeysCommand
             DefaultValueFactory = _ => "read,write",
         };
         var description = new Option<string?>("--description") { Description = "Who or what uses the key." };
-        var command = new Command("create", "Create a key; it is printed once on stdout and only its SHA-256 hash is stored.") { file, tenant, permissions, description };
-        runner.SetAction(command, (invocation, _) =>
+        var database = CloudDatabaseOption.Create();
+        var command = new Command("create", "Create a key; it is printed once on stdout and only its SHA-256 hash is stored.") { file, database, tenant, permissions, description };
+        runner.SetAction(command, async (invocation, cancellationToken) =>
         {
             var parse = invocation.ParseResult;
-            var store = new ApiKeyStore(invocation.ResolvePath(parse.GetValue(file)!));
+            await using var store = await CloudKeyAdministration.OpenAsync(invocation, file, database, cancellationToken);
             CreatedApiKey created;
             try
             {
-                created = store.Create(parse.GetValue(tenant) ?? "", ParsePermissions(parse.GetValue(permissions)!), parse.GetValue(description));
+                created = await store.CreateAsync(parse.GetValue(tenant) ?? "", ParsePermissions(parse.GetValue(permissions)!), parse.GetValue(description), cancellationToken);
             }
             catch (ArgumentException e)
             {
@@ -55,10 +56,10 @@ internal static class CloudKeysCommand
             else
             {
                 invocation.Out.WriteLine(created.Key);
-                invocation.Note($"Created key {created.Entry.Id} for tenant '{created.Entry.TenantPrefix}' ({created.Entry.Permissions}) in {store.FilePath}. It is shown only now: keep it as a secret and reference it from plugins.json as env:NAME or file:PATH.");
+                invocation.Note($"Created key {created.Entry.Id} for tenant '{created.Entry.TenantPrefix}' ({created.Entry.Permissions}) in {store.Location}. It is shown only now: keep it as a secret and reference it from plugins.json as env:NAME or file:PATH.");
             }
 
-            return Task.FromResult(ExitCodes.Success);
+            return ExitCodes.Success;
         });
         return command;
     }
@@ -66,15 +67,16 @@ internal static class CloudKeysCommand
     private static Command ListKeys(CommandRunner runner)
     {
         var file = CloudKeysFileOption.Create();
-        var command = new Command("list", "List the keys (ids, tenants, permissions, state); never the keys themselves.") { file };
-        runner.SetAction(command, (invocation, _) =>
+        var database = CloudDatabaseOption.Create();
+        var command = new Command("list", "List the keys (ids, tenants, permissions, state); never the keys themselves.") { file, database };
+        runner.SetAction(command, async (invocation, cancellationToken) =>
         {
-            var store = new ApiKeyStore(invocation.ResolvePath(invocation.ParseResult.GetValue(file)!));
-            var entries = store.List();
+            await using var store = await CloudKeyAdministration.OpenAsync(invocation, file, database, cancellationToken);
+            var entries = await store.ListAsync(cancellationToken);
             if (invocation.Json)
             {
                 invocation.WriteJson(entries.Select(e => new { e.Id, e.TenantPrefix, permissions = e.Permissions.ToString(), e.Created, e.Revoked, e.Description }));
-                return Task.FromResult(ExitCodes.Success);
+                return ExitCodes.Success;
             }
 
             var table = new TableWriter("id", "tenant", "permissions", "created", "state", "description");
@@ -90,7 +92,7 @@ internal static class CloudKeysCommand
             }
 
             table.WriteTo(invocation.Out);
-            return Task.FromResult(ExitCodes.Success);
+            return ExitCodes.Success;
         });
         return command;
     }
@@ -99,18 +101,19 @@ internal static class CloudKeysCommand
     {
         var file = CloudKeysFileOption.Create();
         var id = new Argument<string>("id") { Description = "The key's id (from 'cloud keys list')." };
-        var command = new Command("revoke", "Revoke a key; a running server refuses it from its next request.") { file, id };
-        runner.SetAction(command, (invocation, _) =>
+        var database = CloudDatabaseOption.Create();
+        var command = new Command("revoke", "Revoke a key; a running server (every replica, with --database) refuses it from its next request.") { file, database, id };
+        runner.SetAction(command, async (invocation, cancellationToken) =>
         {
-            var store = new ApiKeyStore(invocation.ResolvePath(invocation.ParseResult.GetValue(file)!));
+            await using var store = await CloudKeyAdministration.OpenAsync(invocation, file, database, cancellationToken);
             var keyId = invocation.ParseResult.GetValue(id)!;
-            if (!store.Revoke(keyId))
+            if (!await store.RevokeAsync(keyId, cancellationToken))
             {
-                throw new CommandLineException(ExitCodes.NotFound, $"No key with id '{keyId}' is in {store.FilePath}. Run 'atomiton-storage cloud keys list' to see the ids.");
+                throw new CommandLineException(ExitCodes.NotFound, $"No key with id '{keyId}' is in {store.Location}. Run 'atomiton-storage cloud keys list' to see the ids.");
             }
 
             invocation.Note($"Revoked key {keyId}.");
-            return Task.FromResult(ExitCodes.Success);
+            return ExitCodes.Success;
         });
         return command;
     }

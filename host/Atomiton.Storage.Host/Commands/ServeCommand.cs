@@ -30,7 +30,8 @@ internal static class ServeCommand
             Description = "The largest single request body in bytes (bigger objects use upload sessions). Default: 16 MiB.",
             DefaultValueFactory = _ => 16L * 1024 * 1024,
         };
-        var command = new Command("serve", "Serve a pipeline (--pipeline) over the Atomiton Cloud REST API until Ctrl+C.") { urls, keys, uploads, rateLimit, maxBody };
+        var database = CloudDatabaseOption.Create();
+        var command = new Command("serve", "Serve a pipeline (--pipeline) over the Atomiton Cloud REST API until Ctrl+C.") { urls, keys, database, uploads, rateLimit, maxBody };
         runner.SetAction(command, async (invocation, cancellationToken) =>
         {
             var parse = invocation.ParseResult;
@@ -48,11 +49,21 @@ internal static class ServeCommand
             }
 
             string? uploadDirectory = parse.GetValue(uploads) is { } given ? invocation.ResolvePath(given) : null;
-            var store = new ApiKeyStore(invocation.ResolvePath(parse.GetValue(keys)!));
-            int active = store.List().Count(k => !k.IsRevoked);
+            string? connectionString = CloudDatabaseOption.Resolve(database, invocation);
+            if (connectionString is not null && (parse.GetResult(keys) is { Implicit: false } || uploadDirectory is not null))
+            {
+                throw new CommandLineException(ExitCodes.Usage, "With --database the keys and upload sessions live in the database: leave out --keys and --upload-dir.");
+            }
+
+            await using var cloudDatabase = connectionString is null ? null : await CloudDatabaseOption.OpenAsync(connectionString, cancellationToken);
+            var store = cloudDatabase is null ? new ApiKeyStore(invocation.ResolvePath(parse.GetValue(keys)!)) : null;
+            int active = store is not null
+                ? store.List().Count(k => !k.IsRevoked)
+                : (await cloudDatabase!.ListKeysAsync(cancellationToken)).Count(k => !k.IsRevoked);
+            string keySource = store?.FilePath ?? "the database";
             if (active == 0)
             {
-                invocation.Error.WriteLine($"warning: {store.FilePath} holds no valid key, so every request will be refused with 401. Create one with 'atomiton-storage cloud keys create --tenant <prefix>'.");
+                invocation.Error.WriteLine($"warning: {keySource} holds no valid key, so every request will be refused with 401. Create one with 'atomiton-storage cloud keys create --tenant <prefix>{(store is null ? " --database ..." : "")}'.");
             }
 
             string pipeline = invocation.Source.ResolveName(invocation.Pipeline);
@@ -60,6 +71,7 @@ internal static class ServeCommand
             var options = new CloudServerOptions
             {
                 Keys = store,
+                Database = cloudDatabase,
                 RateLimitPermits = parse.GetValue(rateLimit) is > 0 and var permits ? permits : null,
                 MaxRequestBodySize = parse.GetValue(maxBody),
                 ConfigureLogging = logging => logging
@@ -81,11 +93,11 @@ internal static class ServeCommand
             if (invocation.Json)
             {
                 // One line, as documented: the server keeps running, so a script reads the first line rather than waiting for the end of a document.
-                invocation.Out.WriteLine(JsonSerializer.Serialize(new { pipeline, urls = server.Addresses.Select(a => a.ToString()), keys = store.FilePath, validKeys = active }, JsonOutput.Compact));
+                invocation.Out.WriteLine(JsonSerializer.Serialize(new { pipeline, urls = server.Addresses.Select(a => a.ToString()), keys = keySource, validKeys = active }, JsonOutput.Compact));
             }
             else
             {
-                invocation.Out.WriteLine($"Serving pipeline '{pipeline}' on {string.Join(", ", server.Addresses)} (keys: {store.FilePath}, {active} valid). Press Ctrl+C to stop.");
+                invocation.Out.WriteLine($"Serving pipeline '{pipeline}' on {string.Join(", ", server.Addresses)} (keys: {keySource}, {active} valid). Press Ctrl+C to stop.");
             }
 
             await invocation.Out.FlushAsync(CancellationToken.None);

@@ -1,0 +1,524 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Atomiton.Storage.Cloud.Server.Changes;
+using Atomiton.Storage.Cloud.Server.Http;
+using Atomiton.Storage.Cloud.Server.State;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Atomiton.Storage.Cloud.Server.Database;
+
+/// <summary>
+/// The change log in the database, one for every replica. A write takes a session-level advisory lock
+/// per key (so two replicas writing one key record their changes in the order they wrote), records an
+/// intent, runs the engine write, and records its changes in one transaction that also removes the
+/// intent. Sequence numbers come from the single <c>change_log</c> row, updated in that transaction:
+/// its row lock is held until commit, so numbers are handed out without gaps or duplicates and a
+/// transaction with number n+1 commits only after the one with n — a reader's snapshot that shows
+/// <c>latest</c> = L shows every change up to L, and never skips one committed late.
+/// <para>
+/// A write whose outcome is unknown (the engine failed midway) is reconciled: its keys are statted and
+/// their state recorded. An intent left behind — its replica died, or the database went away before the
+/// changes were recorded — is reconciled by any replica that can take its keys' locks (the owner holds
+/// them while it writes), at start and every <see cref="ReconcileInterval"/>, and before a read when
+/// this replica knows of one. Changes older than <see cref="CloudServerOptions.ChangeRetention"/> are
+/// removed (the row's <c>floor</c> moves past them); a cursor before the floor is expired (Trusted).
+/// </para>
+/// </summary>
+internal sealed class DatabaseChangeLog : IChangeLog
+{
+    /// <summary>How often intents left behind are looked for.</summary>
+    public static readonly TimeSpan ReconcileInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest a long poll waits before looking at the database again for other replicas' changes.</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    private readonly CloudDatabase _database;
+    private readonly IStorageEngine _engine;
+    private readonly CloudServerOptions _options;
+    private readonly ITimer _compactor;
+    private readonly ITimer _reconciler;
+    private readonly SemaphoreSlim _reconcileGate = new(1, 1);
+    private int _pending;
+    private TaskCompletionSource _changed = NewSignal();
+
+    public DatabaseChangeLog(CloudDatabase database, IStorageEngine engine, CloudServerOptions options)
+    {
+        if (options.ChangeRetention <= TimeSpan.Zero || options.ChangeCompactionInterval <= TimeSpan.Zero || options.MaxChangeWait <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"CloudServerOptions.ChangeRetention ({options.ChangeRetention}), ChangeCompactionInterval ({options.ChangeCompactionInterval}) and MaxChangeWait ({options.MaxChangeWait}) must be positive.", nameof(options));
+        }
+
+        _database = database;
+        _engine = engine;
+        _options = options;
+        _compactor = options.TimeProvider.CreateTimer(_ => _ = CompactQuietlyAsync(), null, TimeSpan.Zero, options.ChangeCompactionInterval);
+        _reconciler = options.TimeProvider.CreateTimer(_ => _ = ReconcileQuietlyAsync(), null, TimeSpan.Zero, ReconcileInterval);
+    }
+
+    public void Dispose()
+    {
+        _compactor.Dispose();
+        _reconciler.Dispose();
+    }
+
+    public async Task<T> WriteAsync<T>(IReadOnlyList<string> keys, Func<CancellationToken, Task<T>> write, Func<T, IReadOnlyList<ChangeRecord>> changes, CancellationToken cancellationToken, bool refusalsChangeNothing = true)
+    {
+        if (Volatile.Read(ref _pending) != 0)
+        {
+            await ReconcileQuietlyAsync();
+        }
+
+        NpgsqlConnection connection;
+        long intent;
+        try
+        {
+            connection = await _database.DataSource.OpenConnectionAsync(cancellationToken);
+        }
+        catch (Exception e) when (CloudDatabase.IsUnreachable(e, cancellationToken))
+        {
+            _database.ForgetConnections();
+            throw NotRecorded(e);
+        }
+
+        await using (connection)
+        {
+            try
+            {
+                await LockKeysAsync(connection, keys, cancellationToken);
+                intent = await InsertIntentAsync(connection, keys, cancellationToken);
+            }
+            catch (Exception e) when (CloudDatabase.IsUnreachable(e, cancellationToken))
+            {
+                _database.ForgetConnections();
+
+                // Nothing was written to the engine: refuse the write rather than perform it unlogged.
+                throw NotRecorded(e);
+            }
+
+            try
+            {
+                T result;
+                try
+                {
+                    result = await write(cancellationToken);
+                }
+                catch (StorageException e) when (refusalsChangeNothing ? ChangeLog.ChangesNothing(e.Code) : e.Code is StorageErrorCode.InvalidKey or StorageErrorCode.InvalidArgument or StorageErrorCode.UnsupportedOperation)
+                {
+                    await TryRecordAsync(connection, intent, [], CancellationToken.None);
+                    throw;
+                }
+                catch
+                {
+                    await TryReconcileAsync(connection, intent, keys);
+                    throw;
+                }
+
+                await TryRecordAsync(connection, intent, changes(result), CancellationToken.None);
+                return result;
+            }
+            finally
+            {
+                await UnlockAllAsync(connection);
+            }
+        }
+    }
+
+    public async Task<ChangeCursor> LatestAsync(string prefix, CancellationToken cancellationToken)
+    {
+        var head = await _database.RunAsync(async (connection, token) => await ReadHeadAsync(connection, null, token), cancellationToken);
+        return new ChangeCursor(head.Epoch, head.Latest, prefix);
+    }
+
+    public async Task<(IReadOnlyList<WireChange> Changes, ChangeCursor Next, bool HasMore)> ReadAsync(ChangeCursor cursor, string tenantPrefix, int limit, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _pending) != 0)
+        {
+            await ReconcileQuietlyAsync();
+        }
+
+        var scope = tenantPrefix + cursor.Prefix;
+        return await _database.RunAsync(async (connection, token) =>
+        {
+            // One snapshot for the head and the changes: every change up to 'latest' is in it.
+            await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, token);
+            var head = await ReadHeadAsync(connection, transaction, token);
+            CheckCursor(cursor, head);
+            var changes = new List<WireChange>(Math.Min(limit, 64));
+            long next = head.Latest;
+            bool hasMore = false;
+            if (cursor.Seq < head.Latest)
+            {
+                await using var command = new NpgsqlCommand(
+                    "SELECT seq, record FROM changes WHERE seq > $1 AND seq <= $2 AND (starts_with(key, $3) OR starts_with(from_key, $3)) ORDER BY seq LIMIT $4",
+                    connection, transaction);
+                command.Parameters.AddWithValue(cursor.Seq);
+                command.Parameters.AddWithValue(head.Latest);
+                command.Parameters.AddWithValue(scope);
+                command.Parameters.AddWithValue(limit + 1);
+                await using var reader = await command.ExecuteReaderAsync(token);
+                while (await reader.ReadAsync(token))
+                {
+                    long seq = reader.GetInt64(0);
+                    var record = JsonSerializer.Deserialize<ChangeRecord>(reader.GetString(1), CloudJson.Options)!;
+                    if (ChangeLog.Visible(record, tenantPrefix, scope) is not { } change)
+                    {
+                        continue;
+                    }
+
+                    if (changes.Count == limit)
+                    {
+                        hasMore = true;
+                        break;
+                    }
+
+                    changes.Add(change);
+                    next = seq;
+                }
+
+                if (!hasMore)
+                {
+                    next = head.Latest;
+                }
+            }
+
+            await transaction.CommitAsync(token);
+            return ((IReadOnlyList<WireChange>)changes, cursor with { Seq = next }, hasMore);
+        }, cancellationToken);
+    }
+
+    public async Task<bool> WaitAsync(ChangeCursor cursor, string tenantPrefix, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var timer = new CancellationTokenSource(timeout, _options.TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+        var current = cursor;
+        while (true)
+        {
+            // Taken before looking, so a change this replica records between the look and the wait still wakes us.
+            var signal = Volatile.Read(ref _changed).Task;
+            var (changes, next, hasMore) = await ReadAsync(current, tenantPrefix, 1, cancellationToken);
+            if (changes.Count > 0)
+            {
+                return true;
+            }
+
+            current = next;
+            if (hasMore)
+            {
+                continue;
+            }
+
+            try
+            {
+                // Other replicas' changes are seen at the next look, at most one poll interval later.
+                await signal.WaitAsync(PollInterval, _options.TimeProvider, linked.Token);
+            }
+            catch (TimeoutException)
+            {
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Removes the changes older than the retention and moves the floor past them.</summary>
+    public Task CompactAsync(CancellationToken cancellationToken) =>
+        _database.RunAsync(async (connection, token) =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(token);
+            await using (var lockHead = new NpgsqlCommand("SELECT latest FROM change_log WHERE id = 1 FOR UPDATE", connection, transaction))
+            {
+                await lockHead.ExecuteNonQueryAsync(token);
+            }
+
+            await using var command = new NpgsqlCommand(
+                """
+                WITH cut AS (SELECT max(seq) AS upto FROM changes WHERE at < $1),
+                     gone AS (DELETE FROM changes WHERE seq <= (SELECT upto FROM cut))
+                UPDATE change_log SET floor = greatest(floor, coalesce((SELECT upto FROM cut), floor)) WHERE id = 1
+                """, connection, transaction);
+            command.Parameters.AddWithValue(_options.TimeProvider.GetUtcNow() - _options.ChangeRetention);
+            await command.ExecuteNonQueryAsync(token);
+            await transaction.CommitAsync(token);
+            return 0;
+        }, cancellationToken);
+
+    /// <summary>Reconciles every intent whose keys no write holds (left behind by a dead replica or an outage).</summary>
+    public async Task ReconcileLeftBehindAsync(CancellationToken cancellationToken)
+    {
+        // One pass at a time in this process: a pass that finds an intent's keys held by another pass
+        // of its own would skip it, and the caller expects the intents it knows of to be done.
+        await _reconcileGate.WaitAsync(cancellationToken);
+        Volatile.Write(ref _pending, 0);
+        try
+        {
+            await _database.RunAsync(async (connection, token) =>
+            {
+                var intents = new List<(long Id, string[] Keys)>();
+                await using (var command = new NpgsqlCommand("SELECT id, keys FROM change_intents ORDER BY id", connection))
+                await using (var reader = await command.ExecuteReaderAsync(token))
+                {
+                    while (await reader.ReadAsync(token))
+                    {
+                        intents.Add((reader.GetInt64(0), reader.GetFieldValue<string[]>(1)));
+                    }
+                }
+
+                foreach (var (id, keys) in intents)
+                {
+                    if (!await TryLockKeysAsync(connection, keys, token))
+                    {
+                        continue; // its writer still holds the keys
+                    }
+
+                    try
+                    {
+                        if (await IntentExistsAsync(connection, id, token))
+                        {
+                            await RecordAsync(connection, id, await StatAsync(keys), token);
+                        }
+                    }
+                    finally
+                    {
+                        await UnlockAllAsync(connection);
+                    }
+                }
+
+                return 0;
+            }, cancellationToken);
+        }
+        catch (StorageException)
+        {
+            Volatile.Write(ref _pending, 1);
+            throw;
+        }
+        finally
+        {
+            _reconcileGate.Release();
+        }
+    }
+
+    private static StorageException NotRecorded(Exception e) =>
+        new(StorageErrorCode.NetworkError, "The server's database cannot be reached, so this write could not be recorded in the change log and nothing was written. Retry later; if this lasts, tell the operator.", e) { IsTransient = true };
+
+    private static void CheckCursor(ChangeCursor cursor, (string Epoch, long Floor, long Latest) head)
+    {
+        if (!string.Equals(cursor.Epoch, head.Epoch, StringComparison.Ordinal))
+        {
+            throw new StorageException(StorageErrorCode.CursorExpired,
+                "The change cursor belongs to another change log (another database, or one that was replaced). Do not trust what was derived from it: list again, compare, and get a new cursor.")
+            { CursorTrust = ChangeCursorTrust.Untrusted };
+        }
+
+        if (cursor.Seq > head.Latest)
+        {
+            throw new StorageException(StorageErrorCode.CursorExpired,
+                "The change cursor is ahead of this server's change log: the database went back in time (restored from a backup). Do not trust what was derived from it: list again, compare, and get a new cursor.")
+            { CursorTrust = ChangeCursorTrust.Untrusted };
+        }
+
+        if (cursor.Seq < head.Floor)
+        {
+            throw new StorageException(StorageErrorCode.CursorExpired,
+                "The changes after this cursor were forgotten: this server keeps changes for a limited time. Your state is still a valid history: list again, compare, and get a new cursor.")
+            { CursorTrust = ChangeCursorTrust.Trusted };
+        }
+    }
+
+    private static async Task<(string Epoch, long Floor, long Latest)> ReadHeadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT epoch, floor, latest FROM change_log WHERE id = 1", connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            throw new InvalidOperationException("The database lacks its change_log row: its schema was changed by hand.");
+        }
+
+        return (reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2));
+    }
+
+    /// <summary>Case-insensitive, as the file log's stripes: engines that fold case see one key.</summary>
+    private static long LockOf(string key)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(key.ToUpperInvariant()), hash);
+        return BitConverter.ToInt64(hash[..8]);
+    }
+
+    private static async Task LockKeysAsync(NpgsqlConnection connection, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        foreach (long id in keys.Select(LockOf).Distinct().Order())
+        {
+            await using var command = new NpgsqlCommand("SELECT pg_advisory_lock($1)", connection);
+            command.Parameters.AddWithValue(id);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private static async Task<bool> TryLockKeysAsync(NpgsqlConnection connection, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        foreach (long id in keys.Select(LockOf).Distinct().Order())
+        {
+            await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock($1)", connection);
+            command.Parameters.AddWithValue(id);
+            if (await command.ExecuteScalarAsync(cancellationToken) is not true)
+            {
+                await UnlockAllAsync(connection);
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static async Task UnlockAllAsync(NpgsqlConnection connection)
+    {
+        try
+        {
+            await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", connection);
+            await command.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            // A broken connection has lost its locks already.
+        }
+    }
+
+    private async Task<long> InsertIntentAsync(NpgsqlConnection connection, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("INSERT INTO change_intents (keys, at) VALUES ($1, $2) RETURNING id", connection);
+        command.Parameters.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Text, keys.ToArray());
+        command.Parameters.AddWithValue(_options.TimeProvider.GetUtcNow());
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private static async Task<bool> IntentExistsAsync(NpgsqlConnection connection, long intent, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT 1 FROM change_intents WHERE id = $1", connection);
+        command.Parameters.AddWithValue(intent);
+        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
+    /// <summary>Numbers and inserts the changes and removes the intent, in one transaction.</summary>
+    private async Task RecordAsync(NpgsqlConnection connection, long intent, IReadOnlyList<ChangeRecord> changes, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (changes.Count > 0)
+        {
+            long last;
+            await using (var allocate = new NpgsqlCommand("UPDATE change_log SET latest = latest + $1 WHERE id = 1 RETURNING latest", connection, transaction))
+            {
+                allocate.Parameters.AddWithValue((long)changes.Count);
+                last = (long)(await allocate.ExecuteScalarAsync(cancellationToken))!;
+            }
+
+            var now = _options.TimeProvider.GetUtcNow();
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            long seq = last - changes.Count;
+            foreach (var change in changes)
+            {
+                var record = change with { Seq = ++seq, IntentId = intent, At = now };
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("INSERT INTO changes (seq, at, key, from_key, record) VALUES ($1, $2, $3, $4, $5)")
+                {
+                    Parameters =
+                    {
+                        new() { Value = record.Seq }, new() { Value = now }, new() { Value = record.Key! },
+                        new() { Value = (object?)record.From ?? DBNull.Value },
+                        new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(record, CloudJson.Options) },
+                    },
+                });
+            }
+
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var done = new NpgsqlCommand("DELETE FROM change_intents WHERE id = $1", connection, transaction))
+        {
+            done.Parameters.AddWithValue(intent);
+            await done.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        if (changes.Count > 0)
+        {
+            Interlocked.Exchange(ref _changed, NewSignal()).TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Records a write the engine carried out. When the database cannot take it now, the intent stays
+    /// and is reconciled later (the write itself stands: it was made, and the caller is answered).
+    /// </summary>
+    private async Task TryRecordAsync(NpgsqlConnection connection, long intent, IReadOnlyList<ChangeRecord> changes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RecordAsync(connection, intent, changes, cancellationToken);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            Volatile.Write(ref _pending, 1);
+        }
+    }
+
+    /// <summary>Records the current state of the keys after a write of unknown outcome; on failure leaves the intent for later.</summary>
+    private async Task TryReconcileAsync(NpgsqlConnection connection, long intent, IReadOnlyList<string> keys)
+    {
+        try
+        {
+            await RecordAsync(connection, intent, await StatAsync(keys), CancellationToken.None);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException or StorageException)
+        {
+            Volatile.Write(ref _pending, 1);
+        }
+    }
+
+    private async Task<IReadOnlyList<ChangeRecord>> StatAsync(IReadOnlyList<string> keys)
+    {
+        var records = new List<ChangeRecord>(keys.Count);
+        foreach (var key in keys)
+        {
+            try
+            {
+                var item = await _engine.StatAsync(key, CancellationToken.None);
+                records.Add(new ChangeRecord { Kind = ChangeRecord.Upsert, Key = key, Item = WireItem.From(item, string.Empty) });
+            }
+            catch (StorageException e) when (e.Code == StorageErrorCode.NotFound)
+            {
+                records.Add(new ChangeRecord { Kind = ChangeRecord.Delete, Key = key });
+            }
+        }
+
+        return records;
+    }
+
+    private async Task CompactQuietlyAsync()
+    {
+        try
+        {
+            await CompactAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is StorageException or ObjectDisposedException)
+        {
+            // Tried again at the next interval.
+        }
+    }
+
+    private async Task ReconcileQuietlyAsync()
+    {
+        try
+        {
+            await ReconcileLeftBehindAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is StorageException or ObjectDisposedException)
+        {
+            // Tried again at the next interval.
+        }
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
