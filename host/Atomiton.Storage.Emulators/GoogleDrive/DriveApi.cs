@@ -27,6 +27,7 @@ internal sealed partial class DriveApi(DriveState state, DriveFaults faults, Dri
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
+        var received = state.Now;
         int status = 0;
         try
         {
@@ -54,7 +55,7 @@ internal sealed partial class DriveApi(DriveState state, DriveFaults faults, Dri
         finally
         {
             bool cut = context.RequestAborted.IsCancellationRequested || context.Items.ContainsKey(CutKey);
-            log.Add(new DriveRequest(request.Method, request.Path + request.QueryString, cut ? 0 : status));
+            log.Add(new DriveRequest(request.Method, request.Path + request.QueryString, cut ? 0 : status) { ReceivedAt = received });
         }
     }
 

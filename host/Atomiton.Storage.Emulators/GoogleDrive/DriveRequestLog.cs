@@ -3,6 +3,9 @@ namespace Atomiton.Storage.Emulators.GoogleDrive;
 /// <summary>One request the emulator answered: method, path with query, and the status it answered (0 when the connection was cut).</summary>
 public sealed record DriveRequest(string Method, string PathAndQuery, int Status)
 {
+    /// <summary>When the request arrived, on the emulator's clock (<see cref="LoopbackDriveServerOptions.TimeProvider"/>).</summary>
+    public DateTimeOffset ReceivedAt { get; init; }
+
     /// <summary>True for requests under <c>/upload/</c>.</summary>
     public bool IsUpload => PathAndQuery.StartsWith("/upload/", StringComparison.Ordinal);
 
