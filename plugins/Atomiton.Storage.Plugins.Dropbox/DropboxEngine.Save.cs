@@ -21,11 +21,13 @@ public sealed partial class DropboxEngine
         await reader.ReadNextAsync(cancellationToken);
         CheckLength(key, reader, options);
         using var hash = StorageContentHash.Create(StorageHashAlgorithms.Dropbox);
-        hash.Append(reader.Chunk.Span);
         if (!reader.IsLast)
         {
+            // The session's chunks are hashed while they are sent (the hash is needed only at finish).
             return await AdoptSpellingAsync(key, await new DropboxUploader(_client, this).UploadAsync(key, commit, reader, hash, options, cancellationToken), cancellationToken);
         }
+
+        hash.Append(reader.Chunk.Span); // files/upload carries the hash in its argument, so it comes first
 
         if (options.ExpectedLength is { } expected && expected != reader.TotalRead)
         {

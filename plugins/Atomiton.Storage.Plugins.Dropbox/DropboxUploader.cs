@@ -8,28 +8,33 @@ namespace Atomiton.Storage.Plugins.Dropbox;
 /// failed chunk the retry sends it again at its offset; when Dropbox answers
 /// <c>incorrect_offset</c> (the chunk, or part of it, did arrive), the rest is sent from Dropbox's
 /// <c>correct_offset</c>. The file appears only at <c>finish</c>, so a failed upload leaves nothing
-/// (Dropbox expires the session). The whole file's content hash goes with <c>finish</c>.
+/// (Dropbox expires the session). The whole file's content hash goes with <c>finish</c>: every chunk
+/// before the last is hashed on another thread while it is being sent (the hash reads the buffer the
+/// request reads; the next chunk is read into it only once both are done), so hashing costs the save
+/// no time of its own except for the last chunk.
 /// </summary>
 internal sealed class DropboxUploader(DropboxClient client, DropboxEngine engine)
 {
     public async ValueTask<StorageItem> UploadAsync(string key, WireCommit commit, ChunkReader reader, StorageContentHash hash, SaveOptions options, CancellationToken cancellationToken)
     {
         var first = reader.Chunk;
-        var session = await client.RetryAsync(
+        var session = await WhileHashingAsync(hash, first, () => client.RetryAsync(
             token => client.UploadOnceAsync("files/upload_session/start", new WireSessionStartArg(), DropboxJsonContext.Default.WireSessionStartArg, first, DropboxJsonContext.Default.WireSessionStartResult, key, write: false, token),
-            cancellationToken);
+            cancellationToken));
         long offset = first.Length;
         while (true)
         {
             await reader.ReadNextAsync(cancellationToken);
             DropboxEngine.CheckLength(key, reader, options);
-            hash.Append(reader.Chunk.Span);
             if (reader.IsLast)
             {
+                hash.Append(reader.Chunk.Span);
                 break;
             }
 
-            offset = await AppendAsync(session.SessionId, key, offset, reader.Chunk, cancellationToken);
+            long chunkStart = offset;
+            var chunk = reader.Chunk;
+            offset = await WhileHashingAsync(hash, chunk, () => AppendAsync(session.SessionId, key, chunkStart, chunk, cancellationToken));
         }
 
         if (options.ExpectedLength is { } expected && expected != reader.TotalRead)
@@ -39,6 +44,24 @@ internal sealed class DropboxUploader(DropboxClient client, DropboxEngine engine
 
         string contentHash = hash.GetResult();
         return await FinishAsync(session.SessionId, key, offset, reader.Chunk, commit, contentHash, options.Condition, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="send"/> while <paramref name="chunk"/> is appended to <paramref name="hash"/>
+    /// on the thread pool; returns once both are done (also when the send fails), so the caller may
+    /// reuse the chunk's buffer.
+    /// </summary>
+    private static async ValueTask<T> WhileHashingAsync<T>(StorageContentHash hash, ReadOnlyMemory<byte> chunk, Func<ValueTask<T>> send)
+    {
+        var hashing = Task.Run(() => hash.Append(chunk.Span), CancellationToken.None);
+        try
+        {
+            return await send();
+        }
+        finally
+        {
+            await hashing;
+        }
     }
 
     private ValueTask<long> AppendAsync(string sessionId, string key, long chunkStart, ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken)

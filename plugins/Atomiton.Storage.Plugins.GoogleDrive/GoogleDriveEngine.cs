@@ -10,11 +10,11 @@ namespace Atomiton.Storage.Plugins.GoogleDrive;
 /// The <c>gdrive</c> engine. Every object is one file in one Drive folder (the app-data folder, or
 /// the stage's folder under <c>drive.file</c>) whose name is the whole key (<see cref="DriveItems"/>).
 /// Drive allows several files of one name: reads take the most recently modified (ties: smallest
-/// id), saves overwrite that one, deletes remove all, and <see cref="DedupeAsync"/> keeps only the
+/// id), saves overwrite that one, deletes remove all, and <see cref="DedupeAsync(string, CancellationToken)"/> keeps only the
 /// winner. Drive v3 has no conditional requests, so create-only and if-match writes are not
 /// offered (UnsupportedOperation; see docs/providers/gdrive.md).
 /// </summary>
-public sealed partial class GoogleDriveEngine : StorageEngine
+public sealed partial class GoogleDriveEngine : StorageEngine, IStorageDeduplicator
 {
     private const StorageCapabilities Supported = StorageCapabilities.Read | StorageCapabilities.Write | StorageCapabilities.Delete
         | StorageCapabilities.List | StorageCapabilities.RecursiveList | StorageCapabilities.RangeRead | StorageCapabilities.UserMetadata

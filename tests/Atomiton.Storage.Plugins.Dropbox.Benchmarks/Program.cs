@@ -1,6 +1,8 @@
 // Throughput of one large object (default 256 MiB) saved and loaded through the dropbox plugin and,
 // in the same run, through raw HttpClient calls to the same emulator (upload session in chunks of
-// the same size; download), median of three; then the process's peak working set.
+// the same size; download), median of three rounds (the side going first alternates); then the cost
+// of the content hash alone (the work the plugin does that the raw calls do not) and the process's
+// peak working set.
 // dotnet run -c Release --project tests/Atomiton.Storage.Plugins.Dropbox.Benchmarks -- [MiB]
 using System.Diagnostics;
 using System.Globalization;
@@ -15,6 +17,12 @@ using Atomiton.Storage.Providers;
 int mib = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 256;
 long size = mib * 1024L * 1024;
 const int Chunk = 8 * 1024 * 1024;
+if (mib <= 0 || size % Chunk != 0)
+{
+    Console.Error.WriteLine($"The object size must be a positive multiple of 8 MiB (the chunk size), such as 256; got {mib}.");
+    return 2;
+}
+
 await using var server = await DropboxServer.StartAsync(new DropboxEmulatorOptions { SpaceAllocated = 8 * size });
 var (access, refresh) = server.IssueTokens();
 var store = new BenchmarkCredentials();
@@ -30,12 +38,45 @@ using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
 var buffer = new byte[Chunk];
 Random.Shared.NextBytes(buffer);
 
-var plugin = new List<(double Save, double Load)>();
-var raw = new List<(double Save, double Load)>();
+var plugin = new List<Round>();
+var raw = new List<Round>();
+
 for (int run = 0; run < 3; run++)
 {
+    // Alternating which goes first, so neither side always meets a freshly collected heap.
+    if (run % 2 == 0)
+    {
+        plugin.Add(await PluginRoundAsync());
+        raw.Add(await RawRoundAsync());
+    }
+    else
+    {
+        raw.Add(await RawRoundAsync());
+        plugin.Add(await PluginRoundAsync());
+    }
+}
+
+// What the plugin computes that the raw calls do not: the Dropbox content hash of every byte.
+var hashWatch = Stopwatch.StartNew();
+var hashCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+using (var contentHash = StorageContentHash.Create(StorageHashAlgorithms.Dropbox))
+{
+    for (long done = 0; done < size; done += buffer.Length)
+    {
+        contentHash.Append(buffer);
+    }
+
+    contentHash.GetResult();
+}
+
+double hashSeconds = hashWatch.Elapsed.TotalSeconds;
+double hashCpu = (Process.GetCurrentProcess().TotalProcessorTime - hashCpuBefore).TotalSeconds;
+
+async Task<Round> PluginRoundAsync()
+{
+    GC.Collect();
     var watch = Stopwatch.StartNew();
-    await engine.SaveAsync("bench/plugin.bin", new RepeatingStream(buffer, size));
+    double saveCpu = await CpuOf(async () => await engine.SaveAsync("bench/plugin.bin", new RepeatingStream(buffer, size)));
     double save = watch.Elapsed.TotalSeconds;
     watch.Restart();
     await using (var read = await engine.OpenReadAsync("bench/plugin.bin"))
@@ -43,14 +84,18 @@ for (int run = 0; run < 3; run++)
         await Drain(read.Content);
     }
 
-    plugin.Add((save, watch.Elapsed.TotalSeconds));
+    return new Round(save, watch.Elapsed.TotalSeconds, saveCpu);
+}
 
-    watch.Restart();
-    await RawUploadAsync(http, server, access, buffer, size);
-    save = watch.Elapsed.TotalSeconds;
+async Task<Round> RawRoundAsync()
+{
+    GC.Collect();
+    var watch = Stopwatch.StartNew();
+    double saveCpu = await CpuOf(() => RawUploadAsync(http, server, access, buffer, size));
+    double save = watch.Elapsed.TotalSeconds;
     watch.Restart();
     await RawDownloadAsync(http, server, access);
-    raw.Add((save, watch.Elapsed.TotalSeconds));
+    return new Round(save, watch.Elapsed.TotalSeconds, saveCpu);
 }
 
 double Median(IEnumerable<double> values) => values.Order().ElementAt(1);
@@ -58,7 +103,18 @@ double Rate(double seconds) => mib / seconds;
 Console.WriteLine($"object {mib} MiB, chunk {Chunk / 1024 / 1024} MiB, median of 3");
 Console.WriteLine($"save  plugin {Rate(Median(plugin.Select(p => p.Save))):0} MiB/s   raw HttpClient {Rate(Median(raw.Select(p => p.Save))):0} MiB/s   ratio {Median(raw.Select(p => p.Save)) / Median(plugin.Select(p => p.Save)):0.00}");
 Console.WriteLine($"load  plugin {Rate(Median(plugin.Select(p => p.Load))):0} MiB/s   raw HttpClient {Rate(Median(raw.Select(p => p.Load))):0} MiB/s   ratio {Median(raw.Select(p => p.Load)) / Median(plugin.Select(p => p.Load)):0.00}");
+Console.WriteLine($"CPU time of a save (all threads, emulator included): plugin {Median(plugin.Select(p => p.SaveCpu)):0.00} s, raw HttpClient {Median(raw.Select(p => p.SaveCpu)):0.00} s");
+Console.WriteLine($"content hash of {mib} MiB alone (one thread): {hashSeconds:0.00} s wall ({Rate(hashSeconds):0} MiB/s), {hashCpu:0.00} s CPU");
 Console.WriteLine($"peak working set of the process (plugin, raw client and emulator together) {Process.GetCurrentProcess().PeakWorkingSet64 / 1024 / 1024} MiB");
+return 0;
+
+// CPU seconds (all threads of this process) spent while a round ran: steadier than wall time on a shared machine.
+static async Task<double> CpuOf(Func<Task> round)
+{
+    var before = Process.GetCurrentProcess().TotalProcessorTime;
+    await round();
+    return (Process.GetCurrentProcess().TotalProcessorTime - before).TotalSeconds;
+}
 
 static async Task Drain(Stream stream)
 {
@@ -68,11 +124,15 @@ static async Task Drain(Stream stream)
     }
 }
 
-static async Task RawUploadAsync(HttpClient http, DropboxServer server, string token, byte[] chunk, long size)
+static async Task RawUploadAsync(HttpClient http, DropboxServer server, string token, byte[] pattern, long size)
 {
+    // Like the plugin, the raw client reads each chunk from a source stream into its one buffer.
+    var source = new RepeatingStream(pattern, size);
+    var chunk = new byte[pattern.Length];
     string? session = null;
     for (long offset = 0; offset < size; offset += chunk.Length)
     {
+        await source.ReadExactlyAsync(chunk);
         bool last = offset + chunk.Length >= size;
         string route = session is null ? "files/upload_session/start" : last ? "files/upload_session/finish" : "files/upload_session/append_v2";
         string arg = session is null ? "{\"close\":false}"
@@ -101,6 +161,9 @@ static async Task RawDownloadAsync(HttpClient http, DropboxServer server, string
     response.EnsureSuccessStatusCode();
     await Drain(await response.Content.ReadAsStreamAsync());
 }
+
+/// <summary>One round's seconds: save and load by the wall clock, and the CPU the save took.</summary>
+internal sealed record Round(double Save, double Load, double SaveCpu);
 
 /// <summary>A non-seekable source repeating one buffer up to a length.</summary>
 internal sealed class RepeatingStream(byte[] pattern, long length) : Stream

@@ -31,7 +31,7 @@ internal sealed partial class DriveApi(DriveState state, DriveFaults faults, Dri
     {
         var request = context.Request;
         // Entered on arrival, answered when the response starts: both happen before the client sees an answer.
-        var entry = log.Begin(request.Method, request.Path + request.QueryString);
+        var entry = log.Begin(request.Method, request.Path + request.QueryString, state.Now);
         context.Items[EntryKey] = entry;
         context.Response.OnStarting(() =>
         {

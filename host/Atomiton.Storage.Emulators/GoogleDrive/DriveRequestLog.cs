@@ -1,8 +1,11 @@
 namespace Atomiton.Storage.Emulators.GoogleDrive;
 
-/// <summary>One request the emulator answered: method, path with query, and the status it answered (0 when the connection was cut).</summary>
+/// <summary>One request the emulator received: method, path with query, and the status it answered (0 when the connection was cut).</summary>
 public sealed record DriveRequest(string Method, string PathAndQuery, int Status)
 {
+    /// <summary>When the request arrived, on the emulator's clock (<see cref="LoopbackDriveServerOptions.TimeProvider"/>).</summary>
+    public DateTimeOffset ReceivedAt { get; init; }
+
     /// <summary>True for requests under <c>/upload/</c>.</summary>
     public bool IsUpload => PathAndQuery.StartsWith("/upload/", StringComparison.Ordinal);
 
@@ -58,9 +61,9 @@ public sealed class DriveRequestLog
     }
 
     /// <summary>Enters a request that has just arrived; its status is 0 (unanswered) until <see cref="Entry.Answer"/>.</summary>
-    internal Entry Begin(string method, string pathAndQuery)
+    internal Entry Begin(string method, string pathAndQuery, DateTimeOffset receivedAt)
     {
-        var entry = new Entry(method, pathAndQuery);
+        var entry = new Entry(method, pathAndQuery, receivedAt);
         lock (_gate)
         {
             _requests.Add(entry);
@@ -70,13 +73,13 @@ public sealed class DriveRequestLog
     }
 
     /// <summary>One request in the log, answered (status set) once its answer starts.</summary>
-    internal sealed class Entry(string method, string pathAndQuery)
+    internal sealed class Entry(string method, string pathAndQuery, DateTimeOffset receivedAt)
     {
         private int _status;
 
         /// <summary>Records the status the answer carries (0: the connection was cut).</summary>
         public void Answer(int status) => Volatile.Write(ref _status, status);
 
-        public DriveRequest ToRequest() => new(method, pathAndQuery, Volatile.Read(ref _status));
+        public DriveRequest ToRequest() => new(method, pathAndQuery, Volatile.Read(ref _status)) { ReceivedAt = receivedAt };
     }
 }

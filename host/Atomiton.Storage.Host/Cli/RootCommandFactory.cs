@@ -26,6 +26,7 @@ internal static class RootCommandFactory
         root.Add(TransferCommand.Create(runner, move: true));
         root.Add(MigrateCommand.Create(runner));
         root.Add(RotateKeysCommand.Create(runner));
+        root.Add(DedupeCommand.Create(runner));
         root.Add(ServeCommand.Create(runner));
         root.Add(CloudKeysCommand.Create(runner));
         root.Add(EmulateCommand.Create(runner));
