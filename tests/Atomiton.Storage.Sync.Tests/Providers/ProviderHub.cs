@@ -56,7 +56,7 @@ internal sealed class ProviderHub : IAsyncDisposable
             case "onedrive":
             {
                 var server = await GraphDriveServer.StartAsync();
-                var options = new OneDriveOptions { ClientId = "test-client", GraphBaseUrl = server.GraphBaseUrl.ToString(), AuthorityHost = server.AuthorityHost.ToString(), RetryDelay = TimeSpan.FromMilliseconds(50) };
+                var options = new OneDriveOptions { ClientId = "test-client", GraphBaseUrl = server.GraphBaseUrl.ToString(), AuthorityHost = server.AuthorityHost.ToString(), AuthorityCertificateThumbprint = server.AuthorityCertificateThumbprint, RetryDelay = TimeSpan.FromMilliseconds(50) };
                 var onedrive = new OneDriveProvider();
                 await onedrive.SignInAsync(options, signIn, StorageSignInFlow.DeviceCode);
                 return new ProviderHub(provider, await onedrive.CreateAsync(options, context), server);
