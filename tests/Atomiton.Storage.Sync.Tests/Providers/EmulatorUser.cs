@@ -2,10 +2,21 @@ using Atomiton.Storage.Providers;
 
 namespace Atomiton.Storage.Sync.Tests.Providers;
 
-/// <summary>The user at an emulator's sign-in pages: follows the browser authorization to its loopback redirect, or approves a device code.</summary>
-internal sealed class EmulatorUser : IStorageAuthorizationPrompt
+/// <summary>
+/// The user at an emulator's sign-in pages: follows the browser authorization to its loopback redirect, or approves a device code.
+/// An https authority with a self-signed certificate (the Graph emulator's, for MSAL) is trusted by its pinned thumbprint only.
+/// </summary>
+internal sealed class EmulatorUser(string? authorityThumbprint = null) : IStorageAuthorizationPrompt, IDisposable
 {
-    private static readonly HttpClient Browser = new(new SocketsHttpHandler { AllowAutoRedirect = false });
+    private readonly HttpClient Browser = new(authorityThumbprint is null
+        ? new SocketsHttpHandler { AllowAutoRedirect = false }
+        : new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => string.Equals(certificate?.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256), authorityThumbprint, StringComparison.OrdinalIgnoreCase) },
+        });
+
+    public void Dispose() => Browser.Dispose();
 
     public async ValueTask ShowDeviceCodeAsync(Uri verificationUri, string userCode, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
     {

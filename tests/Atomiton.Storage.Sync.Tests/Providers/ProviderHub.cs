@@ -30,7 +30,8 @@ internal sealed class ProviderHub : IAsyncDisposable
     public static async Task<ProviderHub> StartAsync(string provider)
     {
         var context = new StorageProviderContext { PipelineName = "hub", StageName = provider, Credentials = new MemoryCredentials() };
-        var signIn = context with { AuthorizationPrompt = new EmulatorUser() };
+        using var user = new EmulatorUser();
+        var signIn = context with { AuthorizationPrompt = user };
         switch (provider)
         {
             case "gdrive":
@@ -55,14 +56,12 @@ internal sealed class ProviderHub : IAsyncDisposable
 
             case "onedrive":
             {
-                // Known gap: since the onedrive plugin signs in with MSAL over the emulator's https authority, sign-in
-                // from this test project is refused by the certificate pin (it passes from the OneDrive tests); skipped
-                // with this reason until that is found.
-                Skip.If(true, "onedrive hub: MSAL sign-in from the sync tests is refused by the authority certificate pin (known gap, see docs/sync.md)");
                 var server = await GraphDriveServer.StartAsync();
                 var options = new OneDriveOptions { ClientId = "test-client", GraphBaseUrl = server.GraphBaseUrl.ToString(), AuthorityHost = server.AuthorityHost.ToString(), AuthorityCertificateThumbprint = server.AuthorityCertificateThumbprint, RetryDelay = TimeSpan.FromMilliseconds(50) };
                 var onedrive = new OneDriveProvider();
-                await onedrive.SignInAsync(options, signIn, StorageSignInFlow.DeviceCode);
+                // The user approves the device code at the emulator's https authority (self-signed: trusted by its thumbprint).
+                using var graphUser = new EmulatorUser(server.AuthorityCertificateThumbprint);
+                await onedrive.SignInAsync(options, context with { AuthorizationPrompt = graphUser }, StorageSignInFlow.DeviceCode);
                 return new ProviderHub(provider, await onedrive.CreateAsync(options, context), server);
             }
 
