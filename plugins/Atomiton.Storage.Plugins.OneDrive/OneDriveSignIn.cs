@@ -64,7 +64,7 @@ internal sealed class OneDriveSignIn : IOneDriveTokenSource, IDisposable
         try
         {
             var result = flow == StorageSignInFlow.DeviceCode
-                ? await _application.AcquireTokenWithDeviceCode(Scopes, code => prompt.ShowDeviceCodeAsync(new Uri(code.VerificationUrl), code.UserCode, code.ExpiresOn, cancellationToken).AsTask()).ExecuteAsync(cancellationToken)
+                ? await _application.AcquireTokenWithDeviceCode(Scopes, code => ShowDeviceCodeAsync(prompt, code, cancellationToken)).ExecuteAsync(cancellationToken)
                 : await SignInWithBrowserAsync(prompt, cancellationToken);
             _current = result;
             return StatusOf(result, canRefresh: _cache.HasRefreshToken);
@@ -76,6 +76,23 @@ internal sealed class OneDriveSignIn : IOneDriveTokenSource, IDisposable
         catch (HttpRequestException e)
         {
             throw Unreachable(e);
+        }
+    }
+
+    /// <summary>
+    /// Shows the device code through the host's prompt. A failure of the prompt itself is reported as such: left to
+    /// propagate, an <see cref="HttpRequestException"/> thrown by the prompt read as "the authority could not be reached".
+    /// </summary>
+    private async Task ShowDeviceCodeAsync(IStorageAuthorizationPrompt prompt, DeviceCodeResult code, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await prompt.ShowDeviceCodeAsync(new Uri(code.VerificationUrl), code.UserCode, code.ExpiresOn, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not StorageException)
+        {
+            throw new StorageException(StorageErrorCode.AuthenticationFailed, $"Stage '{_context.StageName}' of pipeline '{_context.PipelineName}': the host's prompt failed while showing the device code ({e.GetType().Name}: {e.Message}); sign in again with `{StorageException.SignInCommand(_context.PipelineName, _context.StageName)} --device`.", e)
+            { Provider = OneDriveProvider.TypeName, Operation = "sign-in" };
         }
     }
 
