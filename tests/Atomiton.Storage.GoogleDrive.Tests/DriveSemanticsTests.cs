@@ -1,3 +1,4 @@
+using Atomiton.Storage.Testing;
 using Atomiton.Storage.Plugins.GoogleDrive;
 using Atomiton.Storage.Providers;
 
@@ -62,7 +63,7 @@ public sealed class DriveSemanticsTests
         var provider = new GoogleDriveProvider();
 
         var error = await Assert.ThrowsAsync<StorageException>(async () =>
-            await provider.CreateAsync(environment.Options(), environment.Context(credentials: new InMemoryCredentialStore())));
+            await provider.CreateAsync(environment.Options(), environment.Context(credentials: new MemoryCredentialStore())));
 
         Assert.Equal(StorageErrorCode.AuthorizationRequired, error.Code);
         Assert.Contains("atomiton-storage auth login tests/drive", error.Message, StringComparison.Ordinal);
@@ -73,7 +74,7 @@ public sealed class DriveSemanticsTests
     {
         await using var environment = await DriveTestEnvironment.StartAsync();
         var provider = new GoogleDriveProvider();
-        var store = new InMemoryCredentialStore();
+        var store = new MemoryCredentialStore();
         var user = new PlayedUser();
 
         var signedIn = await provider.SignInAsync(environment.Options(), environment.Context(user, store), StorageSignInFlow.Browser);
@@ -103,7 +104,7 @@ public sealed class DriveSemanticsTests
     public async Task A_redirect_with_another_state_is_refused_and_stores_nothing()
     {
         await using var environment = await DriveTestEnvironment.StartAsync();
-        var store = new InMemoryCredentialStore();
+        var store = new MemoryCredentialStore();
         var user = new PlayedUser { TamperRedirect = uri => new Uri(uri.ToString().Replace("state=", "state=x", StringComparison.Ordinal)) };
 
         var error = await Assert.ThrowsAsync<StorageException>(async () =>

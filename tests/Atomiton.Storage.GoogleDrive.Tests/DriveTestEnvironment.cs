@@ -1,3 +1,4 @@
+using Atomiton.Storage.Testing;
 using Atomiton.Storage.Emulators.GoogleDrive;
 using Atomiton.Storage.Plugins.GoogleDrive;
 using Atomiton.Storage.Providers;
@@ -10,7 +11,7 @@ namespace Atomiton.Storage.GoogleDrive.Tests;
 /// </summary>
 public sealed class DriveTestEnvironment : IAsyncDisposable
 {
-    private DriveTestEnvironment(GoogleDriveWithAuthority emulator, InMemoryCredentialStore credentials)
+    private DriveTestEnvironment(GoogleDriveWithAuthority emulator, MemoryCredentialStore credentials)
     {
         Emulator = emulator;
         Credentials = credentials;
@@ -20,13 +21,13 @@ public sealed class DriveTestEnvironment : IAsyncDisposable
 
     public LoopbackDriveServer Drive => Emulator.Drive;
 
-    public InMemoryCredentialStore Credentials { get; }
+    public MemoryCredentialStore Credentials { get; }
 
     /// <summary>Starts an emulator and signs a stage in.</summary>
     public static async Task<DriveTestEnvironment> StartAsync(LoopbackDriveServerOptions? options = null)
     {
         var emulator = await GoogleDriveWithAuthority.StartAsync(options);
-        var environment = new DriveTestEnvironment(emulator, new InMemoryCredentialStore());
+        var environment = new DriveTestEnvironment(emulator, new MemoryCredentialStore());
         await new GoogleDriveProvider().SignInAsync(environment.Options(), environment.Context(new PlayedUser()), StorageSignInFlow.Browser);
         return environment;
     }

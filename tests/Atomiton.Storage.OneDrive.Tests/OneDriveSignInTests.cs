@@ -1,3 +1,4 @@
+using Atomiton.Storage.Testing;
 using System.Text.Json;
 using Atomiton.Storage.Emulators.OneDrive;
 using Atomiton.Storage.Plugins.OneDrive;

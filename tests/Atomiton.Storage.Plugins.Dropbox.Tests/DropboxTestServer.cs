@@ -1,3 +1,4 @@
+using Atomiton.Storage.Testing;
 using Atomiton.Storage.Emulators.Dropbox;
 using Atomiton.Storage.OAuth;
 using Atomiton.Storage.Providers;

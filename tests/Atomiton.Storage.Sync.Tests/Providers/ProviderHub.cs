@@ -1,3 +1,4 @@
+using Atomiton.Storage.Testing;
 using Atomiton.Storage.Emulators.Dropbox;
 using Atomiton.Storage.Emulators.GoogleDrive;
 using Atomiton.Storage.Emulators.OneDrive;
@@ -29,7 +30,7 @@ internal sealed class ProviderHub : IAsyncDisposable
 
     public static async Task<ProviderHub> StartAsync(string provider)
     {
-        var context = new StorageProviderContext { PipelineName = "hub", StageName = provider, Credentials = new MemoryCredentials() };
+        var context = new StorageProviderContext { PipelineName = "hub", StageName = provider, Credentials = new MemoryCredentialStore() };
         using var user = new EmulatorUser();
         var signIn = context with { AuthorizationPrompt = user };
         switch (provider)
