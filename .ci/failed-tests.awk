@@ -1,18 +1,6 @@
 # Reads TRX files and prints every failed test with the first lines of its message, so that the end
 # of CI's output (which is all some readers see) names what failed. Prints nothing when all passed.
 
-function unescape(text) {
-  gsub(/&lt;/, "<", text); gsub(/&gt;/, ">", text); gsub(/&quot;/, "\"", text)
-  gsub(/&apos;/, "'", text); gsub(/&#xD;/, "", text); gsub(/&#xA;/, " ", text); gsub(/&amp;/, "\\&", text)
-  return text
-}
-
-function attribute(line, name,    pattern) {
-  pattern = name "=\"[^\"]*\""
-  if (!match(line, pattern)) return ""
-  return substr(line, RSTART + length(name) + 2, RLENGTH - length(name) - 3)
-}
-
 /<UnitTestResult / {
   pending = (attribute($0, "outcome") == "Failed") ? unescape(attribute($0, "testName")) : ""
   if (pending != "") { failures++; printf "FAILED  %s\n", pending }

@@ -3,18 +3,6 @@
 # how they ended, then each skipped case with the reason the kit gave. xunit marks a skipped test
 # "NotExecuted" and puts the skip reason in the result's ErrorInfo/Message.
 
-function unescape(text) {
-  gsub(/&lt;/, "<", text); gsub(/&gt;/, ">", text); gsub(/&quot;/, "\"", text)
-  gsub(/&apos;/, "'", text); gsub(/&#xD;/, "", text); gsub(/&#xA;/, " ", text); gsub(/&amp;/, "\\&", text)
-  return text
-}
-
-function attribute(line, name,    pattern) {
-  pattern = name "=\"[^\"]*\""
-  if (!match(line, pattern)) return ""
-  return substr(line, RSTART + length(name) + 2, RLENGTH - length(name) - 3)
-}
-
 /<UnitTestResult / {
   test = unescape(attribute($0, "testName"))
   outcome = attribute($0, "outcome")
