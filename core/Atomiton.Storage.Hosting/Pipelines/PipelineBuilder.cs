@@ -27,7 +27,10 @@ internal sealed class PipelineBuilder(StorageHost host, StorageHostOptions optio
                 var stage = plan.Stages[index];
                 var context = Context(plan.Name, stage, inner, path, building, options.AuthorizationPrompt);
                 // The boundary turns anything but a storage error thrown by the stage into a located PluginFailed.
-                var engine = new StageBoundaryEngine(await CreateAsync(plan, stage, context, cancellationToken), stage.Provider.Name, plan.Name, stage.StageName);
+                var created = await CreateAsync(plan, stage, context, cancellationToken);
+                var engine = created is IStorageDeduplicator deduplicator
+                    ? new DeduplicatingStageBoundaryEngine(created, deduplicator, stage.Provider.Name, plan.Name, stage.StageName)
+                    : new StageBoundaryEngine(created, stage.Provider.Name, plan.Name, stage.StageName);
                 inner = options.Telemetry is { } telemetry
                     ? telemetry.Instrument(engine, plan.Name, stage.StageName, new TelemetryOptions { Logger = context.Logger }, options.TimeProvider)
                     : engine;

@@ -12,7 +12,7 @@ namespace Atomiton.Storage.Hosting.Pipelines;
 /// <see cref="Exception.InnerException"/>. A failure of the caller's own content stream during a
 /// save is the caller's, and passes through unchanged.
 /// </summary>
-internal sealed class StageBoundaryEngine : DelegatingStorageEngine
+internal class StageBoundaryEngine : DelegatingStorageEngine
 {
     public StageBoundaryEngine(IStorageEngine inner, string provider, string pipeline, string stage)
         : base(inner, ownsInner: true)
@@ -124,38 +124,46 @@ internal sealed class StageBoundaryEngine : DelegatingStorageEngine
         }
     }
 
-    protected override async IAsyncEnumerable<StorageEntry> ListCoreAsync(ListOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    protected override IAsyncEnumerable<StorageEntry> ListCoreAsync(ListOptions options, CancellationToken cancellationToken) =>
+        GuardAsync(Inner.ListAsync, options, StorageOperation.List, options.Prefix, cancellationToken);
+
+    /// <summary>
+    /// Passes an enumeration of the stage through, wrapping what the stage throws when it is asked for
+    /// the enumeration or for any of its elements.
+    /// </summary>
+    private protected async IAsyncEnumerable<T> GuardAsync<TArgument, T>(Func<TArgument, CancellationToken, IAsyncEnumerable<T>> open, TArgument argument,
+        string operation, string? key, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        IAsyncEnumerator<StorageEntry> entries;
+        IAsyncEnumerator<T> elements;
         try
         {
-            entries = Inner.ListAsync(options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            elements = open(argument, cancellationToken).GetAsyncEnumerator(cancellationToken);
         }
         catch (Exception e) when (IsPluginFailure(e))
         {
-            throw Wrap(e, StorageOperation.List, options.Prefix);
+            throw Wrap(e, operation, key);
         }
 
-        await using (entries)
+        await using (elements)
         {
             while (true)
             {
-                StorageEntry entry;
+                T element;
                 try
                 {
-                    if (!await entries.MoveNextAsync())
+                    if (!await elements.MoveNextAsync())
                     {
                         yield break;
                     }
 
-                    entry = entries.Current;
+                    element = elements.Current;
                 }
                 catch (Exception e) when (IsPluginFailure(e))
                 {
-                    throw Wrap(e, StorageOperation.List, options.Prefix);
+                    throw Wrap(e, operation, key);
                 }
 
-                yield return entry;
+                yield return element;
             }
         }
     }
@@ -432,4 +440,19 @@ internal sealed class StageBoundaryEngine : DelegatingStorageEngine
             }
         }
     }
+}
+
+/// <summary>
+/// The boundary around a stage that offers <see cref="IStorageDeduplicator"/> (a <c>gdrive</c> stage):
+/// offers it too, so that <c>dedupe</c> reaches the stage through its boundary and a provider's bug
+/// there is reported like any other operation's.
+/// </summary>
+internal sealed class DeduplicatingStageBoundaryEngine(IStorageEngine inner, IStorageDeduplicator deduplicator, string provider, string pipeline, string stage)
+    : StageBoundaryEngine(inner, provider, pipeline, stage), IStorageDeduplicator
+{
+    /// <summary>The operation's name in a wrapped failure.</summary>
+    internal const string Operation = "dedupe";
+
+    public IAsyncEnumerable<StorageDuplicateSet> DedupeAsync(string prefix = "", bool dryRun = false, CancellationToken cancellationToken = default) =>
+        GuardAsync((under, token) => deduplicator.DedupeAsync(under, dryRun, token), prefix, Operation, prefix, cancellationToken);
 }

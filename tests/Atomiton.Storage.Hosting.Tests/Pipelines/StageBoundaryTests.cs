@@ -94,6 +94,35 @@ public sealed class StageBoundaryTests : IDisposable
     }
 
     [Fact]
+    public async Task Dedupe_reached_through_the_pipeline_is_inside_the_boundary()
+    {
+        using var host = Create("dedupe", """["cached", "engine"]""");
+        await using var engine = await host.BuildPipelineAsync("p");
+
+        // As the dedupe command finds it: the first engine of the chain that offers the interface.
+        IStorageDeduplicator? found = null;
+        for (IStorageEngine? stage = engine; stage is not null && found is null; stage = (stage as DelegatingStorageEngine)?.Inner)
+        {
+            found = stage as IStorageDeduplicator;
+        }
+
+        Assert.NotNull(found);
+        Assert.IsNotType<BuggyEngine>(found);
+        var sets = new List<string>();
+        var error = await Assert.ThrowsAsync<StorageException>(async () =>
+        {
+            await foreach (var set in found.DedupeAsync("docs/", dryRun: true))
+            {
+                sets.Add(set.Key);
+            }
+        });
+        Assert.Equal(["docs/twice"], sets);
+        Assert.Equal((StorageErrorCode.PluginFailed, "dedupe", "docs/"), (error.Code, error.Operation, error.Key));
+        Assert.IsType<NotSupportedException>(error.InnerException);
+        Assert.Contains("stage 'engine'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Cancellation_and_the_callers_own_stream_failure_pass_through_unwrapped()
     {
         using var host = Create("passes", """["cached", "engine"]""");

@@ -7,9 +7,10 @@ namespace Atomiton.Storage.Hosting.Tests.Providers;
 /// A backend with a bug: stat and save (after reading the whole source) throw InvalidOperationException,
 /// a load's content stream throws it on the first read, a listing throws KeyNotFoundException after one
 /// entry, delete throws OperationCanceledException (which is not a bug and must pass through), batch
-/// delete throws ArgumentOutOfRangeException and the change feed FormatException.
+/// delete throws ArgumentOutOfRangeException, the change feed FormatException, and dedupe
+/// NotSupportedException after one key.
 /// </summary>
-public sealed class BuggyEngine(BuggyOptions options) : StorageEngine
+public sealed class BuggyEngine(BuggyOptions options) : StorageEngine, IStorageDeduplicator
 {
     public const string Bug = "simulated engine bug";
 
@@ -52,6 +53,13 @@ public sealed class BuggyEngine(BuggyOptions options) : StorageEngine
         await Task.CompletedTask;
         yield return StorageEntry.ForItem(Item("a"));
         throw new KeyNotFoundException(Bug);
+    }
+
+    public async IAsyncEnumerable<StorageDuplicateSet> DedupeAsync(string prefix = "", bool dryRun = false, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await Task.CompletedTask;
+        yield return new StorageDuplicateSet { Key = prefix + "twice", Kept = Item(prefix + "twice"), Removed = 1 };
+        throw new NotSupportedException(Bug);
     }
 
     protected override ValueTask<StorageInfo> GetInfoCoreAsync(CancellationToken cancellationToken) =>
