@@ -711,3 +711,60 @@ export function disableIndexedDb() {
   Object.defineProperty(globalThis, 'indexedDB', { get() { return undefined; }, configurable: true });
   return true;
 }
+
+// ---- AES-256-GCM for the encrypted stage (browser WebAssembly, where .NET has none) ----
+// WebCryptoSegmentCipherFactory: each object's segment key is HKDF-SHA256(ring key, the object's salt, info)
+// derived inside WebCrypto and kept there (not extractable) under an id; each call seals or opens one
+// 64 KiB segment (docs/encryption-format.md). A segment that fails authentication answers { v: null }.
+
+const segmentKeys = new Map(); // id -> CryptoKey (AES-GCM)
+
+function subtleCrypto() {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) {
+    throw new DOMException('crypto.subtle is only available in secure contexts: serve the app over https (or from localhost).', 'WebCryptoUnavailable');
+  }
+  return subtle;
+}
+
+function segmentKey(id) {
+  const key = segmentKeys.get(id);
+  if (!key) throw new DOMException(`Segment key ${id} is not open.`, 'UnknownSegmentKey');
+  return key;
+}
+
+export function aeadDeriveKey(ringKey, salt, info) {
+  return guard(async () => {
+    const subtle = subtleCrypto();
+    const base = await subtle.importKey('raw', ringKey, 'HKDF', false, ['deriveKey']);
+    const key = await subtle.deriveKey({ name: 'HKDF', hash: 'SHA-256', salt, info }, base, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+    const id = nextId++;
+    segmentKeys.set(id, key);
+    return ok(id);
+  });
+}
+
+export function aeadSeal(id, nonce, aad, plain, offset, count) {
+  return guard(async () => {
+    const sealed = await subtleCrypto().encrypt({ name: 'AES-GCM', iv: nonce, additionalData: aad, tagLength: 128 }, segmentKey(id), plain.subarray(offset, offset + count));
+    return ok(new Uint8Array(sealed));
+  });
+}
+
+export function aeadOpen(id, nonce, aad, sealed, offset, count) {
+  return guard(async () => {
+    let plain;
+    try {
+      plain = await subtleCrypto().decrypt({ name: 'AES-GCM', iv: nonce, additionalData: aad, tagLength: 128 }, segmentKey(id), sealed.subarray(offset, offset + count));
+    } catch (error) {
+      if (error?.name === 'OperationError') return ok(null); // not authentic
+      throw error;
+    }
+    return ok(new Uint8Array(plain));
+  });
+}
+
+export function aeadRelease(id) {
+  segmentKeys.delete(id);
+  return ok(true);
+}
