@@ -50,23 +50,42 @@ public abstract class BrowserEngine : StorageEngine
     /// <summary>
     /// Reads a save's content (exact length checked) and hands it to the page: content up to
     /// <see cref="InlineSaveLimit"/> comes back as <see cref="PendingContent.Inline"/> and travels in the commit
-    /// call; larger content streams to the page (<c>receiveUpload</c> reads a <see cref="DotNetStreamReference"/>
-    /// into Blob parts there) and <see cref="PendingContent.Upload"/> names the upload the commit takes.
+    /// call; larger content goes to the page first and <see cref="PendingContent.Upload"/> names the upload the
+    /// commit takes. WebAssembly: the page reads a <see cref="DotNetStreamReference"/> (in process) into Blob
+    /// parts (<c>receiveUpload</c>). Blazor Server: .NET sends it in <see cref="ServerUploadChunk"/> calls
+    /// (<c>appendUpload</c>) — server-to-browser messages have no 32 KB cap, and the stream reference would be
+    /// pulled in 32 KB messages, each a round trip. Either way .NET holds one chunk at a time.
     /// </summary>
     private protected async ValueTask<PendingContent> UploadAsync(string key, Stream content, SaveOptions options, CancellationToken cancellationToken)
     {
         await using var exact = new ExactLengthStream(content, key, options.ExpectedLength, provider: EngineType);
-        byte[] first = new byte[InlineSaveLimit + 1];
+
+        // A small save reads into a buffer of its own size (the length is known for byte arrays and seekable
+        // streams) rather than the whole inline limit; one byte more tells whether the content goes on.
+        long? hint = options.ExpectedLength ?? (content.CanSeek ? Math.Max(0, content.Length - content.Position) : null);
+        byte[] first = new byte[hint is { } small && small < InlineSaveLimit ? (int)small + 1 : InlineSaveLimit + 1];
         int filled = await exact.ReadAtLeastAsync(first, first.Length, throwOnEndOfStream: false, cancellationToken);
+        if (filled == first.Length && first.Length <= InlineSaveLimit)
+        {
+            // Longer than its hint said (the exact-length check reports a stated length that was wrong).
+            Array.Resize(ref first, InlineSaveLimit + 1);
+            filled += await exact.ReadAtLeastAsync(first.AsMemory(filled), first.Length - filled, throwOnEndOfStream: false, cancellationToken);
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         if (filled <= InlineSaveLimit)
         {
-            return new PendingContent(null, first[..filled]);
+            return new PendingContent(null, filled == first.Length ? first : first[..filled]);
         }
 
-        // The page pulls the content (Blazor Server: over the circuit, 32 KB at a time; WebAssembly: chunk by
-        // chunk into a JS ReadableStream). A failure of the caller's stream (or a cancellation) ends the stream
-        // early; the source keeps the real exception, which is what the caller is told, and the upload is dropped.
+        if (Module.Runtime is not IJSInProcessRuntime)
+        {
+            return new PendingContent(await SendUploadAsync(key, first, exact, cancellationToken), null);
+        }
+
+        // The page pulls the content (WebAssembly: chunk by chunk into a JS ReadableStream). A failure of the
+        // caller's stream (or a cancellation) ends the stream early; the source keeps the real exception, which
+        // is what the caller is told, and the upload is dropped.
         await using var source = new UploadSource(first, exact, cancellationToken);
         using var reference = new DotNetStreamReference(source, leaveOpen: true);
         int upload;
@@ -87,6 +106,43 @@ public abstract class BrowserEngine : StorageEngine
         }
 
         return new PendingContent(upload, null);
+    }
+
+    /// <summary>How much of a large save one <c>appendUpload</c> call carries in Blazor Server.</summary>
+    internal const int ServerUploadChunk = 512 * 1024;
+
+    /// <summary>Blazor Server: opens an upload in the page and sends the content to it chunk by chunk.</summary>
+    private async ValueTask<int> SendUploadAsync(string key, byte[] first, Stream rest, CancellationToken cancellationToken)
+    {
+        int upload = await Module.CallAsync<int>("beginUpload", StorageOperation.Save, key, cancellationToken);
+        try
+        {
+            byte[] chunk = new byte[ServerUploadChunk];
+            first.CopyTo(chunk, 0);
+            int filled = first.Length;
+            while (true)
+            {
+                filled += await rest.ReadAtLeastAsync(chunk.AsMemory(filled), chunk.Length - filled, throwOnEndOfStream: false, cancellationToken);
+                if (filled == 0)
+                {
+                    return upload;
+                }
+
+                // The runtime has sent a call's byte arrays once the call is answered, so the buffer is reused.
+                await Module.CallAsync<bool>("appendUpload", StorageOperation.Save, key, cancellationToken, upload, filled == chunk.Length ? chunk : chunk[..filled]);
+                if (filled < chunk.Length)
+                {
+                    return upload;
+                }
+
+                filled = 0;
+            }
+        }
+        catch
+        {
+            await AbortUploadAsync(upload);
+            throw;
+        }
     }
 
     /// <summary>A save's content on its way to the page: inline bytes, or the id of an upload the page holds.</summary>

@@ -11,4 +11,5 @@ namespace Atomiton.Storage.Samples.Flows;
 [JsonSerializable(typeof(bool))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(Dictionary<string, object>))]
+[JsonSerializable(typeof(List<Dictionary<string, double>>))]
 internal sealed partial class SelfCheckJson : JsonSerializerContext;

@@ -141,17 +141,26 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         lock (_selfCheckGate)
         {
-            return _selfCheck ??= RunSelfCheckAsync("checks", TimeSpan.FromMinutes(10));
+            return _selfCheck ??= RunSelfCheckAsync("checks", TimeSpan.FromMinutes(10), WebCryptoInterop.DesktopSealedAsync);
         }
     }
 
     /// <summary>Opens /selfcheck?run=<paramref name="run"/> of the flows sample in a fresh context and returns its JSON report.</summary>
-    public async Task<JsonElement> RunSelfCheckAsync(string run, TimeSpan patience)
+    /// <param name="run">What the page runs (checks, bench).</param>
+    /// <param name="patience">A hang guard.</param>
+    /// <param name="interopInput">An object sealed by .NET for the page's interop check, left in its sessionStorage before it loads; null for none.</param>
+    public async Task<JsonElement> RunSelfCheckAsync(string run, TimeSpan patience, Func<Task<byte[]>>? interopInput = null)
     {
         var address = await FlowsAddressAsync();
         await using var context = await Browser.CreateBrowserContextAsync();
         var page = await context.NewPageAsync();
         page.DefaultTimeout = (int)patience.TotalMilliseconds;
+        if (interopInput is not null)
+        {
+            string sealedObject = Convert.ToBase64String(await interopInput());
+            await page.EvaluateExpressionOnNewDocumentAsync($"sessionStorage.setItem('{WebCryptoInterop.InputItem}', '{sealedObject}')");
+        }
+
         await page.GoToAsync(new Uri(address, "selfcheck?run=" + run).ToString());
 
         // One wait may not outlast the DevTools protocol's timeout (Patience, 10 minutes): wait in rounds shorter

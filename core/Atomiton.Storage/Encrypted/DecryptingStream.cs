@@ -93,7 +93,7 @@ internal sealed class DecryptingStream : ReadOnlyStream
 
     public override async ValueTask DisposeAsync()
     {
-        _cipher.Dispose();
+        await _cipher.DisposeAsync();
         await _inner.DisposeAsync();
         await base.DisposeAsync();
     }
@@ -146,7 +146,7 @@ internal sealed class DecryptingStream : ReadOnlyStream
         bool isFinal = _segment == _lastSegment;
         try
         {
-            _cipher.DecryptSegment(_segment, isFinal, _sealed.AsSpan(0, sealedLength), destination is { } direct ? direct.Span : (_plain ??= new byte[_largestSegment]));
+            await _cipher.DecryptSegmentAsync(_segment, isFinal, _sealed.AsMemory(0, sealedLength), destination ?? (_plain ??= new byte[_largestSegment]), cancellationToken);
         }
         catch (CryptographicException e)
         {

@@ -22,6 +22,7 @@ public sealed class EncryptedEngine : DelegatingStorageEngine
     private readonly EncryptionKeyRing _keys;
     private readonly KeyNameCipher? _names;
     private readonly IStorageLogger _logger;
+    private readonly SegmentCipherFactory? _ciphers;
     private StorageKeyRules? _encryptedNameRules;
 
     /// <summary>Wraps <paramref name="inner"/>.</summary>
@@ -31,8 +32,21 @@ public sealed class EncryptedEngine : DelegatingStorageEngine
     /// <param name="logger">Where to log (never content or keys); null for none.</param>
     /// <param name="ownsInner">Whether disposing this engine disposes <paramref name="inner"/>.</param>
     public EncryptedEngine(IStorageEngine inner, EncryptionKeyRing keys, KeyNameCipher? names = null, IStorageLogger? logger = null, bool ownsInner = true)
+        : this(inner, keys, names, logger, ownsInner, ciphers: null)
+    {
+    }
+
+    /// <summary>Wraps <paramref name="inner"/>, sealing segments with <paramref name="ciphers"/>.</summary>
+    /// <param name="inner">Where the encrypted objects are stored.</param>
+    /// <param name="keys">The key ring; its active key encrypts new writes.</param>
+    /// <param name="names">Encrypts key names before they reach <paramref name="inner"/>; null to store names as they are. Owned: disposed with this engine.</param>
+    /// <param name="logger">Where to log (never content or keys); null for none.</param>
+    /// <param name="ownsInner">Whether disposing this engine disposes <paramref name="inner"/>.</param>
+    /// <param name="ciphers">The AES-256-GCM to seal segments with; null for .NET's (not available in browser WebAssembly, where the browser package supplies WebCrypto's). The stored format is the same either way.</param>
+    public EncryptedEngine(IStorageEngine inner, EncryptionKeyRing keys, KeyNameCipher? names, IStorageLogger? logger, bool ownsInner, SegmentCipherFactory? ciphers)
         : base(inner, ownsInner)
     {
+        _ciphers = ciphers;
         ArgumentNullException.ThrowIfNull(keys);
         _ = keys.Active;
         _keys = keys;
@@ -83,7 +97,7 @@ public sealed class EncryptedEngine : DelegatingStorageEngine
         // (without that, ext4 saves are several times slower). Other streams' lengths stay hints.
         long? plaintextLength = options.ExpectedLength
             ?? (content.GetType() == typeof(MemoryStream) ? Math.Max(0, content.Length - content.Position) : null);
-        var cipher = ObjectCipher.ForWrite(_keys.Active, key);
+        var cipher = await ObjectCipher.ForWriteAsync(_keys.Active, key, _ciphers, cancellationToken);
         await using var sealedContent = new EncryptingStream(content, cipher, plaintextLength, key);
         // Expected hashes and progress are about the plaintext and were checked and reported above this call.
         var innerOptions = options with { ExpectedLength = plaintextLength is { } n ? EncryptedFormat.CiphertextLength(n) : null, ExpectedHashes = null, Progress = null };
@@ -222,7 +236,7 @@ public sealed class EncryptedEngine : DelegatingStorageEngine
             }
 
             var header = await ReadHeaderAsync(result.Content, key, cancellationToken);
-            var cipher = OpenCipher(header, key);
+            var cipher = await OpenCipherAsync(header, key, cancellationToken);
             var (start, length) = options.Range?.Resolve(item.Size) ?? (0, item.Size);
             var stream = new DecryptingStream(result.Content, cipher, item.Size, 0, 0, start + length, key, verifyToEnd: options.Range is null);
             return new StorageReadResult(item, options.Range is null ? stream : new SkippingStream(stream, start));
@@ -360,10 +374,10 @@ public sealed class EncryptedEngine : DelegatingStorageEngine
 
             var item = ToPlainItem(innerItem, key);
             var (start, length) = range.Resolve(item.Size);
-            var cipher = OpenCipher(header, key);
+            var cipher = await OpenCipherAsync(header, key, cancellationToken);
             if (length == 0)
             {
-                cipher.Dispose();
+                await cipher.DisposeAsync();
                 return new StorageReadResult(item, Stream.Null);
             }
 
@@ -375,7 +389,7 @@ public sealed class EncryptedEngine : DelegatingStorageEngine
             if (body.Item.ETag != innerItem.ETag)
             {
                 // The object was replaced between the two reads: start again with its new header.
-                cipher.Dispose();
+                await cipher.DisposeAsync();
                 await body.DisposeAsync();
                 if (attempt == MaxRangeAttempts)
                 {
@@ -464,7 +478,7 @@ public sealed class EncryptedEngine : DelegatingStorageEngine
 
     private string FromInnerKey(string innerKey) => _names is null ? innerKey : _names.DecryptKey(innerKey);
 
-    private ObjectCipher OpenCipher(byte[] header, string key)
+    private ValueTask<ObjectCipher> OpenCipherAsync(byte[] header, string key, CancellationToken cancellationToken)
     {
         string? keyId = EncryptedFormat.TryReadKeyId(header, out var problem);
         if (keyId is null)
@@ -482,7 +496,7 @@ public sealed class EncryptedEngine : DelegatingStorageEngine
             throw EncryptedErrors.WrongKey(key, keyId);
         }
 
-        return ObjectCipher.ForRead(header, ringKey, key);
+        return ObjectCipher.ForReadAsync(header, ringKey, key, _ciphers, cancellationToken);
     }
 
     private static async ValueTask<byte[]> ReadHeaderAsync(Stream content, string key, CancellationToken cancellationToken)

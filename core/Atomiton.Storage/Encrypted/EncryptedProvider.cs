@@ -20,6 +20,14 @@ public sealed class EncryptedProvider : StorageProvider<EncryptedOptions>
     {
         Validate(options, context);
         var inner = context.Inner!;
+        var ciphers = context.Services?.GetService(typeof(SegmentCipherFactory)) as SegmentCipherFactory;
+        if (ciphers is null && !System.Security.Cryptography.AesGcm.IsSupported)
+        {
+            throw new StorageException(StorageErrorCode.UnsupportedOperation,
+                $"Stage '{context.StageName}' of pipeline '{context.PipelineName}': .NET has no AES-GCM on this platform{(OperatingSystem.IsBrowser() ? " (browser WebAssembly)" : "")}. Register a {nameof(SegmentCipherFactory)} service; in a browser app AddAtomitonBrowserStorage registers the browser's WebCrypto one.")
+            { Provider = EncryptedEngine.TypeName, Operation = "create" };
+        }
+
         var ring = new EncryptionKeyRing(options.KeyId);
         PassphraseSaltRecord? salt = null;
         if (options.Passphrase is not null || options.PreviousPassphrase is not null)
@@ -61,7 +69,7 @@ public sealed class EncryptedProvider : StorageProvider<EncryptedOptions>
         }
 
         context.Logger.Log(StorageLogLevel.Debug, $"Encrypted stage '{context.StageName}' of pipeline '{context.PipelineName}' ready: {ring}.");
-        return new EncryptedEngine(inner, ring, names, context.Logger);
+        return new EncryptedEngine(inner, ring, names, context.Logger, ownsInner: true, ciphers);
     }
 
     private static void Validate(EncryptedOptions options, StorageProviderContext context)

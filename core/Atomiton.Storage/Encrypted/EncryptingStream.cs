@@ -74,6 +74,13 @@ internal sealed class EncryptingStream : ReadOnlyStream
         base.Dispose(disposing);
     }
 
+    public override async ValueTask DisposeAsync()
+    {
+        await _cipher.DisposeAsync();
+        await _source.DisposeAsync();
+        await base.DisposeAsync();
+    }
+
     private int Drain(Span<byte> buffer, int available)
     {
         int count = Math.Min(buffer.Length, available);
@@ -143,12 +150,12 @@ internal sealed class EncryptingStream : ReadOnlyStream
         _finished = isFinal;
         if (destination is { } direct && direct.Length >= sealedLength)
         {
-            _cipher.EncryptSegment(_segmentIndex++, isFinal, _plain.AsSpan(0, filled), direct.Span);
+            await _cipher.EncryptSegmentAsync(_segmentIndex++, isFinal, _plain.AsMemory(0, filled), direct, cancellationToken);
             _sealedOffset = _sealedLength = 0;
             return sealedLength;
         }
 
-        _cipher.EncryptSegment(_segmentIndex++, isFinal, _plain.AsSpan(0, filled), _sealed);
+        await _cipher.EncryptSegmentAsync(_segmentIndex++, isFinal, _plain.AsMemory(0, filled), _sealed, cancellationToken);
         _sealedOffset = 0;
         _sealedLength = sealedLength;
         return 0;

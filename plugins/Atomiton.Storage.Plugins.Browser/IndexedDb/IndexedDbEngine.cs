@@ -94,7 +94,7 @@ public sealed class IndexedDbEngine : BrowserEngine
         var pending = await UploadAsync(key, content, options, cancellationToken);
         var item = await MutateAsync<JsItem>("idbSave", StorageOperation.Save, key, options.Condition,
             handle, pending.Upload, pending.Inline, key, ConditionCode(options.Condition), options.Condition.ETag, options.ContentType,
-            options.Metadata ?? StorageItem.EmptyMetadata, JsItem.Ticks(Time.GetUtcNow()), _options.ChangeRetentionEntries);
+            options.Metadata is { Count: > 0 } metadata ? metadata : null, JsItem.Ticks(Time.GetUtcNow()), _options.ChangeRetentionEntries);
         return item.ToItem();
     }
 

@@ -20,6 +20,8 @@ internal static class BrowserErrors
             "Blocked" or "VersionChange" => (StorageErrorCode.Unknown,
                 $"The IndexedDB database is held by another tab: {message} Close the other tabs of this site or reload them, then try again.", true),
             "Integrity" => (StorageErrorCode.Integrity, message ?? "Stored data is damaged.", false),
+            "WebCryptoUnavailable" => (StorageErrorCode.UnsupportedOperation,
+                $"The browser offers no WebCrypto to this page, which the encrypted stage needs in WebAssembly: {message}", false),
             "InvalidStateError" or "TransactionInactiveError" or "AbortError" or "UnknownError" or "DataError" => (StorageErrorCode.Unknown,
                 $"The browser's storage failed ({name}): {message}", name is "UnknownError" or "AbortError"),
             _ => (StorageErrorCode.Unknown, $"The browser's storage failed ({name}): {message}", false),
