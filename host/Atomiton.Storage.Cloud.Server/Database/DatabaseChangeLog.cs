@@ -278,7 +278,7 @@ internal sealed class DatabaseChangeLog : IChangeLog
                     {
                         if (await IntentExistsAsync(connection, id, token))
                         {
-                            await RecordAsync(connection, id, await StatAsync(keys), token);
+                            await RecordAsync(connection, id, await UnrecordedAsync(connection, await StatAsync(keys), token), token);
                         }
                     }
                     finally
@@ -469,12 +469,45 @@ internal sealed class DatabaseChangeLog : IChangeLog
     {
         try
         {
-            await RecordAsync(connection, intent, await StatAsync(keys), CancellationToken.None);
+            await RecordAsync(connection, intent, await UnrecordedAsync(connection, await StatAsync(keys), CancellationToken.None), CancellationToken.None);
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException or StorageException)
         {
             Volatile.Write(ref _pending, 1);
         }
+    }
+
+    /// <summary>
+    /// The reconciled states that are not already the last recorded change of their key. An intent's write
+    /// may have been superseded by a later one that was recorded (its replica died, the client retried on
+    /// another); recording that state again would list one version twice in the feed. The caller holds the
+    /// keys' locks, so no write records a change of them meanwhile.
+    /// </summary>
+    private static async Task<IReadOnlyList<ChangeRecord>> UnrecordedAsync(NpgsqlConnection connection, IReadOnlyList<ChangeRecord> states, CancellationToken cancellationToken)
+    {
+        var unrecorded = new List<ChangeRecord>(states.Count);
+        foreach (var state in states)
+        {
+            await using var command = new NpgsqlCommand("SELECT key, record FROM changes WHERE key = $1 OR from_key = $1 ORDER BY seq DESC LIMIT 1", connection);
+            command.Parameters.AddWithValue(state.Key!);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                var last = JsonSerializer.Deserialize<ChangeRecord>(reader.GetString(1), CloudJson.Options)!;
+                bool lastDeleted = last.Kind == ChangeRecord.Delete || !string.Equals(reader.GetString(0), state.Key, StringComparison.Ordinal);
+                bool same = state.Kind == ChangeRecord.Delete
+                    ? lastDeleted
+                    : !lastDeleted && string.Equals(last.Item?.Etag, state.Item?.Etag, StringComparison.Ordinal);
+                if (same)
+                {
+                    continue;
+                }
+            }
+
+            unrecorded.Add(state);
+        }
+
+        return unrecorded;
     }
 
     private async Task<IReadOnlyList<ChangeRecord>> StatAsync(IReadOnlyList<string> keys)
