@@ -87,6 +87,7 @@ internal sealed class DatabaseChangeLog : IChangeLog
             try
             {
                 await LockKeysAsync(connection, keys, cancellationToken);
+                await ReconcileOverlappingAsync(connection, keys, cancellationToken);
                 intent = await InsertIntentAsync(connection, keys, cancellationToken);
             }
             catch (Exception e) when (CloudDatabase.IsUnreachable(e, cancellationToken))
@@ -355,6 +356,65 @@ internal sealed class DatabaseChangeLog : IChangeLog
             await using var command = new NpgsqlCommand("SELECT pg_advisory_lock($1)", connection);
             command.Parameters.AddWithValue(id);
             await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Records, before a write, what an earlier write of the same keys left unrecorded: a write acknowledged
+    /// while the database could not take its change (an outage), or one whose replica died. Its intent
+    /// is still there and nobody is writing those keys (its writer held their locks while it wrote; now
+    /// the caller does), so their state now is what that write left, which the feed must list before
+    /// this write's change. Without this, a write through another replica could supersede it first and
+    /// the feed would never list an acknowledged version.
+    /// </summary>
+    private async Task ReconcileOverlappingAsync(NpgsqlConnection connection, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        var overlapping = new List<(long Id, string[] Keys)>();
+        await using (var command = new NpgsqlCommand("SELECT id, keys FROM change_intents WHERE keys && $1 ORDER BY id", connection))
+        {
+            command.Parameters.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Text, keys.ToArray());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                overlapping.Add((reader.GetInt64(0), reader.GetFieldValue<string[]>(1)));
+            }
+        }
+
+        var held = keys.Select(LockOf).ToHashSet();
+        foreach (var (id, intentKeys) in overlapping)
+        {
+            // A move's other key may be another writer's or reconciler's now: then leave it to the passes.
+            var taken = new List<long>();
+            bool all = true;
+            foreach (long other in intentKeys.Select(LockOf).Where(l => !held.Contains(l)).Distinct().Order())
+            {
+                await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock($1)", connection);
+                command.Parameters.AddWithValue(other);
+                if (await command.ExecuteScalarAsync(cancellationToken) is not true)
+                {
+                    all = false;
+                    break;
+                }
+
+                taken.Add(other);
+            }
+
+            try
+            {
+                if (all && await IntentExistsAsync(connection, id, cancellationToken))
+                {
+                    await RecordAsync(connection, id, await UnrecordedAsync(connection, await StatAsync(intentKeys), cancellationToken), cancellationToken);
+                }
+            }
+            finally
+            {
+                foreach (long other in taken)
+                {
+                    await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock($1)", connection);
+                    command.Parameters.AddWithValue(other);
+                    await command.ExecuteNonQueryAsync(CancellationToken.None);
+                }
+            }
         }
     }
 
