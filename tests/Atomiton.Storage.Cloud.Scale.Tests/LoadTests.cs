@@ -10,7 +10,7 @@ using Xunit.Abstractions;
 namespace Atomiton.Storage.Cloud.Scale.Tests;
 
 /// <summary>
-/// The load: three <c>serve</c> processes on one database and one blob container, 64 <c>cloud</c>
+/// The load test: three <c>serve</c> processes on one database and one blob container, 64 <c>cloud</c>
 /// clients (each with all three endpoints: spread and failover) × 2,000 seeded mixed operations, with
 /// create-only races on shared keys; half-way one replica is SIGKILLed. Checked: no error other than the
 /// races' conflicts; at most one acknowledged winner per race and the stored bytes are its own; every
@@ -23,7 +23,8 @@ namespace Atomiton.Storage.Cloud.Scale.Tests;
 /// any service, so it may leave one unacknowledged version in the feed, or a race won by a client that
 /// was told "conflict" on its retry. Only such operations are allowed that, and the test counts them.
 /// </para>
-/// <c>ATOMITON_CLOUD_LOAD=CLIENTSxOPERATIONS</c> (such as <c>12x60</c>) runs a smaller load.
+/// CI runs 12 clients × 100 operations; <c>ATOMITON_CLOUD_LOAD=full</c> runs the 64 × 2,000 and
+/// <c>ATOMITON_CLOUD_LOAD=CLIENTSxOPERATIONS</c> (such as <c>32x500</c>) any other.
 /// </summary>
 [Collection(PostgresCollectionDefinition.Name)]
 public sealed class LoadTests(PostgresFixture postgres, AzuriteFixture azurite, ITestOutputHelper output)
@@ -292,11 +293,20 @@ public sealed class LoadTests(PostgresFixture postgres, AzuriteFixture azurite, 
         }
     }
 
-    /// <summary><c>ATOMITON_CLOUD_LOAD=CLIENTSxOPERATIONS</c>, else the 64 × 2,000.</summary>
+    /// <summary>
+    /// 12 clients × 100 operations by default; <c>ATOMITON_CLOUD_LOAD=full</c> for the 64 × 2,000,
+    /// or <c>CLIENTSxOPERATIONS</c>. The full run does not fit in CI's minutes on a 2-core machine shared
+    /// with other builds (docs/benchmarks.md, "Atomiton Cloud at scale", has the measured figures).
+    /// </summary>
     internal static (int Clients, int Operations) Counts()
     {
         var value = Environment.GetEnvironmentVariable("ATOMITON_CLOUD_LOAD");
         if (string.IsNullOrEmpty(value))
+        {
+            return (12, 100);
+        }
+
+        if (value == "full")
         {
             return (64, 2000);
         }
@@ -304,7 +314,7 @@ public sealed class LoadTests(PostgresFixture postgres, AzuriteFixture azurite, 
         var parts = value.Split('x');
         if (parts.Length != 2 || !int.TryParse(parts[0], CultureInfo.InvariantCulture, out int clients) || !int.TryParse(parts[1], CultureInfo.InvariantCulture, out int operations) || clients < 3 || operations < 20)
         {
-            throw new ArgumentException($"ATOMITON_CLOUD_LOAD is '{value}'; set it to CLIENTSxOPERATIONS, such as 12x60 (at least 3 clients and 20 operations), or unset it for the issue's 64x2000.");
+            throw new ArgumentException($"ATOMITON_CLOUD_LOAD is '{value}'; set it to CLIENTSxOPERATIONS, such as 32x500 (at least 3 clients and 20 operations), 'full' for the issue's 64x2000, or unset it for 12x100.");
         }
 
         return (clients, operations);
