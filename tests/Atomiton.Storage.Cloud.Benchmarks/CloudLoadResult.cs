@@ -13,6 +13,14 @@ public sealed record CloudLoadResult(int Clients, int OperationsPerClient, TimeS
     public static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
 
+    /// <summary>One row of a side-by-side table: target, operations, seconds, ops/s, p50 and p99 of all operations, errors, lost writes.</summary>
+    public string ToSummaryRow(string target, bool checksWrites = true)
+    {
+        var all = LatenciesByOperation.Values.SelectMany(l => l).Order().ToArray();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"| {target} | {Operations} | {Elapsed.TotalSeconds:0.0} | **{Throughput:0}** | {Percentile(all, 50):0.00} | {Percentile(all, 99):0.00} | {Errors} | {(checksWrites ? LostWrites.ToString(CultureInfo.InvariantCulture) : "not checked")} |");
+    }
+
     public string ToMarkdown()
     {
         var all = LatenciesByOperation.Values.SelectMany(l => l).Order().ToArray();

@@ -17,7 +17,7 @@ namespace Atomiton.Storage.Cloud.Benchmarks;
 /// </summary>
 public static class CloudLoadRun
 {
-    private const int KeysPerClient = 64;
+    public const int KeysPerClient = 64;
 
     public static async Task<CloudLoadResult> RunAsync(int clients, int operationsPerClient, CancellationToken cancellationToken = default)
     {
@@ -34,60 +34,80 @@ public static class CloudLoadRun
         await using var server = await CloudServer.StartAsync(engine, options, cancellationToken);
         try
         {
-            var latencies = new ConcurrentDictionary<string, ConcurrentBag<double>>(StringComparer.Ordinal);
-            long errors = 0;
-            long lostWrites = 0;
-            var engines = new List<IStorageEngine>();
-            for (int c = 0; c < clients; c++)
-            {
-                var key = options.Keys.Create($"load/c{c}/", ApiKeyPermissions.Read | ApiKeyPermissions.Write);
-                engines.Add(await new CloudProvider().CreateAsync(
-                    new CloudOptions { Endpoint = server.Endpoint.ToString(), ApiKey = key.Key },
-                    new StorageProviderContext { PipelineName = "load", StageName = "cloud" }, cancellationToken));
-            }
-
-            var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var tasks = engines.Select((client, index) => Task.Run(async () =>
-            {
-                var model = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-                var random = new Random(1000 + index);
-                await start.Task;
-                for (int i = 0; i < operationsPerClient; i++)
-                {
-                    var key = $"k{random.Next(KeysPerClient):D2}";
-                    int roll = random.Next(100);
-                    var name = roll < 45 ? "save" : roll < 80 ? "load" : roll < 90 ? "stat" : roll < 95 ? "list" : "delete";
-                    var watch = Stopwatch.StartNew();
-                    try
-                    {
-                        await RunOperationAsync(client, name, key, model, random, cancellationToken);
-                    }
-                    catch (StorageException)
-                    {
-                        Interlocked.Increment(ref errors);
-                    }
-
-                    latencies.GetOrAdd(name, _ => []).Add(watch.Elapsed.TotalMilliseconds);
-                }
-
-                Interlocked.Add(ref lostWrites, await CountLostWritesAsync(client, model, cancellationToken));
-            }, cancellationToken)).ToArray();
-            var clock = Stopwatch.StartNew();
-            start.SetResult();
-            await Task.WhenAll(tasks);
-            clock.Stop();
-            foreach (var client in engines)
-            {
-                await client.DisposeAsync();
-            }
-
-            return new CloudLoadResult(clients, operationsPerClient, clock.Elapsed, errors, lostWrites,
-                latencies.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal));
+            return await RunAsync([server.Endpoint], tenant => Task.FromResult(options.Keys.Create(tenant, ApiKeyPermissions.Read | ApiKeyPermissions.Write).Key), clients, operationsPerClient, cancellationToken);
         }
         finally
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    /// <summary>The same load against a running target (one or more replicas).</summary>
+    public static Task<CloudLoadResult> RunAsync(CloudTarget target, int clients, int operationsPerClient, CancellationToken cancellationToken = default) =>
+        RunAsync(target.Endpoints, target.CreateKeyAsync, clients, operationsPerClient, cancellationToken);
+
+    private static async Task<CloudLoadResult> RunAsync(IReadOnlyList<Uri> endpoints, Func<string, Task<string>> createKey, int clients, int operationsPerClient, CancellationToken cancellationToken)
+    {
+        var latencies = new ConcurrentDictionary<string, ConcurrentBag<double>>(StringComparer.Ordinal);
+        long errors = 0;
+        long lostWrites = 0;
+        var engines = new List<IStorageEngine>();
+        string run = Guid.NewGuid().ToString("N")[..8];
+        for (int c = 0; c < clients; c++)
+        {
+            // Client c's endpoint is replica c mod n; the other replicas are its failover targets.
+            var options = new CloudOptions { Endpoint = endpoints[c % endpoints.Count].ToString(), ApiKey = await createKey($"load/{run}/c{c}/") };
+            foreach (var other in endpoints.Where((_, i) => i != c % endpoints.Count))
+            {
+                options.Replicas.Add(other.ToString());
+            }
+
+            engines.Add(await new CloudProvider().CreateAsync(options, new StorageProviderContext { PipelineName = "load", StageName = "cloud" }, cancellationToken));
+        }
+
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tasks = engines.Select((client, index) => Task.Run(async () =>
+        {
+            var model = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            var random = new Random(1000 + index);
+            await start.Task;
+            for (int i = 0; i < operationsPerClient; i++)
+            {
+                var key = $"k{random.Next(KeysPerClient):D2}";
+                var name = NextOperation(random);
+                var watch = Stopwatch.StartNew();
+                try
+                {
+                    await RunOperationAsync(client, name, key, model, random, cancellationToken);
+                }
+                catch (StorageException)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+
+                latencies.GetOrAdd(name, _ => []).Add(watch.Elapsed.TotalMilliseconds);
+            }
+
+            Interlocked.Add(ref lostWrites, await CountLostWritesAsync(client, model, cancellationToken));
+        }, cancellationToken)).ToArray();
+        var clock = Stopwatch.StartNew();
+        start.SetResult();
+        await Task.WhenAll(tasks);
+        clock.Stop();
+        foreach (var client in engines)
+        {
+            await client.DisposeAsync();
+        }
+
+        return new CloudLoadResult(clients, operationsPerClient, clock.Elapsed, errors, lostWrites,
+            latencies.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal));
+    }
+
+    /// <summary>The mix: 45% save of 1 KiB, 35% load, 10% stat, 5% list, 5% delete.</summary>
+    public static string NextOperation(Random random)
+    {
+        int roll = random.Next(100);
+        return roll < 45 ? "save" : roll < 80 ? "load" : roll < 90 ? "stat" : roll < 95 ? "list" : "delete";
     }
 
     private static async Task RunOperationAsync(IStorageEngine client, string operation, string key, Dictionary<string, byte[]> model, Random random, CancellationToken cancellationToken)

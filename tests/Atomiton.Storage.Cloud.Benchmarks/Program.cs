@@ -1,8 +1,11 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Atomiton.Storage.Cloud.Benchmarks;
+using Atomiton.Storage.Cloud.Scale.Tests;
+using Atomiton.Storage.Plugins.AzureBlob.Tests;
 
 // Usage: [clients = 32] [operations per client = 1000] [Markdown file to write]
+//    or: scale [clients = 32] [operations per client = 500] [Markdown file to write]
 //    or: changes [largest key count = 100000] [changes = 10] [Markdown file to write]
 if (args.Length > 0 && args[0] == "changes")
 {
@@ -30,6 +33,76 @@ if (args.Length > 0 && args[0] == "changes")
     }
 
     return 0;
+}
+
+if (args.Length > 0 && args[0] == "scale")
+{
+    int scaleClients = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 32;
+    int scaleOperations = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 500;
+    using var scaleTimeout = new CancellationTokenSource(TimeSpan.FromMinutes(60));
+    string loadBefore = File.ReadAllText("/proc/loadavg").Trim();
+    var postgres = new PostgresFixture();
+    var azurite = new AzuriteFixture();
+    await postgres.InitializeAsync();
+    await azurite.InitializeAsync();
+    try
+    {
+        if ((postgres.Unavailable ?? azurite.Unavailable) is { } missing)
+        {
+            Console.Error.WriteLine(missing);
+            return 2;
+        }
+
+        var rows = new List<string>();
+        var details = new List<string>();
+        async Task MeasureAsync(string name, Func<int, int, Task<CloudLoadResult>> run, bool checksWrites = true)
+        {
+            await run(Math.Min(scaleClients, 4), 50); // warm-up: JIT, connections, pools
+            var result = await run(scaleClients, scaleOperations);
+            rows.Add(result.ToSummaryRow(name, checksWrites));
+            details.Add($"{name}:\n\n{result.ToMarkdown()}");
+            Console.WriteLine(rows[^1]);
+        }
+
+        await MeasureAsync("floor: raw Kestrel, same request sizes, no storage", (c, o) => FloorRun.RunAsync(c, o, scaleTimeout.Token), checksWrites: false);
+        await using (var files = await CloudTarget.FilesAsync(scaleTimeout.Token))
+        {
+            await MeasureAsync(files.Name, (c, o) => CloudLoadRun.RunAsync(files, c, o, scaleTimeout.Token));
+        }
+
+        foreach (int replicas in new[] { 1, 3 })
+        {
+            await using var target = await CloudTarget.ReplicatedAsync(postgres, azurite, replicas, scaleTimeout.Token);
+            await MeasureAsync(target.Name, (c, o) => CloudLoadRun.RunAsync(target, c, o, scaleTimeout.Token));
+        }
+
+        string loadAfter = File.ReadAllText("/proc/loadavg").Trim();
+        var scaleReport = $"""
+            Machine: {RuntimeInformation.OSDescription}, {Environment.ProcessorCount} logical cores, .NET {Environment.Version}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.
+            Command: `dotnet run -c Release --project tests/Atomiton.Storage.Cloud.Benchmarks -- scale {scaleClients} {scaleOperations} scale-benchmark.md`
+            Load average before: {loadBefore}; after: {loadAfter}.
+
+            | target | operations | seconds | ops/s | p50 (ms) | p99 (ms) | errors | lost writes |
+            |---|---:|---:|---:|---:|---:|---:|---:|
+            {string.Join("\n", rows)}
+
+            Per operation:
+
+            {string.Join("\n", details)}
+            """;
+        Console.WriteLine(scaleReport);
+        if (args.Length > 3)
+        {
+            await File.WriteAllTextAsync(args[3], scaleReport.ReplaceLineEndings("\n"));
+        }
+
+        return 0;
+    }
+    finally
+    {
+        await azurite.DisposeAsync();
+        await postgres.DisposeAsync();
+    }
 }
 
 int clients = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 32;

@@ -87,6 +87,7 @@ internal sealed class DatabaseChangeLog : IChangeLog
             try
             {
                 await LockKeysAsync(connection, keys, cancellationToken);
+                await ReconcileOverlappingAsync(connection, keys, cancellationToken);
                 intent = await InsertIntentAsync(connection, keys, cancellationToken);
             }
             catch (Exception e) when (CloudDatabase.IsUnreachable(e, cancellationToken))
@@ -278,7 +279,7 @@ internal sealed class DatabaseChangeLog : IChangeLog
                     {
                         if (await IntentExistsAsync(connection, id, token))
                         {
-                            await RecordAsync(connection, id, await StatAsync(keys), token);
+                            await RecordAsync(connection, id, await UnrecordedAsync(connection, await StatAsync(keys), token), token);
                         }
                     }
                     finally
@@ -355,6 +356,65 @@ internal sealed class DatabaseChangeLog : IChangeLog
             await using var command = new NpgsqlCommand("SELECT pg_advisory_lock($1)", connection);
             command.Parameters.AddWithValue(id);
             await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Records, before a write, what an earlier write of the same keys left unrecorded: a write acknowledged
+    /// while the database could not take its change (an outage), or one whose replica died. Its intent
+    /// is still there and nobody is writing those keys (its writer held their locks while it wrote; now
+    /// the caller does), so their state now is what that write left, which the feed must list before
+    /// this write's change. Without this, a write through another replica could supersede it first and
+    /// the feed would never list an acknowledged version.
+    /// </summary>
+    private async Task ReconcileOverlappingAsync(NpgsqlConnection connection, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        var overlapping = new List<(long Id, string[] Keys)>();
+        await using (var command = new NpgsqlCommand("SELECT id, keys FROM change_intents WHERE keys && $1 ORDER BY id", connection))
+        {
+            command.Parameters.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Text, keys.ToArray());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                overlapping.Add((reader.GetInt64(0), reader.GetFieldValue<string[]>(1)));
+            }
+        }
+
+        var held = keys.Select(LockOf).ToHashSet();
+        foreach (var (id, intentKeys) in overlapping)
+        {
+            // A move's other key may be another writer's or reconciler's now: then leave it to the passes.
+            var taken = new List<long>();
+            bool all = true;
+            foreach (long other in intentKeys.Select(LockOf).Where(l => !held.Contains(l)).Distinct().Order())
+            {
+                await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock($1)", connection);
+                command.Parameters.AddWithValue(other);
+                if (await command.ExecuteScalarAsync(cancellationToken) is not true)
+                {
+                    all = false;
+                    break;
+                }
+
+                taken.Add(other);
+            }
+
+            try
+            {
+                if (all && await IntentExistsAsync(connection, id, cancellationToken))
+                {
+                    await RecordAsync(connection, id, await UnrecordedAsync(connection, await StatAsync(intentKeys), cancellationToken), cancellationToken);
+                }
+            }
+            finally
+            {
+                foreach (long other in taken)
+                {
+                    await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock($1)", connection);
+                    command.Parameters.AddWithValue(other);
+                    await command.ExecuteNonQueryAsync(CancellationToken.None);
+                }
+            }
         }
     }
 
@@ -469,12 +529,45 @@ internal sealed class DatabaseChangeLog : IChangeLog
     {
         try
         {
-            await RecordAsync(connection, intent, await StatAsync(keys), CancellationToken.None);
+            await RecordAsync(connection, intent, await UnrecordedAsync(connection, await StatAsync(keys), CancellationToken.None), CancellationToken.None);
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException or StorageException)
         {
             Volatile.Write(ref _pending, 1);
         }
+    }
+
+    /// <summary>
+    /// The reconciled states that are not already the last recorded change of their key. An intent's write
+    /// may have been superseded by a later one that was recorded (its replica died, the client retried on
+    /// another); recording that state again would list one version twice in the feed. The caller holds the
+    /// keys' locks, so no write records a change of them meanwhile.
+    /// </summary>
+    private static async Task<IReadOnlyList<ChangeRecord>> UnrecordedAsync(NpgsqlConnection connection, IReadOnlyList<ChangeRecord> states, CancellationToken cancellationToken)
+    {
+        var unrecorded = new List<ChangeRecord>(states.Count);
+        foreach (var state in states)
+        {
+            await using var command = new NpgsqlCommand("SELECT key, record FROM changes WHERE key = $1 OR from_key = $1 ORDER BY seq DESC LIMIT 1", connection);
+            command.Parameters.AddWithValue(state.Key!);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                var last = JsonSerializer.Deserialize<ChangeRecord>(reader.GetString(1), CloudJson.Options)!;
+                bool lastDeleted = last.Kind == ChangeRecord.Delete || !string.Equals(reader.GetString(0), state.Key, StringComparison.Ordinal);
+                bool same = state.Kind == ChangeRecord.Delete
+                    ? lastDeleted
+                    : !lastDeleted && string.Equals(last.Item?.Etag, state.Item?.Etag, StringComparison.Ordinal);
+                if (same)
+                {
+                    continue;
+                }
+            }
+
+            unrecorded.Add(state);
+        }
+
+        return unrecorded;
     }
 
     private async Task<IReadOnlyList<ChangeRecord>> StatAsync(IReadOnlyList<string> keys)
