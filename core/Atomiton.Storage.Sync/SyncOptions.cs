@@ -50,6 +50,26 @@ public sealed record SyncOptions
     /// <summary>Keys under this prefix (on both sides) are synced; default every key.</summary>
     public string Prefix { get; init; } = string.Empty;
 
+    /// <summary>
+    /// How many transfers (copies, deletes) run at once. Default 4 (the design's per-side parallelism
+    /// for clouds); 1 runs them one at a time. Copies still all finish before any delete starts, two
+    /// keys that could be one name on a folding engine never run together, and conflicts and moves
+    /// run alone.
+    /// </summary>
+    public int MaxParallelTransfers { get; init; } = 4;
+
+    /// <summary>
+    /// Finished keys are committed to the state store together, in one transaction, once this many
+    /// are waiting (or <see cref="CommitInterval"/> after the last commit, at the end of each phase,
+    /// before each conflict or move, and when the run stops). Default 256; 1 commits every key on
+    /// its own. A crash loses at most the uncommitted results, never a transfer: the next run sees
+    /// those keys through the change feed (or the listing) and records them without copying again.
+    /// </summary>
+    public int CommitEvery { get; init; } = 256;
+
+    /// <summary>A key that finishes this long after the last commit commits what is waiting. Default 250 ms (on <see cref="TimeProvider"/>).</summary>
+    public TimeSpan CommitInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Changes per feed page. Default 1,000.</summary>
     public int PageSize { get; init; } = 1000;
 

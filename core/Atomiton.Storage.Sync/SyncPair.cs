@@ -8,7 +8,7 @@ namespace Atomiton.Storage.Sync;
 /// <summary>
 /// Two engines kept in sync through a state store: observe each side (change feed, or a listing),
 /// plan three-way against the synced base, refuse when a safety valve trips, then apply with
-/// preconditions, committing each key as it is done. See docs/sync.md.
+/// preconditions (bounded parallelism), committing finished keys in short transactions. See docs/sync.md.
 /// </summary>
 /// <remarks>One run at a time per pair (and per state store). The engines may be written by others during a run: such races are detected by the preconditions and re-planned.</remarks>
 public sealed class SyncPair
@@ -28,6 +28,16 @@ public sealed class SyncPair
         B = b;
         _store = state;
         Options = options ?? new SyncOptions();
+        if (Options.MaxParallelTransfers < 1)
+        {
+            throw new StorageException(StorageErrorCode.InvalidConfiguration, $"SyncOptions.MaxParallelTransfers is {Options.MaxParallelTransfers}; it must be 1 or more (1 runs transfers one at a time).");
+        }
+
+        if (Options.CommitEvery < 1 || Options.CommitInterval < TimeSpan.Zero)
+        {
+            throw new StorageException(StorageErrorCode.InvalidConfiguration, $"SyncOptions.CommitEvery is {Options.CommitEvery} and CommitInterval {Options.CommitInterval}; CommitEvery must be 1 or more and CommitInterval not negative.");
+        }
+
         if (Options.Conflicts == Conflicts.ConflictPolicy.Custom && Options.Resolver is null)
         {
             throw new StorageException(StorageErrorCode.InvalidConfiguration, "SyncOptions.Conflicts is Custom but SyncOptions.Resolver is null. Set a resolver, or choose another conflict policy.");
@@ -209,7 +219,7 @@ public sealed class SyncPair
         }
 
         var now = Options.TimeProvider.GetUtcNow();
-        var executor = new SyncExecutor(A, B, store, Options, mode, SyncExecutor.Stamp(now), progress);
+        using var executor = new SyncExecutor(A, B, store, Options, mode, SyncExecutor.Stamp(now), progress);
         await executor.ExecuteAsync(plan.Actions, cancellationToken);
         pair = (await store.GetPairAsync(cancellationToken))!;
         if (keys is null && (executor.TrashWritten || pair.LastTrashPurge is null || now - pair.LastTrashPurge.Value >= TimeSpan.FromDays(1)))

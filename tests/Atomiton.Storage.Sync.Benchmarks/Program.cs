@@ -9,10 +9,12 @@ using Atomiton.Storage.Providers;
 using Atomiton.Storage.Sync;
 using Atomiton.Storage.Sync.State;
 
-// Usage: dotnet run -c Release --project tests/Atomiton.Storage.Sync.Benchmarks -- [keys] [bytes]
-// (eng/bench-sync.sh installs rclone first). Prints a Markdown table.
+// Usage: dotnet run -c Release --project tests/Atomiton.Storage.Sync.Benchmarks -- [keys] [bytes] [parallel]
+// (eng/bench-sync.sh installs rclone first). Prints a Markdown table with the requests each side's
+// engine received.
 int keys = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
 int size = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1024;
+int parallel = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : new SyncOptions().MaxParallelTransfers;
 string root = Path.Combine(Path.GetTempPath(), "atomiton-sync-bench", Guid.NewGuid().ToString("N"));
 Directory.CreateDirectory(root);
 try
@@ -25,7 +27,7 @@ try
     }).ToList();
 
     var rows = new List<(string Tool, string Run, TimeSpan Time, string Note)>();
-    rows.AddRange(await AtomitonAsync(root, payloads));
+    rows.AddRange(await AtomitonAsync(root, payloads, parallel));
     rows.AddRange(await RcloneAsync(root, payloads));
 
     Console.WriteLine($"{keys:N0} objects × {size:N0} bytes; {Environment.ProcessorCount} cores; {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
@@ -42,14 +44,15 @@ finally
     Directory.Delete(root, recursive: true);
 }
 
-static async Task<IEnumerable<(string, string, TimeSpan, string)>> AtomitonAsync(string root, List<(string Key, byte[] Bytes)> payloads)
+static async Task<IEnumerable<(string, string, TimeSpan, string)>> AtomitonAsync(string root, List<(string Key, byte[] Bytes)> payloads, int parallel)
 {
-    await using var device = new FileSystemEngine(new FileSystemOptions { BaseDir = Path.Combine(root, "device") });
+    await using var deviceFiles = new FileSystemEngine(new FileSystemOptions { BaseDir = Path.Combine(root, "device") });
     foreach (var (key, bytes) in payloads)
     {
-        await device.SaveAsync(key, bytes);
+        await deviceFiles.SaveAsync(key, bytes);
     }
 
+    await using var device = new CountingEngine(deviceFiles);
     await using var hubStore = new FileSystemEngine(new FileSystemOptions { BaseDir = Path.Combine(root, "hub") });
     var options = new CloudServerOptions
     {
@@ -61,24 +64,29 @@ static async Task<IEnumerable<(string, string, TimeSpan, string)>> AtomitonAsync
     options.Urls.Add("http://127.0.0.1:0");
     string apiKey = options.Keys.Create("bench/", ApiKeyPermissions.Read | ApiKeyPermissions.Write, "sync benchmark").Key;
     await using var server = await CloudServer.StartAsync(hubStore, options);
-    await using var hub = await new CloudProvider().CreateAsync(
+    await using var hubCloud = await new CloudProvider().CreateAsync(
         new CloudOptions { Endpoint = server.Endpoint.ToString(), ApiKey = apiKey },
         new StorageProviderContext { PipelineName = "hub", StageName = "cloud" });
+    await using var hub = new CountingEngine(hubCloud);
     await using var state = await SqliteSyncStateStore.OpenAsync(Path.Combine(root, "device--hub.db"));
-    var pair = new SyncPair(new SyncEndpoint("device", device), new SyncEndpoint("hub", hub), state);
+    var pair = new SyncPair(new SyncEndpoint("device", device), new SyncEndpoint("hub", hub), state, new SyncOptions { MaxParallelTransfers = parallel });
 
     var watch = Stopwatch.StartNew();
     var first = await pair.RunAsync();
     var firstTime = watch.Elapsed;
     Check(first.Status == SyncStatus.Completed && first.Applied == payloads.Count, "first sync: " + first.Summary);
+    string firstRequests = $"device {device.Describe()}; hub {hub.Describe()}";
+    device.Reset();
+    hub.Reset();
 
     watch.Restart();
     var again = await pair.RunAsync();
     var againTime = watch.Elapsed;
     Check(again.Status == SyncStatus.Completed && again.Plan.IsEmpty, "no-op re-run: " + again.Summary);
+    string againRequests = $"device {device.Describe()}; hub {hub.Describe()}";
 
     int onHub = 0;
-    await foreach (var entry in hub.ListAsync(new ListOptions { Prefix = "docs/", KeysOnly = true }))
+    await foreach (var entry in hubCloud.ListAsync(new ListOptions { Prefix = "docs/", KeysOnly = true }))
     {
         onHub += entry.IsObject ? 1 : 0;
     }
@@ -86,8 +94,8 @@ static async Task<IEnumerable<(string, string, TimeSpan, string)>> AtomitonAsync
     Check(onHub == payloads.Count, $"the hub holds {onHub} objects");
     return
     [
-        ("Atomiton sync (filesystem ↔ cloud over HTTP on 127.0.0.1, SQLite state)", "first sync", firstTime, $"{first.Applied:N0} copies (create-only), each committed"),
-        ("Atomiton sync", "no-op re-run", againTime, "filesystem side listed (headers read, no re-hash); cloud side: one feed read"),
+        ($"Atomiton sync (filesystem ↔ cloud over HTTP on 127.0.0.1, SQLite state, {parallel} transfers at once)", "first sync", firstTime, $"{first.Applied:N0} copies (create-only); requests: {firstRequests}"),
+        ("Atomiton sync", "no-op re-run", againTime, $"requests: {againRequests}"),
     ];
 }
 
@@ -138,5 +146,82 @@ static void Check(bool condition, string what)
     if (!condition)
     {
         throw new InvalidOperationException("Benchmark check failed: " + what);
+    }
+}
+
+/// <summary>Counts the calls the sync makes on one side's engine (forwarding everything, copy and move included).</summary>
+internal sealed class CountingEngine(IStorageEngine inner) : DelegatingStorageEngine(inner, ownsInner: false)
+{
+    private int _reads, _saves, _stats, _deletes, _listings, _feedReads, _cursors, _other;
+
+    public override string EngineType => Inner.EngineType;
+
+    public override StorageCapabilities Capabilities => Inner.Capabilities;
+
+    public int Requests => _reads + _saves + _stats + _deletes + _listings + _feedReads + _cursors + _other;
+
+    public void Reset() => _reads = _saves = _stats = _deletes = _listings = _feedReads = _cursors = _other = 0;
+
+    public string Describe() =>
+        $"{Requests:N0} ({_reads:N0} reads, {_saves:N0} saves, {_stats:N0} stats, {_deletes:N0} deletes, {_listings:N0} listings, {_feedReads:N0} feed reads, {_cursors:N0} cursors{(_other > 0 ? $", {_other:N0} other" : "")})";
+
+    protected override ValueTask<StorageReadResult> OpenReadCoreAsync(string key, ReadOptions options, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _reads);
+        return Inner.OpenReadAsync(key, options, cancellationToken);
+    }
+
+    protected override ValueTask<StorageItem> SaveCoreAsync(string key, Stream content, SaveOptions options, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _saves);
+        return Inner.SaveAsync(key, content, options, cancellationToken);
+    }
+
+    protected override ValueTask<StorageItem> StatCoreAsync(string key, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _stats);
+        return Inner.StatAsync(key, cancellationToken);
+    }
+
+    protected override ValueTask<bool> ExistsCoreAsync(string key, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _stats);
+        return Inner.ExistsAsync(key, cancellationToken);
+    }
+
+    protected override ValueTask<bool> DeleteCoreAsync(string key, DeleteOptions options, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _deletes);
+        return Inner.DeleteAsync(key, options, cancellationToken);
+    }
+
+    protected override IAsyncEnumerable<StorageEntry> ListCoreAsync(ListOptions options, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _listings);
+        return Inner.ListAsync(options, cancellationToken);
+    }
+
+    protected override ValueTask<StorageChangePage> ReadChangesCoreAsync(string cursor, ChangeReadOptions options, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _feedReads);
+        return Inner.ReadChangesAsync(cursor, options, cancellationToken);
+    }
+
+    protected override ValueTask<string> GetChangeCursorCoreAsync(string prefix, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _cursors);
+        return Inner.GetChangeCursorAsync(prefix, cancellationToken);
+    }
+
+    protected override ValueTask<StorageItem> CopyCoreAsync(string sourceKey, string destinationKey, WriteCondition condition, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _other);
+        return Inner.CopyAsync(sourceKey, destinationKey, condition, cancellationToken);
+    }
+
+    protected override ValueTask<StorageItem> MoveCoreAsync(string sourceKey, string destinationKey, WriteCondition condition, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _other);
+        return Inner.MoveAsync(sourceKey, destinationKey, condition, cancellationToken);
     }
 }

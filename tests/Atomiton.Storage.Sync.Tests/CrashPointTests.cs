@@ -34,7 +34,7 @@ public sealed class CrashPointTests(ITestOutputHelper output)
                 {
                     if (++seen == k)
                     {
-                        throw new SimulatedCrash($"crash after mutation {k} ({operation} {key})");
+                        throw world.Crash($"crash after mutation {k} ({operation} {key})");
                     }
                 }
 
@@ -42,6 +42,7 @@ public sealed class CrashPointTests(ITestOutputHelper output)
                 world.B.AfterMutation = Crash;
                 await Assert.ThrowsAsync<SimulatedCrash>(() => world.Pair().RunAsync());
                 crashes++;
+                world.Restart();
                 world.A.AfterMutation = null;
                 world.B.AfterMutation = null;
                 await QuiesceAsync(world);

@@ -140,6 +140,7 @@ internal sealed class SyncSimulation(int seed, IReadOnlySet<int>? disabledOperat
         }
         catch (SimulatedCrash)
         {
+            _world.Restart();
             Crashes++;
             return null;
         }
@@ -182,7 +183,7 @@ internal sealed class SyncSimulation(int seed, IReadOnlySet<int>? disabledOperat
         else if (roll < 0.1 && _crashesLeft > 0)
         {
             _crashesLeft--;
-            throw new SimulatedCrash($"crash before {side} {operation}");
+            throw _world.Crash($"crash before {side} {operation}");
         }
     }
 

@@ -40,7 +40,18 @@ internal sealed class SyncWorld : IAsyncDisposable
 
     public SyncOptions Options { get; set; }
 
-    public ISyncStateStore Store { get; set; } = new MemorySyncStateStore();
+    /// <summary>The state store (a memory store unless a test replaces <see cref="CrashableStateStore.Inner"/>).</summary>
+    public CrashableStateStore Store { get; } = new(new MemorySyncStateStore());
+
+    /// <summary>The simulated process dies: nothing it still holds reaches the state store.</summary>
+    public SimulatedCrash Crash(string message)
+    {
+        Store.Crashed = true;
+        return new SimulatedCrash(message);
+    }
+
+    /// <summary>A new process starts over the committed state.</summary>
+    public void Restart() => Store.Crashed = false;
 
     public SyncPair Pair() => new(new SyncEndpoint("laptop", A), new SyncEndpoint("cloud", B), Store, Options);
 

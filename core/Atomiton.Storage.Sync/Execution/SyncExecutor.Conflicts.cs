@@ -38,7 +38,7 @@ internal sealed partial class SyncExecutor
             switch (resolution.Kind)
             {
                 case SyncResolutionKind.Skip:
-                    Unresolved++;
+                    Interlocked.Increment(ref _unresolved);
                     await CommitAsync([], [Entry(SyncLogKind.Unresolved, state.Key, $"The resolver left the conflict on '{state.Key}' unresolved; both sides keep their versions.")], cancellationToken);
                     return;
                 case SyncResolutionKind.Merged:

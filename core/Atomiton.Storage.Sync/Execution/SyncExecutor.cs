@@ -8,40 +8,154 @@ using Atomiton.Storage.Sync.State;
 namespace Atomiton.Storage.Sync.Execution;
 
 /// <summary>
-/// Applies a plan one action at a time, copies before deletes (the plan's order). Every mutation
+/// Applies a plan, copies before deletes (the plan's order, each phase finished before the next
+/// starts), up to <see cref="SyncOptions.MaxParallelTransfers"/> keys at once. Every mutation
 /// carries the observed version; a failed precondition (Conflict, or NotFound of a planned source)
 /// re-observes that key on both sides and re-plans it, up to <see cref="SyncOptions.MaxAttemptsPerKey"/>.
-/// Each key's result is committed to the state store as soon as it is done; a failure records nothing.
+/// A key's result is queued when its transfer is done and committed with others in one transaction
+/// (<see cref="SyncOptions.CommitEvery"/>, <see cref="SyncOptions.CommitInterval"/>); a failure
+/// records nothing but its log line.
 /// </summary>
+/// <remarks>
+/// Actions are started on the calling thread, so engines whose calls complete synchronously (the
+/// simulation's) run them in plan order, deterministically. Conflicts and moves run alone, after a
+/// commit, because they read the state of other keys (conflict-copy families).
+/// </remarks>
 internal sealed partial class SyncExecutor(
-    SyncEndpoint a, SyncEndpoint b, ISyncStateStore store, SyncOptions options, SyncMode mode, string runStamp, IProgress<SyncProgress>? progress)
+    SyncEndpoint a, SyncEndpoint b, ISyncStateStore store, SyncOptions options, SyncMode mode, string runStamp, IProgress<SyncProgress>? progress) : IDisposable
 {
     private readonly List<SyncLogEntry> _log = [];
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _commitGate = new(1, 1);
+    private List<SyncKeyState> _pendingKeys = [];
+    private List<SyncLogEntry> _pendingLog = [];
+    private int _pendingResults;
+    private long _lastCommit = options.TimeProvider.GetTimestamp();
+    private int _applied;
+    private int _replanned;
+    private int _transientFailures;
+    private int _permanentFailures;
+    private int _unresolved;
+    private int _collisions;
+    private int _done;
 
     public IReadOnlyList<SyncLogEntry> Log => _log;
 
-    public int Applied { get; private set; }
+    public int Applied => Volatile.Read(ref _applied);
 
-    public int Replanned { get; private set; }
+    public int Replanned => Volatile.Read(ref _replanned);
 
-    public int TransientFailures { get; private set; }
+    public int TransientFailures => Volatile.Read(ref _transientFailures);
 
-    public int PermanentFailures { get; private set; }
+    public int PermanentFailures => Volatile.Read(ref _permanentFailures);
 
-    public int Unresolved { get; private set; }
+    public int Unresolved => Volatile.Read(ref _unresolved);
 
-    public int Collisions { get; private set; }
+    public int Collisions => Volatile.Read(ref _collisions);
 
     public bool TrashWritten { get; private set; }
 
     public async Task ExecuteAsync(IReadOnlyList<SyncAction> actions, CancellationToken cancellationToken)
     {
-        int done = 0;
-        foreach (var action in actions)
+        var running = new List<(Task Task, string Folded)>();
+        int? phase = null;
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            await RunAsync(action, 1, cancellationToken);
-            progress?.Report(new SyncProgress("apply", ++done, actions.Count, action.Key));
+            foreach (var action in actions)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int next = Phase(action.Kind);
+                bool alone = action.Kind is SyncActionKind.Conflict or SyncActionKind.Move;
+                string folded = Folded(action.Key);
+                if (next != phase || alone || running.Exists(task => task.Folded == folded))
+                {
+                    await WaitAllAsync(running);
+                    if (next != phase || alone)
+                    {
+                        await CommitPendingAsync(cancellationToken);
+                    }
+                }
+
+                while (running.Count >= options.MaxParallelTransfers)
+                {
+                    await Task.WhenAny(running.Select(task => task.Task));
+                    Reap(running);
+                }
+
+                phase = next;
+                running.Add((RunTrackedAsync(action, actions.Count, cancellationToken), folded));
+                Reap(running);
+            }
+
+            await WaitAllAsync(running);
+        }
+        catch (Exception) when (running.Count > 0)
+        {
+            // Let the keys in flight finish (or fail) before reporting; their results are committed below.
+            await Task.WhenAll(running.Select(task => task.Task)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await CommitFinishedAsync();
+            throw;
+        }
+        catch (Exception)
+        {
+            await CommitFinishedAsync();
+            throw;
+        }
+
+        await CommitPendingAsync(cancellationToken);
+    }
+
+    /// <summary>The plan's phases: copies and conflicts, then moves, then deletes, then forgets.</summary>
+    private static int Phase(SyncActionKind kind) => kind switch
+    {
+        SyncActionKind.Move => 1,
+        SyncActionKind.Delete => 2,
+        SyncActionKind.Forget => 3,
+        _ => 0,
+    };
+
+    /// <summary>A conservative name under which keys that one engine may store as one object (case, Unicode form) never run together.</summary>
+    private static string Folded(string key) => key.Normalize(NormalizationForm.FormC).ToUpperInvariant();
+
+    private async Task RunTrackedAsync(SyncAction action, int total, CancellationToken cancellationToken)
+    {
+        await RunAsync(action, 1, cancellationToken);
+        progress?.Report(new SyncProgress("apply", Interlocked.Increment(ref _done), total, action.Key));
+    }
+
+    /// <summary>Drops finished tasks; rethrows the first failure (a crash or cancellation: key failures are never thrown).</summary>
+    private static void Reap(List<(Task Task, string Folded)> running)
+    {
+        int failed = running.FindIndex(task => task.Task.IsFaulted || task.Task.IsCanceled);
+        if (failed >= 0)
+        {
+            var task = running[failed].Task;
+            running.RemoveAt(failed);
+            task.GetAwaiter().GetResult();
+        }
+
+        running.RemoveAll(task => task.Task.IsCompletedSuccessfully);
+    }
+
+    private static async Task WaitAllAsync(List<(Task Task, string Folded)> running)
+    {
+        while (running.Count > 0)
+        {
+            await Task.WhenAny(running.Select(task => task.Task));
+            Reap(running);
+        }
+    }
+
+    /// <summary>After a crash-like failure or cancellation: the keys that did finish are committed (best effort; the next run would find them anyway).</summary>
+    private async Task CommitFinishedAsync()
+    {
+        try
+        {
+            await CommitPendingAsync(CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            // The run is failing already; what was not committed is re-observed and recorded by the next run.
         }
     }
 
@@ -52,11 +166,14 @@ internal sealed partial class SyncExecutor(
         try
         {
             await ApplyAsync(action, cancellationToken);
-            Applied += action.Kind is SyncActionKind.Skip ? 0 : 1;
+            if (action.Kind is not SyncActionKind.Skip)
+            {
+                Interlocked.Increment(ref _applied);
+            }
         }
         catch (StorageException e) when (e.Code is StorageErrorCode.Conflict or StorageErrorCode.NotFound)
         {
-            Replanned++;
+            Interlocked.Increment(ref _replanned);
             if (attempt >= options.MaxAttemptsPerKey)
             {
                 await FailAsync(action.Key, $"'{action.Key}' kept changing while it was synced ({attempt} attempts; last: {e.Message}). Nothing was recorded for it; the next run retries it.", transient: true, cancellationToken);
@@ -81,14 +198,7 @@ internal sealed partial class SyncExecutor(
 
     private async Task FailAsync(string key, string message, bool transient, CancellationToken cancellationToken)
     {
-        if (transient)
-        {
-            TransientFailures++;
-        }
-        else
-        {
-            PermanentFailures++;
-        }
+        Interlocked.Increment(ref transient ? ref _transientFailures : ref _permanentFailures);
 
         await CommitAsync([], [Entry(SyncLogKind.Failed, key, message)], cancellationToken);
     }
@@ -107,8 +217,7 @@ internal sealed partial class SyncExecutor(
     private Task SkipAsync(SyncAction action, CancellationToken cancellationToken)
     {
         bool conflict = action.Policy == ConflictPolicy.Skip;
-        Unresolved += conflict ? 1 : 0;
-        Collisions += conflict ? 0 : 1;
+        Interlocked.Increment(ref conflict ? ref _unresolved : ref _collisions);
         return CommitAsync([], [Entry(conflict ? SyncLogKind.Unresolved : SyncLogKind.Collision, action.Key, action.Reason)], cancellationToken);
     }
 
@@ -201,16 +310,79 @@ internal sealed partial class SyncExecutor(
         return folder + hash + "-" + name;
     }
 
+    /// <summary>Queues one key's result; commits the queue when it is full or <see cref="SyncOptions.CommitInterval"/> has passed.</summary>
     private async Task CommitAsync(IReadOnlyList<SyncKeyState> keys, IReadOnlyList<SyncLogEntry> log, CancellationToken cancellationToken)
     {
-        await store.CommitAsync(new SyncStateCommit { Keys = keys, Log = log }, cancellationToken);
-        _log.AddRange(log);
+        bool due;
+        lock (_gate)
+        {
+            _pendingKeys.AddRange(keys);
+            _pendingLog.AddRange(log);
+            _pendingResults++;
+            due = _pendingResults >= options.CommitEvery || options.TimeProvider.GetElapsedTime(_lastCommit) >= options.CommitInterval;
+        }
+
+        if (due)
+        {
+            await CommitPendingAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Commits every queued result in one transaction (commits never overlap, so they apply in order).</summary>
+    private async Task CommitPendingAsync(CancellationToken cancellationToken)
+    {
+        await _commitGate.WaitAsync(cancellationToken);
+        try
+        {
+            List<SyncKeyState> keys;
+            List<SyncLogEntry> log;
+            int results;
+            lock (_gate)
+            {
+                if (_pendingResults == 0)
+                {
+                    return;
+                }
+
+                (keys, log, results) = (_pendingKeys, _pendingLog, _pendingResults);
+                (_pendingKeys, _pendingLog, _pendingResults) = ([], [], 0);
+                _lastCommit = options.TimeProvider.GetTimestamp();
+            }
+
+            try
+            {
+                await store.CommitAsync(new SyncStateCommit { Keys = keys, Log = log }, cancellationToken);
+            }
+            catch
+            {
+                // Not committed: put the results back in front (a later commit may still succeed).
+                lock (_gate)
+                {
+                    keys.AddRange(_pendingKeys);
+                    log.AddRange(_pendingLog);
+                    (_pendingKeys, _pendingLog, _pendingResults) = (keys, log, _pendingResults + results);
+                }
+
+                throw;
+            }
+
+            lock (_gate)
+            {
+                _log.AddRange(log);
+            }
+        }
+        finally
+        {
+            _commitGate.Release();
+        }
     }
 
     private static SyncKeyState Synced(string key, SyncVersion onA, SyncVersion onB) => new(key, onA, onB, SyncBase.Of(onA, onB));
 
     private SyncLogEntry Entry(SyncLogKind kind, string key, string message, string? related = null, SyncSide? side = null) =>
         new(options.TimeProvider.GetUtcNow(), kind, key, message, related, side);
+
+    public void Dispose() => _commitGate.Dispose();
 
     internal static string Stamp(DateTimeOffset now) => now.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
 }

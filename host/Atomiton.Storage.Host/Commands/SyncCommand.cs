@@ -27,6 +27,7 @@ internal static class SyncCommand
         var delete = new Option<string>("--delete") { Description = "When one side deleted what the other changed: modify-wins (default) or delete-wins.", DefaultValueFactory = _ => "modify-wins" };
         var maxDelete = new Option<string>("--max-delete") { Description = "Abort when planned deletes on a side exceed this: a percentage of the synced keys (50%, the default) or a count (100).", DefaultValueFactory = _ => "50%" };
         var force = new Option<bool>("--force") { Description = "Run even though a safety valve tripped (for this run)." };
+        var parallel = ParallelOption();
         var replicaA = new Option<string?>("--replica-a") { Description = "Side A's name in conflict-copy names (default: pipeline A's name)." };
         var replicaB = new Option<string?>("--replica-b") { Description = "Side B's name in conflict-copy names (default: pipeline B's name)." };
         command.Add(a);
@@ -38,6 +39,7 @@ internal static class SyncCommand
         command.Add(delete);
         command.Add(maxDelete);
         command.Add(force);
+        command.Add(parallel);
         command.Add(replicaA);
         command.Add(replicaB);
         runner.SetAction(command, async (invocation, cancellationToken) =>
@@ -48,6 +50,7 @@ internal static class SyncCommand
                 Conflicts = ParseConflict(parse.GetValue(conflict)!),
                 DeleteVsModify = ParseDelete(parse.GetValue(delete)!),
                 Force = parse.GetValue(force),
+                MaxParallelTransfers = ParseParallel(parse.GetValue(parallel)),
             };
             options = ApplyMaxDelete(options, parse.GetValue(maxDelete)!);
             return await WithPairAsync(invocation, a, b, state, prefix, options, parse.GetValue(replicaA), parse.GetValue(replicaB), async (pair, names) =>
@@ -150,11 +153,13 @@ internal static class SyncCommand
     {
         var (a, b, state, prefix) = Common();
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the merge plan; change nothing." };
+        var parallel = ParallelOption();
         var command = new Command("rebaseline", "List both sides again and merge them without propagating any deletion (after a lost state, a changed identity, or to start over).")
         {
-            a, b, state, prefix, dryRun,
+            a, b, state, prefix, dryRun, parallel,
         };
-        runner.SetAction(command, (invocation, cancellationToken) => WithPairAsync(invocation, a, b, state, prefix, new SyncOptions(), null, null, async (pair, names) =>
+        runner.SetAction(command, (invocation, cancellationToken) => WithPairAsync(invocation, a, b, state, prefix,
+            new SyncOptions { MaxParallelTransfers = ParseParallel(invocation.ParseResult.GetValue(parallel)) }, null, null, async (pair, names) =>
         {
             if (invocation.ParseResult.GetValue(dryRun))
             {
@@ -253,6 +258,12 @@ internal static class SyncCommand
         "delete-wins" => DeleteVsModify.DeleteWins,
         _ => throw new CommandLineException(ExitCodes.Usage, $"--delete '{text}' is not a policy; give modify-wins or delete-wins."),
     };
+
+    private static Option<int> ParallelOption() =>
+        new("--parallel") { Description = "How many keys are transferred at once (default 4; 1 = one at a time). Copies still finish before deletes start.", DefaultValueFactory = _ => 4 };
+
+    private static int ParseParallel(int value) => value is >= 1 and <= 64 ? value
+        : throw new CommandLineException(ExitCodes.Usage, $"--parallel {value} is out of range: give 1 to 64 transfers at once (default 4).");
 
     private static SyncOptions ApplyMaxDelete(SyncOptions options, string text)
     {

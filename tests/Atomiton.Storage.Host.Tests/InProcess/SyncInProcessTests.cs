@@ -74,6 +74,10 @@ public sealed partial class SyncInProcessTests : IDisposable
         Assert.Equal(2, (await _sandbox.Cli.RunAsync("sync", "local", "local")).ExitCode);
         Assert.Equal(2, (await _sandbox.Cli.RunAsync("sync", "local", "archive", "--conflict", "loudest")).ExitCode);
         Assert.Equal(2, (await _sandbox.Cli.RunAsync("sync", "local", "archive", "--max-delete", "lots")).ExitCode);
+        var parallel = await _sandbox.Cli.RunAsync("sync", "local", "archive", "--parallel", "0");
+        Assert.Equal(2, parallel.ExitCode);
+        Assert.Contains("--parallel 0", parallel.Error, StringComparison.Ordinal);
+        Assert.Contains("1 to 64", parallel.Error, StringComparison.Ordinal);
         Assert.Equal(3, (await _sandbox.Cli.RunAsync("sync", "status", "local", "archive")).ExitCode);
     }
 

@@ -2,6 +2,7 @@ using Atomiton.Storage.Testing;
 using Atomiton.Storage.Emulators.Dropbox;
 using Atomiton.Storage.Emulators.GoogleDrive;
 using Atomiton.Storage.Emulators.OneDrive;
+using Atomiton.Storage.Plugins.AzureBlob;
 using Atomiton.Storage.Plugins.Dropbox;
 using Atomiton.Storage.Plugins.GoogleDrive;
 using Atomiton.Storage.Plugins.OneDrive;
@@ -10,8 +11,9 @@ using Atomiton.Storage.Providers;
 namespace Atomiton.Storage.Sync.Tests.Providers;
 
 /// <summary>
-/// A provider engine over its loopback emulator (host/Atomiton.Storage.Emulators), built by the
-/// plugin's provider after a sign-in through the provider, as <c>auth login</c> and the host do.
+/// A provider engine over its loopback emulator (host/Atomiton.Storage.Emulators, or Azurite for
+/// azureblob), built by the plugin's provider (after a sign-in through the provider where it has
+/// one), as <c>auth login</c> and the host do. Skips with the reason when Azurite is missing.
 /// </summary>
 internal sealed class ProviderHub : IAsyncDisposable
 {
@@ -82,6 +84,30 @@ internal sealed class ProviderHub : IAsyncDisposable
                 var dropbox = new DropboxProvider();
                 await dropbox.SignInAsync(options, signIn, StorageSignInFlow.Browser);
                 return new ProviderHub(provider, await dropbox.CreateAsync(options, context), server);
+            }
+
+            case "azureblob":
+            {
+                var azurite = await AzuriteProcess.StartAsync();
+                Skip.If(azurite is null, AzuriteProcess.Missing);
+                try
+                {
+                    var options = new AzureBlobOptions
+                    {
+                        Container = "hub" + Guid.NewGuid().ToString("N"),
+                        ServiceUrl = azurite!.ServiceUrl,
+                        AccountKey = AzuriteProcess.AccountKey,
+                        CreateContainer = true,
+                        MaxRetries = 2,
+                        RetryDelay = TimeSpan.FromMilliseconds(50),
+                    };
+                    return new ProviderHub(provider, await new AzureBlobProvider().CreateAsync(options, context), azurite);
+                }
+                catch
+                {
+                    await azurite!.DisposeAsync();
+                    throw;
+                }
             }
 
             default:
