@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace Atomiton.Storage;
@@ -146,34 +147,64 @@ public sealed class StorageContentHash : IDisposable
     {
         private const int WidthInBits = 160;
         private const int Shift = 11;
-        private readonly byte[] _ring = new byte[WidthInBits / 8];
+
+        // Byte n of the input lands at bit (n * 11) % 160 of the ring, which depends only on n % 160
+        // (160 * 11 is a multiple of 160). XOR being linear, bytes with the same n % 160 are first
+        // XORed together into _fold[n % 160] — eight bytes at a time over whole 160-byte periods —
+        // and the fold is spread onto the ring once, when the result is asked for.
+        private readonly byte[] _fold = new byte[WidthInBits];
         private long _length;
-        private int _shift;
+        private int _phase;
 
         public void Append(ReadOnlySpan<byte> data)
         {
-            // Bit position p of the ring is bit (p % 8) of byte (p / 8); the ring is little-endian,
-            // so a byte XORed in at bit offset s lands on bytes s/8 and s/8+1 (wrapping at 160 bits).
-            foreach (byte value in data)
+            _length += data.Length;
+            int phase = _phase;
+            while (phase != 0 && !data.IsEmpty)
             {
-                int byteIndex = _shift >> 3;
-                int bitOffset = _shift & 7;
-                int spread = value << bitOffset;
-                _ring[byteIndex] ^= (byte)spread;
-                if (bitOffset != 0)
-                {
-                    _ring[(byteIndex + 1) % _ring.Length] ^= (byte)(spread >> 8);
-                }
-
-                _shift = (_shift + Shift) % WidthInBits;
+                _fold[phase] ^= data[0];
+                data = data[1..];
+                phase = phase == WidthInBits - 1 ? 0 : phase + 1;
             }
 
-            _length += data.Length;
+            if (data.Length >= WidthInBits)
+            {
+                var fold = MemoryMarshal.Cast<byte, ulong>(_fold.AsSpan());
+                while (data.Length >= WidthInBits)
+                {
+                    var period = MemoryMarshal.Cast<byte, ulong>(data[..WidthInBits]);
+                    for (int i = 0; i < fold.Length; i++)
+                    {
+                        fold[i] ^= period[i];
+                    }
+
+                    data = data[WidthInBits..];
+                }
+            }
+
+            // What is left is shorter than a period and starts at phase 0 (or is empty).
+            for (int i = 0; i < data.Length; i++)
+            {
+                _fold[phase++] ^= data[i];
+            }
+
+            _phase = phase;
         }
 
         public byte[] GetHashAndReset()
         {
-            var result = (byte[])_ring.Clone();
+            // Bit position p of the ring is bit (p % 8) of byte (p / 8); the ring is little-endian,
+            // so a byte XORed in at bit offset s lands on bytes s/8 and s/8+1 (wrapping at 160 bits).
+            var result = new byte[WidthInBits / 8];
+            for (int phase = 0; phase < WidthInBits; phase++)
+            {
+                int shift = phase * Shift % WidthInBits;
+                int byteIndex = shift >> 3;
+                int spread = _fold[phase] << (shift & 7);
+                result[byteIndex] ^= (byte)spread;
+                result[(byteIndex + 1) % result.Length] ^= (byte)(spread >> 8);
+            }
+
             Span<byte> length = stackalloc byte[8];
             BinaryPrimitives.WriteInt64LittleEndian(length, _length);
             for (int i = 0; i < 8; i++)
@@ -181,9 +212,9 @@ public sealed class StorageContentHash : IDisposable
                 result[result.Length - 8 + i] ^= length[i];
             }
 
-            Array.Clear(_ring);
+            Array.Clear(_fold);
             _length = 0;
-            _shift = 0;
+            _phase = 0;
             return result;
         }
     }

@@ -26,9 +26,17 @@ public sealed partial class OneDriveEngine
     protected override async ValueTask<StorageItem> SaveCoreAsync(string key, Stream content, SaveOptions options, CancellationToken cancellationToken)
     {
         _names.UrlPathOf(key); // refuses what cannot be stored before reading the content
-        var head = new MemoryStream();
         int limit = _options.SimpleUploadLimit;
         long start = content.CanSeek ? content.Position : 0;
+        if (content.CanSeek && start == 0 && content.Length > limit)
+        {
+            // The whole object is at hand (a file or a buffer) and too large for a simple upload: the upload
+            // task reads it slice by slice, so none of it is read here first.
+            CheckLength(key, content.Length, options.ExpectedLength);
+            return await UploadSessionAsync(key, content, options, cancellationToken);
+        }
+
+        var head = new MemoryStream();
         var buffer = new byte[81920];
         while (head.Length <= limit)
         {

@@ -176,6 +176,54 @@ public sealed class StorageContentHashVectorTests
         Assert.Equal(expected, hash.GetResult());
     }
 
+    [Theory]
+    [InlineData(159)]
+    [InlineData(160)]
+    [InlineData(161)]
+    [InlineData(100_003)]
+    public void QuickXorHash_of_longer_inputs_matches_a_byte_by_byte_reference(int length)
+    {
+        // The vectors above are shorter than the 160-byte period the implementation folds over, so
+        // longer seeded inputs are checked against the definition, one byte at a time.
+        var content = new byte[length];
+        new Random(length).NextBytes(content);
+        string expected = ByteByByteQuickXor(content);
+
+        Assert.Equal(expected, StorageContentHash.Compute(StorageHashAlgorithms.QuickXor, content));
+        AssertSameInChunks(StorageHashAlgorithms.QuickXor, content, expected);
+        foreach (int chunk in new[] { 5, 159, 161, 320, 4099 })
+        {
+            using var hash = StorageContentHash.Create(StorageHashAlgorithms.QuickXor);
+            for (int offset = 0; offset < content.Length; offset += chunk)
+            {
+                hash.Append(content.AsSpan(offset, Math.Min(chunk, content.Length - offset)));
+            }
+
+            Assert.True(expected == hash.GetResult(), $"QuickXorHash of {length} bytes fed {chunk} at a time differs from the reference.");
+        }
+    }
+
+    /// <summary>QuickXorHash as Microsoft defines it: byte n XORed into a 160-bit ring at bit (n × 11) mod 160, the length XORed into the last 8 bytes.</summary>
+    private static string ByteByByteQuickXor(byte[] content)
+    {
+        var ring = new byte[20];
+        for (long n = 0; n < content.Length; n++)
+        {
+            int bit = (int)(n * 11 % 160);
+            int spread = content[n] << (bit % 8);
+            ring[bit / 8] ^= (byte)spread;
+            ring[(bit / 8 + 1) % 20] ^= (byte)(spread >> 8);
+        }
+
+        var length = BitConverter.GetBytes((long)content.Length);
+        for (int i = 0; i < 8; i++)
+        {
+            ring[12 + i] ^= length[i];
+        }
+
+        return Convert.ToBase64String(ring);
+    }
+
     [Fact]
     public void Dropbox_hash_starts_again_after_a_result()
     {
