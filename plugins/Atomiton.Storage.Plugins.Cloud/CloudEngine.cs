@@ -274,12 +274,7 @@ public sealed class CloudEngine : StorageEngine
                 MaxMetadataBytes = _serverInfo.MaxMetadataBytes,
                 ChangeRetention = _serverInfo.ChangeRetentionSeconds is { } retention ? TimeSpan.FromSeconds(retention) : null,
             },
-            Details = new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["endpoint"] = _transport.BaseAddress.GetLeftPart(UriPartial.Path),
-                ["serverEngineType"] = _serverInfo.EngineType,
-                ["apiVersion"] = _serverInfo.ApiVersion,
-            },
+            Details = Details(_serverInfo),
         };
     }
 
@@ -423,6 +418,23 @@ public sealed class CloudEngine : StorageEngine
         {
             request.Headers.TryAddWithoutValidation("If-None-Match", "*");
         }
+    }
+
+    private Dictionary<string, string> Details(WireInfo info)
+    {
+        var details = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["endpoint"] = _transport.BaseAddress.GetLeftPart(UriPartial.Path),
+            ["serverEngineType"] = info.EngineType,
+            ["apiVersion"] = info.ApiVersion,
+        };
+        if (info.QuotaItemsUsed is { } items)
+        {
+            // The tenant's quota counts objects too; StorageLimits has no place for the count.
+            details["quotaItemsUsed"] = items.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return details;
     }
 
     private static StorageCapabilities ParseCapabilities(string value) =>

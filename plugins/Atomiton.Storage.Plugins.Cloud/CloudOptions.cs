@@ -12,9 +12,10 @@ public sealed class CloudOptions : IValidatableObject
 
     /// <summary>
     /// More base URLs of the same Atomiton Cloud: replicas on one database and one blob account
-    /// (<c>docs/cloud-deploy.md</c>). Requests are spread over <see cref="Endpoint"/> and these in turn;
-    /// a replica that does not answer sits out for five seconds while the retries (within
-    /// <see cref="RetryBudget"/>) go to the others. Empty (the default) for one server.
+    /// (<c>docs/cloud-deploy.md</c>). Requests are spread over <see cref="Endpoint"/> and these in turn,
+    /// each through a circuit breaker of its own (Polly's): a replica that fails to answer twice in 30
+    /// seconds (or in half its requests) is left out for five seconds, then probed, while the retries
+    /// (within <see cref="RetryBudget"/>) go to the others. Empty (the default) for one server.
     /// </summary>
     public IList<string> Replicas { get; set; } = [];
 

@@ -122,11 +122,23 @@ internal sealed class CloudTransport : IDisposable
         }, cancellationToken);
     }
 
-    /// <summary>Sends once, without retries (for best-effort clean-up).</summary>
+    /// <summary>Sends once, without retries (for best-effort clean-up), to the next replica in turn (<see cref="CloudEndpoints"/>).</summary>
     public async ValueTask<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, string? key, CancellationToken cancellationToken)
     {
         request.Headers.Authorization = _authorization;
-        var endpoint = _endpoints.Next();
+        try
+        {
+            return await _endpoints.SendAsync((endpoint, token) => SendToAsync(endpoint, request, key, token), key, cancellationToken);
+        }
+        finally
+        {
+            // Also when every circuit was open and the request was never sent.
+            request.Dispose();
+        }
+    }
+
+    private async ValueTask<HttpResponseMessage> SendToAsync(Uri endpoint, HttpRequestMessage request, string? key, CancellationToken cancellationToken)
+    {
         if (request.RequestUri is { IsAbsoluteUri: false } relative)
         {
             request.RequestUri = new Uri(endpoint, relative);
@@ -142,12 +154,10 @@ internal sealed class CloudTransport : IDisposable
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            _endpoints.MarkFailed(endpoint);
             throw CloudErrors.Timeout(key, _timeout, e);
         }
         catch (HttpRequestException e)
         {
-            _endpoints.MarkFailed(endpoint);
             throw CloudErrors.Network(key, e);
         }
         finally
@@ -162,14 +172,9 @@ internal sealed class CloudTransport : IDisposable
 
         using (response)
         {
-            var error = await CloudErrors.FromResponseAsync(response, key, cancellationToken);
-            if (CloudEndpoints.IsReplicaFailure(error))
-            {
-                // The replica answered that it cannot serve now (its database or storage is unreachable): try another.
-                _endpoints.MarkFailed(endpoint);
-            }
-
-            throw error;
+            // A replica that answers it cannot serve now (its database or storage is unreachable) counts
+            // against its circuit, as one that does not answer at all (CloudEndpoints.IsReplicaFailure).
+            throw await CloudErrors.FromResponseAsync(response, key, cancellationToken);
         }
     }
 

@@ -22,9 +22,9 @@ public sealed class DatabaseStateTests(PostgresFixture postgres)
     {
         var connectionString = await DatabaseAsync();
         var opened = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => CloudDatabase.OpenAsync(connectionString)));
-        Assert.All(opened, d => Assert.Equal(1, d.SchemaVersion));
+        Assert.All(opened, d => Assert.Equal(CloudDatabaseMigrations.LatestVersion, d.SchemaVersion));
         await using var again = await CloudDatabase.OpenAsync(connectionString);
-        Assert.Equal(1, again.SchemaVersion);
+        Assert.Equal(CloudDatabaseMigrations.LatestVersion, again.SchemaVersion);
         foreach (var database in opened)
         {
             await database.DisposeAsync();

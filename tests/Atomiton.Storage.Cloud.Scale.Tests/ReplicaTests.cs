@@ -164,4 +164,103 @@ public sealed class ReplicaTests(PostgresFixture postgres, AzuriteFixture azurit
             Assert.Equal(HttpStatusCode.NotFound, (await raw.GetAsync("/v1/objects/acme/secret.txt")).StatusCode);
         }
     }
+
+    [SkippableFact]
+    public async Task A_revoked_key_fails_every_operation_of_a_client_of_all_three_replicas_and_its_upload_cannot_go_on_elsewhere()
+    {
+        await using var set = await ReplicaSet.StartAsync(postgres, azurite, 3);
+        var key = await set.CreateKeyAsync("revall/");
+        await using var client = await ConnectToAllAsync(set, key.Key);
+        await client.SaveAsync("before", new byte[] { 1 });
+        using var first = set.RawClient(0, key.Key);
+        var created = await first.PostAsJsonAsync("/v1/uploads", new { key = "half.bin", length = 20 });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.OK, (await first.PutAsync($"/v1/uploads/{id}?offset=0", new ByteArrayContent(new byte[10]))).StatusCode);
+
+        Assert.True(await set.Replicas[2].Database.RevokeKeyAsync(key.Entry.Id));
+
+        // Refused, not retried on another replica until the budget runs out: 401 is an answer, not an outage.
+        var operations = new Func<Task>[]
+        {
+            () => client.SaveAsync("after", new byte[] { 2 }).AsTask(),
+            () => client.LoadBytesAsync("before").AsTask(),
+            () => client.ExistsAsync("before").AsTask(),
+            () => client.DeleteAsync("before").AsTask(),
+            () => client.CopyAsync("before", "copy").AsTask(),
+            () => client.GetChangeCursorAsync().AsTask(),
+        };
+        foreach (var operation in operations)
+        {
+            var refused = await Assert.ThrowsAsync<StorageException>(operation);
+            Assert.Equal(StorageErrorCode.AuthenticationFailed, refused.Code);
+            Assert.False(refused.IsTransient);
+        }
+
+        for (int replica = 0; replica < 3; replica++)
+        {
+            using var raw = set.RawClient(replica, key.Key);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await raw.PutAsync($"/v1/uploads/{id}?offset=10", new ByteArrayContent(new byte[10]))).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await raw.PostAsync($"/v1/uploads/{id}/commit", null)).StatusCode);
+        }
+
+        var fresh = await set.CreateKeyAsync("revall/");
+        await using var reader = await ConnectToAllAsync(set, fresh.Key);
+        Assert.False(await reader.ExistsAsync("half.bin"));
+        Assert.False(await reader.ExistsAsync("after"));
+        Assert.Equal(new byte[] { 1 }, await reader.LoadBytesAsync("before"));
+    }
+
+    [SkippableFact]
+    public async Task Tenants_stay_confined_on_every_replica_for_writes_uploads_permissions_and_the_change_feed()
+    {
+        await using var set = await ReplicaSet.StartAsync(postgres, azurite, 3);
+        var acme = await set.CreateKeyAsync("acme/");
+        var globex = await set.CreateKeyAsync("globex/");
+        var readOnly = await set.CreateKeyAsync("acme/", ApiKeyPermissions.Read);
+        await using var acmeClient = await ConnectToAllAsync(set, acme.Key);
+        await using var globexClient = await ConnectToAllAsync(set, globex.Key);
+        var globexCursor = await globexClient.GetChangeCursorAsync();
+        await acmeClient.SaveAsync("secret.txt", "acme only"u8.ToArray());
+
+        // The same relative key in another tenant is another object, whichever replica serves it.
+        await globexClient.SaveAsync("secret.txt", "globex"u8.ToArray());
+        Assert.True(await globexClient.DeleteAsync("secret.txt"));
+        Assert.Equal("acme only"u8.ToArray(), await acmeClient.LoadBytesAsync("secret.txt"));
+        var copy = await Assert.ThrowsAsync<StorageException>(async () => await globexClient.CopyAsync("../acme/secret.txt", "stolen"));
+        Assert.Equal(StorageErrorCode.InvalidKey, copy.Code);
+
+        using var acmeRaw = set.RawClient(0, acme.Key);
+        var created = await acmeRaw.PostAsJsonAsync("/v1/uploads", new { key = "mine.bin", length = 4 });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        for (int replica = 0; replica < 3; replica++)
+        {
+            using var globexRaw = set.RawClient(replica, globex.Key);
+            Assert.Equal(HttpStatusCode.NotFound, (await globexRaw.GetAsync($"/v1/uploads/{id}")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await globexRaw.PutAsync($"/v1/uploads/{id}?offset=0", new ByteArrayContent(new byte[4]))).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await globexRaw.PostAsync($"/v1/uploads/{id}/commit", null)).StatusCode);
+
+            using var readOnlyRaw = set.RawClient(replica, readOnly.Key);
+            Assert.Equal(HttpStatusCode.OK, (await readOnlyRaw.GetAsync("/v1/objects/secret.txt")).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await readOnlyRaw.PutAsync("/v1/objects/secret.txt", new ByteArrayContent(new byte[1]))).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await readOnlyRaw.DeleteAsync("/v1/objects/secret.txt")).StatusCode);
+        }
+
+        Assert.Equal("acme only"u8.ToArray(), await acmeClient.LoadBytesAsync("secret.txt"));
+
+        // globex's feed, read through every replica in turn, lists its own two changes and nothing of acme's.
+        var changes = new List<StorageChange>();
+        for (bool more = true; more;)
+        {
+            var page = await globexClient.ReadChangesAsync(globexCursor);
+            changes.AddRange(page.Changes);
+            globexCursor = page.Cursor;
+            more = page.HasMore;
+        }
+
+        Assert.Equal([(StorageChangeKind.Upserted, "secret.txt"), (StorageChangeKind.Deleted, "secret.txt")], changes.Select(c => (c.Kind, c.Key)));
+    }
+
+    /// <summary>One <c>cloud</c> client with all three replicas (endpoint and <c>replicas</c>), as a deployment's clients use them.</summary>
+    private static Task<IStorageEngine> ConnectToAllAsync(ReplicaSet set, string apiKey) =>
+        set.ConnectAsync(0, apiKey, options => options.Replicas = [.. set.Endpoints.Skip(1).Select(e => e.ToString())]);
 }

@@ -10,6 +10,7 @@ namespace Atomiton.Storage.Plugins.Dropbox.Tests;
 /// content hash, in memory bounded by the chunk size, not the object's. 64 MiB here; the 1 GiB run is
 /// <c>ATOMITON_DROPBOX_LARGE_MIB=1024 dotnet test tests/Atomiton.Storage.Plugins.Dropbox.Tests --filter FullyQualifiedName~LargeUploadTests</c>.
 /// </summary>
+[Collection(MeasuredAlone.Name)]
 public sealed class LargeUploadTests
 {
     private static long Size => 1024L * 1024 * (long.TryParse(Environment.GetEnvironmentVariable("ATOMITON_DROPBOX_LARGE_MIB"), NumberStyles.None, CultureInfo.InvariantCulture, out long mib) ? mib : 64);
@@ -66,4 +67,11 @@ public sealed class LargeUploadTests
 
         return hash.GetResult();
     }
+}
+
+/// <summary>Runs its tests with no other test of the project in parallel: they measure the whole process's allocations.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MeasuredAlone
+{
+    public const string Name = "measured alone";
 }

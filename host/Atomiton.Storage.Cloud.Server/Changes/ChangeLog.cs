@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Atomiton.Storage.Cloud.Server.State;
 
 namespace Atomiton.Storage.Cloud.Server.Changes;
 
@@ -128,7 +129,8 @@ internal sealed class ChangeLog : State.IChangeLog
     /// writes of several steps (a move that copies, then deletes), whose every failure is reconciled.
     /// </param>
     /// <param name="cancellationToken">Cancels the write.</param>
-    public async Task<T> WriteAsync<T>(IReadOnlyList<string> keys, Func<CancellationToken, Task<T>> write, Func<T, IReadOnlyList<ChangeRecord>> changes, CancellationToken cancellationToken, bool refusalsChangeNothing = true)
+    /// <param name="claims">Not asked: a server on files keeps no tenant quotas.</param>
+    public async Task<T> WriteAsync<T>(IReadOnlyList<string> keys, Func<CancellationToken, Task<T>> write, Func<T, IReadOnlyList<ChangeRecord>> changes, CancellationToken cancellationToken, bool refusalsChangeNothing = true, Func<CancellationToken, Task<IReadOnlyList<QuotaClaim>>>? claims = null)
     {
         await ReconcilePendingAsync(cancellationToken);
         var stripes = keys.Select(StripeOf).Distinct().Order().ToArray();

@@ -138,6 +138,94 @@ public sealed class CloudDatabase : IAsyncDisposable
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Sets a tenant's quota (replacing any earlier one), enforced by every replica from its next write.
+    /// Usage counts every object written through a replica (this schema's <c>object_sizes</c>), so a
+    /// quota set on a tenant that already has objects starts from their real total; objects put in the
+    /// blob container by anything but the server are not counted.
+    /// </summary>
+    /// <param name="tenantPrefix">The tenant's key prefix, ending with <c>/</c>, or empty for the whole store.</param>
+    /// <param name="maxBytes">The most bytes of content; null for no byte limit.</param>
+    /// <param name="maxItems">The most objects; null for no item limit.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The quota with the tenant's usage now.</returns>
+    /// <exception cref="ArgumentException">The prefix is not a valid key prefix ending with '/', both limits are null (use <see cref="RemoveQuotaAsync"/>), or a limit is negative.</exception>
+    /// <exception cref="StorageException">NetworkError (transient) when the database cannot be reached; nothing is written.</exception>
+    public Task<TenantQuota> SetQuotaAsync(string tenantPrefix, long? maxBytes, long? maxItems, CancellationToken cancellationToken = default)
+    {
+        ApiKeyStore.ValidateTenantPrefix(tenantPrefix);
+        if (maxBytes is null && maxItems is null)
+        {
+            throw new ArgumentException("Give a byte limit, an item limit or both; to lift a tenant's quota, remove it (RemoveQuotaAsync).", nameof(maxBytes));
+        }
+
+        if (maxBytes < 0 || maxItems < 0)
+        {
+            throw new ArgumentException($"Quota limits must not be negative (maxBytes {maxBytes}, maxItems {maxItems}).", maxBytes < 0 ? nameof(maxBytes) : nameof(maxItems));
+        }
+
+        return RunAsync(async (connection, token) =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(token);
+
+            // The change log's row lock orders this with every recording of a change: usage is summed
+            // after every earlier change and kept up by every later one, none counted twice or missed.
+            await using (var lockHead = new NpgsqlCommand("SELECT 1 FROM change_log WHERE id = 1 FOR UPDATE", connection, transaction))
+            {
+                await lockHead.ExecuteNonQueryAsync(token);
+            }
+
+            await using var command = new NpgsqlCommand(
+                """
+                INSERT INTO tenant_quotas (prefix, max_bytes, max_items, used_bytes, used_items)
+                SELECT $1, $2, $3, coalesce(sum(size), 0), count(*) FROM object_sizes WHERE starts_with(key, $1)
+                ON CONFLICT (prefix) DO UPDATE SET max_bytes = excluded.max_bytes, max_items = excluded.max_items
+                RETURNING used_bytes, used_items
+                """, connection, transaction);
+            command.Parameters.AddWithValue(tenantPrefix);
+            command.Parameters.AddWithValue((object?)maxBytes ?? DBNull.Value);
+            command.Parameters.AddWithValue((object?)maxItems ?? DBNull.Value);
+            TenantQuota quota;
+            await using (var reader = await command.ExecuteReaderAsync(token))
+            {
+                await reader.ReadAsync(token);
+                quota = new TenantQuota(tenantPrefix, maxBytes, maxItems, reader.GetInt64(0), reader.GetInt64(1));
+            }
+
+            await transaction.CommitAsync(token);
+            return quota;
+        }, cancellationToken);
+    }
+
+    /// <summary>Lifts a tenant's quota. Returns false when it had none.</summary>
+    /// <exception cref="StorageException">NetworkError (transient) when the database cannot be reached; nothing is written.</exception>
+    public Task<bool> RemoveQuotaAsync(string tenantPrefix, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantPrefix);
+        return RunAsync(async (connection, token) =>
+        {
+            await using var command = new NpgsqlCommand("DELETE FROM tenant_quotas WHERE prefix = $1", connection);
+            command.Parameters.AddWithValue(tenantPrefix);
+            return await command.ExecuteNonQueryAsync(token) == 1;
+        }, cancellationToken);
+    }
+
+    /// <summary>A tenant's quota and usage, or null when the tenant has no quota.</summary>
+    /// <exception cref="StorageException">NetworkError (transient) when the database cannot be reached.</exception>
+    public Task<TenantQuota?> GetQuotaAsync(string tenantPrefix, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantPrefix);
+        return RunAsync(async (connection, token) =>
+        {
+            await using var command = new NpgsqlCommand("SELECT max_bytes, max_items, used_bytes, used_items FROM tenant_quotas WHERE prefix = $1", connection);
+            command.Parameters.AddWithValue(tenantPrefix);
+            await using var reader = await command.ExecuteReaderAsync(token);
+            return await reader.ReadAsync(token)
+                ? new TenantQuota(tenantPrefix, reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3))
+                : null;
+        }, cancellationToken);
+    }
+
     /// <summary>Closes the connections; servers using it must be stopped first.</summary>
     public ValueTask DisposeAsync() => DataSource.DisposeAsync();
 

@@ -64,6 +64,28 @@ internal static class CloudDatabaseMigrations
             keys text[] NOT NULL,
             at timestamptz NOT NULL);
         """,
+
+        // 2: per-tenant quotas. The size of every object written through a replica (object_sizes), the
+        // quota of a tenant with its usage kept in step by the transaction that records each change, and
+        // the room an in-flight write has reserved (removed with its intent).
+        """
+        CREATE TABLE object_sizes (
+            key text COLLATE "C" PRIMARY KEY,
+            size bigint NOT NULL);
+        CREATE TABLE tenant_quotas (
+            prefix text COLLATE "C" PRIMARY KEY,
+            max_bytes bigint NULL,
+            max_items bigint NULL,
+            used_bytes bigint NOT NULL,
+            used_items bigint NOT NULL);
+        CREATE TABLE quota_reservations (
+            intent_id bigint NOT NULL REFERENCES change_intents (id) ON DELETE CASCADE,
+            prefix text COLLATE "C" NOT NULL,
+            bytes bigint NOT NULL,
+            items bigint NOT NULL,
+            PRIMARY KEY (intent_id, prefix));
+        CREATE INDEX quota_reservations_prefix ON quota_reservations (prefix);
+        """,
     ];
 
     /// <summary>The schema version this build writes and reads.</summary>

@@ -63,7 +63,7 @@ internal sealed class DatabaseChangeLog : IChangeLog
         _reconciler.Dispose();
     }
 
-    public async Task<T> WriteAsync<T>(IReadOnlyList<string> keys, Func<CancellationToken, Task<T>> write, Func<T, IReadOnlyList<ChangeRecord>> changes, CancellationToken cancellationToken, bool refusalsChangeNothing = true)
+    public async Task<T> WriteAsync<T>(IReadOnlyList<string> keys, Func<CancellationToken, Task<T>> write, Func<T, IReadOnlyList<ChangeRecord>> changes, CancellationToken cancellationToken, bool refusalsChangeNothing = true, Func<CancellationToken, Task<IReadOnlyList<QuotaClaim>>>? claims = null)
     {
         if (Volatile.Read(ref _pending) != 0)
         {
@@ -88,7 +88,7 @@ internal sealed class DatabaseChangeLog : IChangeLog
             {
                 await LockKeysAsync(connection, keys, cancellationToken);
                 await ReconcileOverlappingAsync(connection, keys, cancellationToken);
-                intent = await InsertIntentAsync(connection, keys, cancellationToken);
+                intent = await InsertIntentAsync(connection, keys, claims, cancellationToken);
             }
             catch (Exception e) when (CloudDatabase.IsUnreachable(e, cancellationToken))
             {
@@ -96,6 +96,12 @@ internal sealed class DatabaseChangeLog : IChangeLog
 
                 // Nothing was written to the engine: refuse the write rather than perform it unlogged.
                 throw NotRecorded(e);
+            }
+            catch
+            {
+                // Refused by a quota (or cancelled): nothing was written; let the keys go.
+                await UnlockAllAsync(connection);
+                throw;
             }
 
             try
@@ -447,12 +453,173 @@ internal sealed class DatabaseChangeLog : IChangeLog
         }
     }
 
-    private async Task<long> InsertIntentAsync(NpgsqlConnection connection, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records the intent of a write; when a tenant quota covers one of its keys, first checks the write
+    /// against it and reserves the room it needs, in the same transaction. The quota rows are locked
+    /// while checking, so replicas check one after the other and each sees the others' reservations:
+    /// usage plus reservations never passes a limit.
+    /// </summary>
+    /// <exception cref="StorageException">QuotaExceeded when the write would take a tenant past its quota; nothing was recorded.</exception>
+    private async Task<long> InsertIntentAsync(NpgsqlConnection connection, IReadOnlyList<string> keys, Func<CancellationToken, Task<IReadOnlyList<QuotaClaim>>>? claims, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("INSERT INTO change_intents (keys, at) VALUES ($1, $2) RETURNING id", connection);
-        command.Parameters.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Text, keys.ToArray());
-        command.Parameters.AddWithValue(_options.TimeProvider.GetUtcNow());
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var reservations = claims is null ? [] : await CheckQuotasAsync(connection, transaction, keys, claims, cancellationToken);
+        long intent;
+        await using (var command = new NpgsqlCommand("INSERT INTO change_intents (keys, at) VALUES ($1, $2) RETURNING id", connection, transaction))
+        {
+            command.Parameters.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Text, keys.ToArray());
+            command.Parameters.AddWithValue(_options.TimeProvider.GetUtcNow());
+            intent = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        foreach (var (prefix, bytes, items) in reservations)
+        {
+            await using var reserve = new NpgsqlCommand("INSERT INTO quota_reservations (intent_id, prefix, bytes, items) VALUES ($1, $2, $3, $4)", connection, transaction);
+            reserve.Parameters.AddWithValue(intent);
+            reserve.Parameters.AddWithValue(prefix);
+            reserve.Parameters.AddWithValue(bytes);
+            reserve.Parameters.AddWithValue(items);
+            await reserve.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return intent;
+    }
+
+    /// <summary>Checks a write against the quotas of the tenants its keys are in; returns the room to reserve per tenant.</summary>
+    private static async Task<List<(string Prefix, long Bytes, long Items)>> CheckQuotasAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<string> keys, Func<CancellationToken, Task<IReadOnlyList<QuotaClaim>>> claims, CancellationToken cancellationToken)
+    {
+        var quotas = new List<(string Prefix, long? MaxBytes, long? MaxItems, long UsedBytes, long UsedItems)>();
+        await using (var command = new NpgsqlCommand(
+            "SELECT prefix, max_bytes, max_items, used_bytes, used_items FROM tenant_quotas q WHERE EXISTS (SELECT 1 FROM unnest($1::text[]) k WHERE starts_with(k, q.prefix)) ORDER BY prefix FOR UPDATE",
+            connection, transaction))
+        {
+            command.Parameters.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Text, keys.ToArray());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                quotas.Add((reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4)));
+            }
+        }
+
+        if (quotas.Count == 0)
+        {
+            return [];
+        }
+
+        // Only now (a quota applies): a copy or a move learns its source's size here.
+        var claimed = await claims(cancellationToken);
+        var current = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using (var sizes = new NpgsqlCommand("SELECT key, size FROM object_sizes WHERE key = ANY($1)", connection, transaction))
+        {
+            sizes.Parameters.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Text, claimed.Select(c => c.Key).Distinct(StringComparer.Ordinal).ToArray());
+            await using var reader = await sizes.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                current[reader.GetString(0)] = reader.GetInt64(1);
+            }
+        }
+
+        var reservations = new List<(string Prefix, long Bytes, long Items)>(quotas.Count);
+        foreach (var quota in quotas)
+        {
+            long bytes = 0, items = 0, written = 0;
+            string? grown = null;
+            foreach (var claim in claimed.Where(c => c.Key.StartsWith(quota.Prefix, StringComparison.Ordinal)))
+            {
+                bool had = current.TryGetValue(claim.Key, out long old);
+                bytes += (claim.Size ?? 0) - old;
+                items += (claim.Size is null ? 0 : 1) - (had ? 1 : 0);
+                if (claim.Size is { } size)
+                {
+                    written += size;
+                    grown ??= claim.Key;
+                }
+            }
+
+            if (bytes <= 0 && items <= 0)
+            {
+                continue;
+            }
+
+            long reservedBytes, reservedItems;
+            await using (var reserved = new NpgsqlCommand("SELECT coalesce(sum(bytes), 0)::bigint, coalesce(sum(items), 0)::bigint FROM quota_reservations WHERE prefix = $1", connection, transaction))
+            {
+                reserved.Parameters.AddWithValue(quota.Prefix);
+                await using var reader = await reserved.ExecuteReaderAsync(cancellationToken);
+                await reader.ReadAsync(cancellationToken);
+                reservedBytes = reader.GetInt64(0);
+                reservedItems = reader.GetInt64(1);
+            }
+
+            long wouldUse = quota.UsedBytes + reservedBytes + bytes;
+            if (bytes > 0 && quota.MaxBytes is { } maxBytes && wouldUse > maxBytes)
+            {
+                throw new StorageException(StorageErrorCode.QuotaExceeded,
+                    $"Saving {written} bytes under key '{grown}' would use {wouldUse} of the tenant's {maxBytes}-byte quota (writes in progress included). Nothing was written. Delete objects, or ask the operator to raise the quota.")
+                { Key = grown, Operation = "save" };
+            }
+
+            if (items > 0 && quota.MaxItems is { } maxItems && quota.UsedItems + reservedItems + items > maxItems)
+            {
+                throw new StorageException(StorageErrorCode.QuotaExceeded,
+                    $"Saving key '{grown}' would exceed the tenant's limit of {maxItems} objects (writes in progress included). Nothing was written. Delete objects, or ask the operator to raise the quota.")
+                { Key = grown, Operation = "save" };
+            }
+
+            reservations.Add((quota.Prefix, Math.Max(bytes, 0), Math.Max(items, 0)));
+        }
+
+        return reservations;
+    }
+
+    /// <summary>Keeps <c>object_sizes</c> and the usage of the tenants with a quota in step with the changes (in the recording transaction).</summary>
+    private static async Task AccountAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ChangeRecord> changes, CancellationToken cancellationToken)
+    {
+        foreach (var change in changes)
+        {
+            if (change.Kind == ChangeRecord.Move && change.From is { } from)
+            {
+                await SetSizeAsync(connection, transaction, from, null, cancellationToken);
+            }
+
+            if (change.Key is { } key)
+            {
+                await SetSizeAsync(connection, transaction, key, change.Kind == ChangeRecord.Delete ? null : change.Item?.Size ?? 0, cancellationToken);
+            }
+        }
+    }
+
+    private static async Task SetSizeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string key, long? size, CancellationToken cancellationToken)
+    {
+        long? old = null;
+        await using (var read = new NpgsqlCommand("SELECT size FROM object_sizes WHERE key = $1 FOR UPDATE", connection, transaction))
+        {
+            read.Parameters.AddWithValue(key);
+            if (await read.ExecuteScalarAsync(cancellationToken) is long found)
+            {
+                old = found;
+            }
+        }
+
+        await using (var write = size is { } bytes
+            ? new NpgsqlCommand("INSERT INTO object_sizes (key, size) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET size = excluded.size", connection, transaction) { Parameters = { new() { Value = key }, new() { Value = bytes } } }
+            : new NpgsqlCommand("DELETE FROM object_sizes WHERE key = $1", connection, transaction) { Parameters = { new() { Value = key } } })
+        {
+            await write.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        long byteDelta = (size ?? 0) - (old ?? 0);
+        long itemDelta = (size is null ? 0 : 1) - (old is null ? 0 : 1);
+        if (byteDelta != 0 || itemDelta != 0)
+        {
+            // Every quota over the key moves by the difference.
+            await using var usage = new NpgsqlCommand("UPDATE tenant_quotas SET used_bytes = used_bytes + $2, used_items = used_items + $3 WHERE starts_with($1, prefix)", connection, transaction);
+            usage.Parameters.AddWithValue(key);
+            usage.Parameters.AddWithValue(byteDelta);
+            usage.Parameters.AddWithValue(itemDelta);
+            await usage.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     private static async Task<bool> IntentExistsAsync(NpgsqlConnection connection, long intent, CancellationToken cancellationToken)
@@ -493,6 +660,7 @@ internal sealed class DatabaseChangeLog : IChangeLog
             }
 
             await batch.ExecuteNonQueryAsync(cancellationToken);
+            await AccountAsync(connection, transaction, changes, cancellationToken);
         }
 
         await using (var done = new NpgsqlCommand("DELETE FROM change_intents WHERE id = $1", connection, transaction))

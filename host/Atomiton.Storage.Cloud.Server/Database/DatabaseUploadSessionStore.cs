@@ -170,7 +170,8 @@ internal sealed class DatabaseUploadSessionStore : IUploadSessionStore
                 item = await log.WriteAsync([session.EngineKey],
                     writeToken => engine.SaveAsync(session.EngineKey, content, options, writeToken).AsTask(),
                     saved => [new ChangeRecord { Kind = ChangeRecord.Upsert, Key = saved.Key, Item = WireItem.From(saved, string.Empty) }],
-                    token);
+                    token,
+                    claims: _ => Task.FromResult<IReadOnlyList<QuotaClaim>>([new(session.EngineKey, length)]));
             }
 
             var wire = WireItem.From(item, session.TenantPrefix);

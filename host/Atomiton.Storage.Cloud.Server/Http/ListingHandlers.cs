@@ -76,6 +76,13 @@ internal sealed class ListingHandlers(IStorageEngine engine, CloudServerOptions 
             capabilities &= ~StorageCapabilities.Quota;
         }
 
+        // A tenant quota (replicas' database) is the tenant's own business: every key of the tenant sees it.
+        var quota = options.Database is { } database ? await database.GetQuotaAsync(caller.TenantPrefix, cancellationToken) : null;
+        if (quota is { MaxBytes: not null })
+        {
+            capabilities |= StorageCapabilities.Quota;
+        }
+
         var rules = info.KeyRules;
         int prefixBytes = System.Text.Encoding.UTF8.GetByteCount(caller.TenantPrefix);
 
@@ -108,9 +115,10 @@ internal sealed class ListingHandlers(IStorageEngine engine, CloudServerOptions 
             ChangeRetentionSeconds = options.ChangeRetention.TotalSeconds,
             MaxChangeWaitSeconds = options.MaxChangeWait.TotalSeconds,
             MaxObjectSize = info.Limits.MaxObjectSize is { } max ? Math.Min(max, options.MaxObjectSize) : options.MaxObjectSize,
-            MaxItems = admin ? info.Limits.MaxItems : null,
-            QuotaUsed = admin ? info.Limits.QuotaUsed : null,
-            QuotaTotal = admin ? info.Limits.QuotaTotal : null,
+            MaxItems = quota is not null ? quota.MaxItems : admin ? info.Limits.MaxItems : null,
+            QuotaUsed = quota is not null ? quota.UsedBytes : admin ? info.Limits.QuotaUsed : null,
+            QuotaTotal = quota is not null ? quota.MaxBytes : admin ? info.Limits.QuotaTotal : null,
+            QuotaItemsUsed = quota?.UsedItems,
             ApiVersion = "1",
         }, CloudJson.Options);
     }

@@ -62,7 +62,9 @@ internal sealed class ObjectHandlers(IStorageEngine engine, State.IChangeLog log
         var item = await log.WriteAsync([engineKey],
             token => engine.SaveAsync(engineKey, request.Body, saveOptions, token).AsTask(),
             saved => [new ChangeRecord { Kind = ChangeRecord.Upsert, Key = saved.Key, Item = WireItem.From(saved, string.Empty) }],
-            cancellationToken);
+            cancellationToken,
+            claims: _ => Task.FromResult<IReadOnlyList<State.QuotaClaim>>([new(engineKey, request.ContentLength
+                ?? throw CloudRequest.InvalidArgument("Your tenant has a quota, so a put needs a Content-Length header (or use an upload session, POST /v1/uploads)."))]));
         context.Response.Headers.ETag = EntityTagCodec.Encode(item.ETag);
         return Results.Json(WireItem.From(item, caller.TenantPrefix), CloudJson.Options);
     }

@@ -54,14 +54,16 @@ internal sealed class TransferHandlers(IStorageEngine engine, State.IChangeLog l
                 token => engine.MoveAsync(source, destination, condition, token).AsTask(),
                 moved => [new ChangeRecord { Kind = ChangeRecord.Move, Key = moved.Key, From = source, Item = WireItem.From(moved, string.Empty) }],
                 cancellationToken,
-                refusalsChangeNothing: false);
+                refusalsChangeNothing: false,
+                claims: async token => [new(destination, (await engine.StatAsync(source, token)).Size), new(source, null)]);
         }
         else
         {
             item = await log.WriteAsync([destination],
                 token => engine.CopyAsync(source, destination, condition, token).AsTask(),
                 copied => [new ChangeRecord { Kind = ChangeRecord.Upsert, Key = copied.Key, Item = WireItem.From(copied, string.Empty) }],
-                cancellationToken);
+                cancellationToken,
+                claims: async token => [new(destination, (await engine.StatAsync(source, token)).Size)]);
         }
 
         context.Response.Headers.ETag = EntityTagCodec.Encode(item.ETag);

@@ -20,7 +20,12 @@ internal interface IChangeLog : IDisposable
     /// True when the engine's refusals (Conflict, NotFound…) mean nothing was written; false for
     /// writes of several steps (a move that copies, then deletes), whose every failure is reconciled.
     /// </param>
-    Task<T> WriteAsync<T>(IReadOnlyList<string> keys, Func<CancellationToken, Task<T>> write, Func<T, IReadOnlyList<ChangeRecord>> changes, CancellationToken cancellationToken, bool refusalsChangeNothing = true);
+    /// <param name="claims">
+    /// What the write will leave under its keys, asked only when a tenant quota covers one of them (the
+    /// database's quotas; the file log has none): the write is refused with QuotaExceeded before it runs
+    /// when it would take a tenant past its quota. Null for writes that only free room (deletes).
+    /// </param>
+    Task<T> WriteAsync<T>(IReadOnlyList<string> keys, Func<CancellationToken, Task<T>> write, Func<T, IReadOnlyList<ChangeRecord>> changes, CancellationToken cancellationToken, bool refusalsChangeNothing = true, Func<CancellationToken, Task<IReadOnlyList<QuotaClaim>>>? claims = null);
 
     /// <summary>The cursor after the newest change, for <paramref name="prefix"/> (relative to the tenant).</summary>
     Task<ChangeCursor> LatestAsync(string prefix, CancellationToken cancellationToken);

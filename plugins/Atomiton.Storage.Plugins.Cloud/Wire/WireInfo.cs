@@ -29,6 +29,9 @@ internal sealed record WireInfo
 
     public long? QuotaTotal { get; init; }
 
+    /// <summary>How many objects count against the caller's tenant quota (only when the tenant has one).</summary>
+    public long? QuotaItemsUsed { get; init; }
+
     /// <summary>How finely the served engine keeps last-modified times, in seconds.</summary>
     public double? ModifiedTimePrecisionSeconds { get; init; }
 
