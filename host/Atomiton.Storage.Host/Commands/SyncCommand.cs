@@ -294,13 +294,19 @@ internal static class SyncCommand
             return null;
         }
 
+        // Progress<T> runs its callbacks on the thread pool, and parallel transfers report from several
+        // threads: one line at a time, and the phase seen by one report is the one the next compares with.
         string? phase = null;
+        var gate = new Lock();
         return new Progress<SyncProgress>(report =>
         {
-            if (report.Phase != phase || (report.Phase == "apply" && report.Done % 500 == 0))
+            lock (gate)
             {
-                phase = report.Phase;
-                invocation.Error.WriteLine(report.Total is { } total ? $"{report.Phase}: {report.Done}/{total}" : $"{report.Phase}: {report.Done}");
+                if (report.Phase != phase || (report.Phase == "apply" && report.Done % 500 == 0))
+                {
+                    phase = report.Phase;
+                    invocation.Error.WriteLine(report.Total is { } total ? $"{report.Phase}: {report.Done}/{total}" : $"{report.Phase}: {report.Done}");
+                }
             }
         });
     }
