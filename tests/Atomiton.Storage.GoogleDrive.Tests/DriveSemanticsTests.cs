@@ -33,8 +33,10 @@ public sealed class DriveSemanticsTests
         await using var environment = await DriveTestEnvironment.StartAsync();
         await using var engine = await environment.ConnectAsync();
         using var raw = await RawDrive.ClientAsync(environment);
-        await RawDrive.CreateAsync(raw, "dup/key", [1]);
-        string newest = await RawDrive.CreateAsync(raw, "dup/key", [2, 2]);
+        // Modification times set apart: two creations in one millisecond would tie (then the smaller id wins).
+        var older = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        await RawDrive.CreateAsync(raw, "dup/key", [1], older);
+        string newest = await RawDrive.CreateAsync(raw, "dup/key", [2, 2], older.AddSeconds(1));
 
         var stat = await engine.StatAsync("dup/key");
         Assert.Equal(newest, stat.ItemId);

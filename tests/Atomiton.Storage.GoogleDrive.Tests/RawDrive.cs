@@ -18,10 +18,13 @@ internal static class RawDrive
     }
 
     /// <summary>Creates a file of <paramref name="name"/> in the app-data folder with a multipart upload; returns its id.</summary>
-    public static async Task<string> CreateAsync(HttpClient client, string name, byte[] content)
+    public static async Task<string> CreateAsync(HttpClient client, string name, byte[] content, DateTimeOffset? modifiedTime = null)
     {
         var body = new MultipartContent("related", "b0undary");
-        body.Add(new StringContent(JsonSerializer.Serialize(new { name, parents = new[] { "appDataFolder" } }), Encoding.UTF8, "application/json"));
+        object metadata = modifiedTime is { } time
+            ? new { name, parents = new[] { "appDataFolder" }, modifiedTime = time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture) }
+            : new { name, parents = new[] { "appDataFolder" } };
+        body.Add(new StringContent(JsonSerializer.Serialize(metadata), Encoding.UTF8, "application/json"));
         var media = new ByteArrayContent(content);
         media.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         body.Add(media);
