@@ -26,7 +26,13 @@ public static class CloudServer
         ArgumentNullException.ThrowIfNull(options);
         CloudEndpointRouteBuilderExtensions.ValidateStateOptions(options);
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(CloudServer).Assembly.GetName().Name });
+        // No watch on an appsettings.json in the working folder: each watch is an inotify instance (128 per
+        // user by default), and a process may run many servers (replicas, tests).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(CloudServer).Assembly.GetName().Name,
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         builder.Logging.ClearProviders();
         if (options.ConfigureLogging is { } configureLogging)
         {

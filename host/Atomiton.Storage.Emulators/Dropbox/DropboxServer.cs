@@ -68,7 +68,8 @@ public sealed class DropboxServer : IAsyncDisposable
         options ??= new DropboxEmulatorOptions();
         string dataFolder = Path.Combine(Path.GetTempPath(), "atomiton-dropbox-emulator-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataFolder);
-        var builder = WebApplication.CreateSlimBuilder();
+        // No watch on an appsettings.json in the working folder: each watch is an inotify instance (128 per user by default).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -86,7 +86,8 @@ public sealed class LoopbackDriveServer : IAsyncDisposable
         bool ownsDirectory = options.DataDirectory is null;
         string directory = options.DataDirectory ?? Path.Combine(Path.GetTempPath(), "atomiton-gdrive-emulator", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        var builder = WebApplication.CreateSlimBuilder();
+        // No watch on an appsettings.json in the working folder: each watch is an inotify instance (128 per user by default).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -57,7 +57,8 @@ public sealed class LoopbackOAuthAuthority : IAsyncDisposable
     public static async Task<LoopbackOAuthAuthority> StartAsync(LoopbackOAuthAuthorityOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new LoopbackOAuthAuthorityOptions();
-        var builder = WebApplication.CreateSlimBuilder();
+        // No watch on an appsettings.json in the working folder: each watch is an inotify instance (128 per user by default).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port));
         var app = builder.Build();

@@ -103,7 +103,8 @@ public sealed class GraphDriveServer : IAsyncDisposable
     {
         options ??= new GraphDriveOptions();
         var certificate = LoopbackCertificate.Create();
-        var builder = WebApplication.CreateSlimBuilder();
+        // No watch on an appsettings.json in the working folder: each watch is an inotify instance (128 per user by default).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.ConfigureKestrel(kestrel =>

@@ -90,7 +90,8 @@ internal sealed class CommandLineAuthorizationPrompt(TextWriter messages, Func<S
 
     private static async Task<WebApplication> StartListenerAsync(TaskCompletionSource<Uri> redirected, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // No watch on an appsettings.json in the working folder: each watch is an inotify instance (128 per user by default).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
