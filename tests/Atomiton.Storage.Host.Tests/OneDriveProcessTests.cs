@@ -91,22 +91,9 @@ public sealed class OneDriveProcessTests
 
     private static string[] DocumentedCommands()
     {
-        string text = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "providers", "onedrive.md")).ReplaceLineEndings("\n");
+        string text = File.ReadAllText(Path.Combine(BuildPaths.RepositoryRoot, "docs", "providers", "onedrive.md")).ReplaceLineEndings("\n");
         var block = Regex.Match(text, @"run verbatim by a test[^\n]*\n\n```sh\n(?<commands>.*?)```", RegexOptions.Singleline);
         Assert.True(block.Success, "docs/providers/onedrive.md lost its command block");
         return block.Groups["commands"].Value.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(Path.GetDirectoryName(BuildPaths.HostAssembly)!); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "docs", "providers", "onedrive.md")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("docs/providers/onedrive.md was not found above the host's build output.");
     }
 }

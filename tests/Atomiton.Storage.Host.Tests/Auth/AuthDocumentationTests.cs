@@ -36,7 +36,7 @@ public sealed class AuthDocumentationTests
     [Fact]
     public void The_sign_in_provider_in_writing_a_plugin_is_the_test_plugin_code()
     {
-        string root = RepositoryRoot();
+        string root = BuildPaths.RepositoryRoot;
         string text = File.ReadAllText(Path.Combine(root, "docs", "writing-a-plugin.md")).ReplaceLineEndings("\n");
         string code = File.ReadAllText(Path.Combine(root, "tests", "TestPlugins", "OAuthPlugin", "OAuthProbeProvider.cs")).ReplaceLineEndings("\n");
 
@@ -48,22 +48,9 @@ public sealed class AuthDocumentationTests
 
     private static string[] DocumentedCommands()
     {
-        string text = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "cli.md"));
+        string text = File.ReadAllText(Path.Combine(BuildPaths.RepositoryRoot, "docs", "cli.md"));
         var block = Regex.Match(text, @"run verbatim by a test,\s+against the loopback authority[^\n]*\n\n```sh\n(?<commands>.*?)```", RegexOptions.Singleline);
         Assert.True(block.Success, "docs/cli.md lost its auth example block");
         return block.Groups["commands"].Value.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(Path.GetDirectoryName(BuildPaths.HostAssembly)!); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "docs", "cli.md")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository's docs/cli.md was not found above the host's build output.");
     }
 }

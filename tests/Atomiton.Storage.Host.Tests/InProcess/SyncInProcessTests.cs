@@ -83,7 +83,7 @@ public sealed partial class SyncInProcessTests : IDisposable
 
     private static List<string[]> DocumentedCommands()
     {
-        string docs = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "cli.md"));
+        string docs = File.ReadAllText(Path.Combine(BuildPaths.RepositoryRoot, "docs", "cli.md"));
         int section = docs.IndexOf("### `sync <pipelineA> <pipelineB>`", StringComparison.Ordinal);
         Assert.True(section >= 0, "docs/cli.md has no sync section");
         var block = CodeBlock().Match(docs, section);
@@ -92,8 +92,6 @@ public sealed partial class SyncInProcessTests : IDisposable
             .Select(words => { Assert.Equal("atomiton-storage", words[0]); return words[1..]; })];
     }
 
-    private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string path = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", "..", ".."));
 
     [GeneratedRegex("```bash\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex CodeBlock();

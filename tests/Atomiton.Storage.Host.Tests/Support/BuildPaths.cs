@@ -12,6 +12,26 @@ internal static class BuildPaths
     /// <summary>Where the test plugins (tests/TestPlugins) are laid out.</summary>
     public static string TestPlugins => Metadata("AtomitonTestPlugins");
 
+    /// <summary>
+    /// The clone's root folder (the one holding the solution), found above the host's build output.
+    /// Not from [CallerFilePath]: a CI build (CI=true) maps source paths to "/_/".
+    /// </summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            for (var folder = new DirectoryInfo(Path.GetDirectoryName(HostAssembly)!); folder is not null; folder = folder.Parent)
+            {
+                if (File.Exists(Path.Combine(folder.FullName, "Atomiton.Storage.Plugins.sln")))
+                {
+                    return folder.FullName;
+                }
+            }
+
+            throw new InvalidOperationException("Atomiton.Storage.Plugins.sln was not found above the host's build output.");
+        }
+    }
+
     private static string Metadata(string name) =>
         typeof(BuildPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == name).Value
         ?? throw new InvalidOperationException($"Assembly metadata {name} is missing.");
