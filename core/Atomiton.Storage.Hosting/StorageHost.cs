@@ -5,7 +5,6 @@ using Atomiton.Storage.Hosting.Credentials;
 using Atomiton.Storage.Hosting.Logging;
 using Atomiton.Storage.Hosting.Pipelines;
 using Atomiton.Storage.Providers;
-using McMaster.NETCore.Plugins;
 using Microsoft.Extensions.Logging;
 
 namespace Atomiton.Storage.Hosting;
@@ -18,17 +17,15 @@ namespace Atomiton.Storage.Hosting;
 /// </summary>
 public sealed class StorageHost : IDisposable
 {
-    private readonly IReadOnlyList<PluginLoader> _loaders;
     private readonly PipelinePlanner _planner;
     private readonly PipelineBuilder _builder;
     private readonly CredentialStores _credentials;
     private readonly StorageHostOptions _options;
 
-    internal StorageHost(StorageHostOptions options, StorageConfiguration configuration, ProviderCatalogue catalogue, IReadOnlyList<PluginLoader> loaders)
+    internal StorageHost(StorageHostOptions options, StorageConfiguration configuration, ProviderCatalogue catalogue)
     {
         Configuration = configuration;
         Catalogue = catalogue;
-        _loaders = loaders;
         _planner = new PipelinePlanner(configuration, catalogue);
         _builder = new PipelineBuilder(this, options);
         _credentials = new CredentialStores(this, options);
@@ -57,9 +54,9 @@ public sealed class StorageHost : IDisposable
             ?? Path.GetDirectoryName(Path.GetFullPath(options.ConfigurationFile))
             ?? Environment.CurrentDirectory;
         var configuration = StorageConfigurationReader.Read(source, options.ConfigurationFile, baseDirectory);
-        var (catalogue, loaders) = ProviderCatalogueBuilder.Build(options.BuiltInAssemblies, configuration.PluginDirectories);
+        var catalogue = ProviderCatalogueBuilder.Build(options.BuiltInAssemblies, configuration.PluginDirectories);
         HostLog.Report(options.LoggerFactory.CreateLogger("Atomiton.Storage.Hosting"), catalogue.Providers.Count, catalogue.Failures);
-        return new StorageHost(options, configuration, catalogue, loaders);
+        return new StorageHost(options, configuration, catalogue);
     }
 
     /// <summary>Creates a host from the file at <paramref name="configurationFile"/> (with environment overrides).</summary>
@@ -205,15 +202,11 @@ public sealed class StorageHost : IDisposable
     internal IStorageCredentialStore GetCredentialStore(string pipeline, string stage, IReadOnlyCollection<string> building) =>
         _credentials.For(pipeline, stage, building);
 
-    /// <summary>Releases the plugin loaders and the credential pipeline, if one was built. Engines already built stay usable until disposed.</summary>
-    public void Dispose()
-    {
-        _credentials.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        foreach (var loader in _loaders)
-        {
-            loader.Dispose();
-        }
-    }
+    /// <summary>
+    /// Releases the credential pipeline, if one was built. Engines already built stay usable until disposed.
+    /// Plugin load contexts are not unloadable and stay with the process (a later host reuses them).
+    /// </summary>
+    public void Dispose() => _credentials.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     internal async ValueTask<IStorageEngine> BuildPipelineAsync(string pipeline, ImmutableList<string> building, CancellationToken cancellationToken)
     {

@@ -1,6 +1,5 @@
 using System.Reflection;
 using Atomiton.Storage.Hosting.Discovery;
-using McMaster.NETCore.Plugins;
 
 namespace Atomiton.Storage.Hosting.Catalogue;
 
@@ -11,12 +10,11 @@ namespace Atomiton.Storage.Hosting.Catalogue;
 /// </summary>
 internal static class ProviderCatalogueBuilder
 {
-    public static (ProviderCatalogue Catalogue, IReadOnlyList<PluginLoader> Loaders) Build(IEnumerable<Assembly> builtInAssemblies, IEnumerable<string> pluginDirectories)
+    public static ProviderCatalogue Build(IEnumerable<Assembly> builtInAssemblies, IEnumerable<string> pluginDirectories)
     {
         var providers = new List<ProviderRegistration>();
         var plugins = new List<LoadedPlugin>();
         var failures = new List<PluginLoadFailure>();
-        var loaders = new List<PluginLoader>();
         var byName = new Dictionary<string, ProviderRegistration>(StringComparer.Ordinal);
 
         foreach (var assembly in builtInAssemblies.Distinct())
@@ -48,7 +46,6 @@ internal static class ProviderCatalogueBuilder
                     continue;
                 }
 
-                loaders.Add(result.Loader);
                 var names = new List<string>();
                 foreach (var provider in result.Providers)
                 {
@@ -66,7 +63,7 @@ internal static class ProviderCatalogueBuilder
             }
         }
 
-        return (new ProviderCatalogue(providers, plugins, failures), loaders);
+        return new ProviderCatalogue(providers, plugins, failures);
     }
 
     private static bool Register(ProviderRegistration registration, Dictionary<string, ProviderRegistration> byName, List<ProviderRegistration> providers, List<PluginLoadFailure> failures)

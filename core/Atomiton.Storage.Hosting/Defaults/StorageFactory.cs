@@ -1,6 +1,5 @@
 using Atomiton.Storage.Hosting.Catalogue;
 using Atomiton.Storage.Hosting.Configuration;
-using McMaster.NETCore.Plugins;
 using Microsoft.Extensions.Configuration;
 
 namespace Atomiton.Storage.Hosting.Defaults;
@@ -33,8 +32,8 @@ public static class StorageFactory
             return options.Engine;
         }
 
-        var (catalogue, loaders) = ProviderCatalogueBuilder.Build(options.BuiltInAssemblies, options.PluginDirectories.Select(Path.GetFullPath));
-        return await CreateFromCatalogueAsync(catalogue, loaders, options, cancellationToken);
+        var catalogue = ProviderCatalogueBuilder.Build(options.BuiltInAssemblies, options.PluginDirectories.Select(Path.GetFullPath));
+        return await CreateFromCatalogueAsync(catalogue, options, cancellationToken);
     }
 
     /// <summary>The provider type the default would use, given which types are available.</summary>
@@ -44,7 +43,7 @@ public static class StorageFactory
         return (isBrowser ? BrowserPreference : DesktopPreference).FirstOrDefault(isAvailable);
     }
 
-    internal static async ValueTask<IStorageEngine> CreateFromCatalogueAsync(ProviderCatalogue catalogue, IReadOnlyList<PluginLoader> loaders, StorageFactoryOptions options, CancellationToken cancellationToken)
+    internal static async ValueTask<IStorageEngine> CreateFromCatalogueAsync(ProviderCatalogue catalogue, StorageFactoryOptions options, CancellationToken cancellationToken)
     {
         bool isBrowser = options.IsBrowser ?? OperatingSystem.IsBrowser();
         string type = ChooseType(isBrowser, name => catalogue.TryGet(name, out _))
@@ -74,8 +73,7 @@ public static class StorageFactory
         };
         var configuration = StorageConfigurationReader.Read(
             new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), hostOptions.ConfigurationFile, hostOptions.BaseDirectory);
-        // The host is not disposed: the engine's plugin (if any) stays loaded for as long as the engine lives.
-        var host = new StorageHost(hostOptions, configuration, catalogue, loaders);
+        var host = new StorageHost(hostOptions, configuration, catalogue);
         return await host.BuildDefaultPipelineAsync(cancellationToken);
     }
 }

@@ -7,7 +7,7 @@ namespace Atomiton.Storage.Hosting.Discovery;
 /// <param name="Name">The plugin's name (folder name).</param>
 /// <param name="Directory">The plugin folder.</param>
 /// <param name="AssemblyPath">The main assembly's path.</param>
-/// <param name="Loader">The load context's loader, when the main assembly loaded; the host disposes it.</param>
+/// <param name="Loader">The load context's loader, when the main assembly loaded; shared by every host of the process that loads the same unchanged folder, never unloaded.</param>
 /// <param name="Providers">The usable provider descriptors.</param>
 /// <param name="Failures">Everything that went wrong.</param>
 internal sealed record PluginFolderLoadResult(

@@ -11,25 +11,71 @@ namespace Atomiton.Storage.Hosting.Discovery;
 /// the host (<c>PreferSharedTypes</c> stays off), so each plugin uses its own dependency versions.
 /// Every failure becomes a <see cref="PluginLoadFailure"/>; nothing here throws for a bad plugin.
 /// </summary>
+/// <remarks>
+/// A folder that loaded is loaded once per process: a later host (a server re-reading its
+/// configuration, a test building hosts one after another) reuses its load context while the folder's
+/// files are unchanged (names, sizes and modification times), and only scans it for providers again.
+/// Load contexts are not unloadable, so each load of the same folder used to keep another copy of the
+/// plugin and its SDKs in memory for the life of the process (with the Graph SDK, hundreds of
+/// megabytes per copy once anything enumerates its types).
+/// </remarks>
 internal static class PluginFolderLoader
 {
     /// <summary>The folder holding the shared frameworks (…/dotnet/shared/), whose assemblies every plugin takes from the host.</summary>
     private static readonly string SharedFrameworkRoot =
         Path.GetDirectoryName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(RuntimeEnvironment.GetRuntimeDirectory()))) + Path.DirectorySeparatorChar;
 
-    /// <summary>Loads the plugin in <paramref name="folder"/>.</summary>
+    /// <summary>Folders loaded in this process, by full path: the files they were loaded from, the loader and the main assembly.</summary>
+    private static readonly Dictionary<string, LoadedFolder> Loaded = new(StringComparer.Ordinal);
+
+    /// <summary>Loads the plugin in <paramref name="folder"/>, or reuses this process's load of it when its files are unchanged.</summary>
     /// <returns>The loader and providers when the main assembly loaded, and every failure met.</returns>
     public static PluginFolderLoadResult Load(string folder)
     {
         string name = Path.GetFileName(Path.TrimEndingDirectorySeparator(folder));
         string assemblyPath = Path.Combine(folder, name + ".dll");
-        var failures = new List<PluginLoadFailure>();
         if (!File.Exists(assemblyPath))
         {
-            failures.Add(new PluginLoadFailure(name, folder,
-                $"the main assembly '{name}.dll' is missing; a plugin folder must hold an assembly named after the folder. Copy the plugin's whole build output into the folder, or remove the folder."));
-            return new PluginFolderLoadResult(name, folder, assemblyPath, null, [], failures);
+            return new PluginFolderLoadResult(name, folder, assemblyPath, null, [], [new PluginLoadFailure(name, folder,
+                $"the main assembly '{name}.dll' is missing; a plugin folder must hold an assembly named after the folder. Copy the plugin's whole build output into the folder, or remove the folder.")]);
         }
+
+        string key = Path.GetFullPath(folder);
+        lock (Loaded)
+        {
+            string fingerprint = Fingerprint(key);
+            if (Loaded.TryGetValue(key, out var loaded) && loaded.Fingerprint == fingerprint)
+            {
+                var (found, problems) = ProviderTypeScanner.Scan(loaded.Assembly);
+                return new PluginFolderLoadResult(name, folder, assemblyPath, loaded.Loader, found,
+                    [.. problems.Select(problem => new PluginLoadFailure(name, assemblyPath, problem))]);
+            }
+
+            var result = LoadNew(name, folder, assemblyPath);
+            if (result.Loader is { } loader)
+            {
+                Loaded[key] = new LoadedFolder(fingerprint, loader, loader.LoadDefaultAssembly());
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>Every file under the folder with its size and modification time: a rebuilt, copied or trimmed plugin loads anew.</summary>
+    private static string Fingerprint(string folder)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var file in new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories).OrderBy(f => f.FullName, StringComparer.Ordinal))
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"{file.FullName}|{file.Length}|{file.LastWriteTimeUtc.Ticks}\n");
+        }
+
+        return text.ToString();
+    }
+
+    private static PluginFolderLoadResult LoadNew(string name, string folder, string assemblyPath)
+    {
+        var failures = new List<PluginLoadFailure>();
 
         string? contractProblem = ContractReferenceCheck.FindProblem(assemblyPath);
         if (contractProblem is not null)
@@ -80,6 +126,8 @@ internal static class PluginFolderLoader
             return new PluginFolderLoadResult(name, folder, assemblyPath, null, [], failures);
         }
     }
+
+    private sealed record LoadedFolder(string Fingerprint, PluginLoader Loader, Assembly Assembly);
 
     /// <summary>
     /// Loads every direct dependency now, so a missing one is reported at discovery rather than at

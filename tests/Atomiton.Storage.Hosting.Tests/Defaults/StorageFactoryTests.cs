@@ -40,7 +40,7 @@ public sealed class StorageFactoryTests
         var catalogue = Catalogue("memory", "filesystem");
         var options = new StorageFactoryOptions { IsBrowser = false, DataDirectory = temp.Combine("app-data") };
 
-        await using var engine = (ProbeEngine)(await StorageFactory.CreateFromCatalogueAsync(catalogue, [], options, default)).Bare();
+        await using var engine = (ProbeEngine)(await StorageFactory.CreateFromCatalogueAsync(catalogue, options, default)).Bare();
 
         Assert.Equal("filesystem", engine.Options.ApiKey);
         Assert.Equal(temp.Combine("app-data"), engine.Options.Root);
@@ -51,7 +51,7 @@ public sealed class StorageFactoryTests
     public async Task Browser_prefers_indexeddb_over_localstorage_and_memory()
     {
         await using var engine = (ProbeEngine)(await StorageFactory.CreateFromCatalogueAsync(
-            Catalogue("localstorage", "indexeddb", "filesystem"), [], new StorageFactoryOptions { IsBrowser = true }, default)).Bare();
+            Catalogue("localstorage", "indexeddb", "filesystem"), new StorageFactoryOptions { IsBrowser = true }, default)).Bare();
 
         Assert.Equal("indexeddb", engine.Options.ApiKey);
         Assert.Null(engine.Options.Root);
@@ -75,7 +75,7 @@ public sealed class StorageFactoryTests
     public async Task No_available_default_is_an_error_listing_what_was_tried()
     {
         var error = await Assert.ThrowsAsync<StorageException>(() =>
-            StorageFactory.CreateFromCatalogueAsync(Catalogue("gdrive"), [], new StorageFactoryOptions { IsBrowser = false }, default).AsTask());
+            StorageFactory.CreateFromCatalogueAsync(Catalogue("gdrive"), new StorageFactoryOptions { IsBrowser = false }, default).AsTask());
 
         Assert.Equal(StorageErrorCode.InvalidConfiguration, error.Code);
         Assert.Equal("No default storage is available: none of filesystem, memory was found. Reference Atomiton.Storage (memory) or add a plugin. Available types: gdrive.", error.Message);

@@ -64,6 +64,48 @@ public sealed class IsolationTests
         Assert.Equal(("1", "1"), (info.Inner.Details["saves"], info.Inner.Details["loads"]));
     }
 
+    [Fact]
+    public async Task A_second_host_reuses_an_unchanged_plugin_folder_and_a_changed_one_loads_anew()
+    {
+        // Load contexts are never unloaded: every host building its own copy of every plugin grew a
+        // process by one copy of each plugin's SDKs per host (CI's host tests build hundreds of hosts).
+        using var temp = new TempDirectory();
+        temp.CopyPlugins("plugins", "Json12Plugin", "Json13Plugin");
+        AssemblyLoadContext first, firstStamp, second, changed;
+        using (var host = TestHosts.Create(temp, Json, withTestProviders: false))
+        {
+            first = ContextOf(host, "json13-store");
+            firstStamp = ContextOf(host, "json12-stamp");
+        }
+
+        using (var host = TestHosts.Create(temp, Json, withTestProviders: false))
+        {
+            second = ContextOf(host, "json13-store");
+            Assert.Same(first, second);
+
+            // The first host's disposal released nothing the second one uses.
+            await using var engine = await host.BuildDefaultPipelineAsync();
+            await engine.SaveAsync("a", "1"u8.ToArray());
+            Assert.Equal("1"u8.ToArray(), await engine.LoadBytesAsync("a"));
+        }
+
+        // A rebuilt or recopied plugin (here: one file's modification time) is loaded again.
+        string assembly = Path.Combine(temp.Path, "plugins", "Json13Plugin", "Json13Plugin.dll");
+        File.SetLastWriteTimeUtc(assembly, File.GetLastWriteTimeUtc(assembly).AddSeconds(-10));
+        using (var host = TestHosts.Create(temp, Json, withTestProviders: false))
+        {
+            changed = ContextOf(host, "json13-store");
+            Assert.NotSame(first, changed);
+            Assert.Same(firstStamp, ContextOf(host, "json12-stamp"));
+        }
+    }
+
+    private static AssemblyLoadContext ContextOf(StorageHost host, string type)
+    {
+        Assert.True(host.Catalogue.TryGet(type, out var registration));
+        return AssemblyLoadContext.GetLoadContext(registration.Provider.GetType().Assembly)!;
+    }
+
     private static Version NewtonsoftIn(AssemblyLoadContext context) =>
         context.Assemblies.Single(a => a.GetName().Name == "Newtonsoft.Json").GetName().Version!;
 }
