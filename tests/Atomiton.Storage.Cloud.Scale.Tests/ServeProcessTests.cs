@@ -71,6 +71,51 @@ public sealed class ServeProcessTests(PostgresFixture postgres, AzuriteFixture a
         Assert.DoesNotContain("hunter2", unreachable.Text, StringComparison.Ordinal);
     }
 
+    [SkippableFact]
+    public async Task Cloud_quota_commands_set_show_and_remove_the_quota_serve_enforces()
+    {
+        Skip.If(postgres.Unavailable is not null, postgres.Unavailable);
+        Skip.If(azurite.Unavailable is not null, azurite.Unavailable);
+        var hostAssembly = Metadata("AtomitonHostAssembly");
+        var database = await postgres.CreateDatabaseAsync();
+        var key = (await RunAsync(hostAssembly, database, "cloud", "keys", "create", "--tenant", "acme/")).Output.Trim();
+
+        // Refusals first: each says what to give, and changes nothing.
+        var none = await RunAsync(hostAssembly, database, "cloud", "quota", "set", "--tenant", "acme/");
+        Assert.True(none.ExitCode == 2 && none.Text.Contains("--max-bytes, --max-items or both", StringComparison.Ordinal), none.Text);
+        var badSize = await RunAsync(hostAssembly, database, "cloud", "quota", "set", "--tenant", "acme/", "--max-bytes", "1.5GB");
+        Assert.True(badSize.ExitCode == 2 && badSize.Text.Contains("--max-bytes '1.5GB' is not a size", StringComparison.Ordinal), badSize.Text);
+        var badTenant = await RunAsync(hostAssembly, database, "cloud", "quota", "set", "--tenant", "acme", "--max-items", "1");
+        Assert.True(badTenant.ExitCode == 2 && badTenant.Text.Contains("--tenant", StringComparison.Ordinal), badTenant.Text);
+        var noDatabase = await RunAsync(hostAssembly, null, "cloud", "quota", "show");
+        Assert.True(noDatabase.ExitCode == 2 && noDatabase.Text.Contains("give --database", StringComparison.Ordinal), noDatabase.Text);
+        var missing = await RunAsync(hostAssembly, database, "cloud", "quota", "show", "--tenant", "acme/");
+        Assert.True(missing.ExitCode == 3, missing.Text);
+
+        var set = await RunAsync(hostAssembly, database, "cloud", "quota", "set", "--tenant", "acme/", "--max-bytes", "1KiB", "--max-items", "5");
+        Assert.True(set.ExitCode == 0, set.Text);
+        Assert.Contains("acme/", set.Output, StringComparison.Ordinal);
+        Assert.Contains("1024", set.Output, StringComparison.Ordinal);
+
+        var server = await StartServeAsync(hostAssembly, database, WritePluginsJson(AzuriteFixture.NewContainer("quota")));
+        using var client = Client(server, key);
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsync("v1/objects/a.bin", new ByteArrayContent(new byte[600]))).StatusCode);
+        var refused = await client.PutAsync("v1/objects/b.bin", new ByteArrayContent(new byte[600]));
+        Assert.Equal((HttpStatusCode)507, refused.StatusCode);
+
+        var shown = await RunAsync(hostAssembly, database, "--json", "cloud", "quota", "show");
+        Assert.True(shown.ExitCode == 0, shown.Text);
+        var quota = Assert.Single(JsonDocument.Parse(shown.Output).RootElement.EnumerateArray());
+        Assert.Equal(("acme/", 1024, 5, 600, 1), (quota.GetProperty("tenant").GetString(), quota.GetProperty("maxBytes").GetInt64(), quota.GetProperty("maxItems").GetInt64(), quota.GetProperty("usedBytes").GetInt64(), quota.GetProperty("usedItems").GetInt64()));
+        Assert.DoesNotContain("Host=", shown.Text, StringComparison.Ordinal);
+
+        var removed = await RunAsync(hostAssembly, database, "cloud", "quota", "remove", "--tenant", "acme/");
+        Assert.True(removed.ExitCode == 0, removed.Text);
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsync("v1/objects/b.bin", new ByteArrayContent(new byte[600]))).StatusCode);
+        var again = await RunAsync(hostAssembly, database, "cloud", "quota", "remove", "--tenant", "acme/");
+        Assert.True(again.ExitCode == 3 && again.Text.Contains("has no quota", StringComparison.Ordinal), again.Text);
+    }
+
     public void Dispose()
     {
         foreach (var server in _servers)

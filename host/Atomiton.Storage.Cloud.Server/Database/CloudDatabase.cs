@@ -226,6 +226,22 @@ public sealed class CloudDatabase : IAsyncDisposable
         }, cancellationToken);
     }
 
+    /// <summary>Every tenant quota with its usage, in tenant order.</summary>
+    /// <exception cref="StorageException">NetworkError (transient) when the database cannot be reached.</exception>
+    public Task<IReadOnlyList<TenantQuota>> ListQuotasAsync(CancellationToken cancellationToken = default) =>
+        RunAsync<IReadOnlyList<TenantQuota>>(async (connection, token) =>
+        {
+            await using var command = new NpgsqlCommand("SELECT prefix, max_bytes, max_items, used_bytes, used_items FROM tenant_quotas ORDER BY prefix COLLATE \"C\"", connection);
+            await using var reader = await command.ExecuteReaderAsync(token);
+            var quotas = new List<TenantQuota>();
+            while (await reader.ReadAsync(token))
+            {
+                quotas.Add(new TenantQuota(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4)));
+            }
+
+            return quotas;
+        }, cancellationToken);
+
     /// <summary>Closes the connections; servers using it must be stopped first.</summary>
     public ValueTask DisposeAsync() => DataSource.DisposeAsync();
 

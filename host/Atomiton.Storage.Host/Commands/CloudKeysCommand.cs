@@ -16,7 +16,7 @@ internal static class CloudKeysCommand
             ListKeys(runner),
             RevokeKey(runner),
         };
-        return new Command("cloud", "Atomiton Cloud administration.") { keys };
+        return new Command("cloud", "Atomiton Cloud administration.") { keys, CloudQuotaCommand.Create(runner) };
     }
 
     private static Command CreateKey(CommandRunner runner)
