@@ -1,4 +1,5 @@
 using Atomiton.Storage.Providers;
+using Atomiton.Storage.TestSupport;
 using Azure.Storage;
 using Azure.Storage.Blobs;
 using BenchmarkDotNet.Attributes;
@@ -36,7 +37,7 @@ public class AzureBlobTransferBenchmarks
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        _azurite = AzuriteProcess.Start();
+        _azurite = await AzuriteProcess.StartAsync(extentMemoryLimitMiB: 2048) ?? throw new InvalidOperationException(AzuriteProcess.Missing);
         _content = new byte[SizeMiB * 1024 * 1024];
         new Random(22).NextBytes(_content);
         _engine = await AzureBlobEngine.ConnectAsync(
@@ -51,7 +52,7 @@ public class AzureBlobTransferBenchmarks
     public async Task CleanupAsync()
     {
         await _engine.DisposeAsync();
-        _azurite.Dispose();
+        await _azurite.DisposeAsync();
     }
 
     [Benchmark(Description = "save: engine")]

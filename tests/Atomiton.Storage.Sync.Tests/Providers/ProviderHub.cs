@@ -7,6 +7,7 @@ using Atomiton.Storage.Plugins.Dropbox;
 using Atomiton.Storage.Plugins.GoogleDrive;
 using Atomiton.Storage.Plugins.OneDrive;
 using Atomiton.Storage.Providers;
+using Atomiton.Storage.TestSupport;
 
 namespace Atomiton.Storage.Sync.Tests.Providers;
 
