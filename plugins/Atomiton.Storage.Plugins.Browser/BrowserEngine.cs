@@ -8,10 +8,10 @@ namespace Atomiton.Storage.Plugins.Browser;
 /// <summary>
 /// What the two browser engines share: a save's content goes to the page inline in the commit call when it
 /// is small, and in chunks when it is larger (the module assembles them and commits them in one call, so a
-/// failed or cancelled save writes nothing); a load comes
-/// back inline when small and as an <see cref="IJSStreamReference"/> when large. Either way .NET holds at most
-/// one chunk of a large object, and no interop message comes near Blazor Server's 32 KB cap. Listings come in
-/// pages bounded by count and bytes.
+/// failed or cancelled save writes nothing); a load comes back inline when small and as an
+/// <see cref="IJSStreamReference"/> when large (the indexeddb engine in WebAssembly: through a reader read one
+/// chunk per [JSImport] call). Either way .NET holds at most two chunks of a large object, and no
+/// browser-to-server message comes near Blazor Server's 32 KB cap. Listings come in pages bounded by count and bytes.
 /// </summary>
 public abstract class BrowserEngine : StorageEngine
 {

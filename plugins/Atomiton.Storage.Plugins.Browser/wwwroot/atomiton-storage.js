@@ -174,7 +174,7 @@ function streamReference(blob) {
 const STORES = ['objects', 'blobs', 'journal', 'meta'];
 
 // Content up to this size is kept in the object's record (`d`, bytes) rather than as a Blob in the blobs store
-// (`b`, its id): a load is then one read, and a save writes no Blob (which Chromium keeps as a file of its own).
+// (`b`, its id): a load is then one read, and a save writes no Blob (which Chromium stores apart from the record).
 // Listings read whole records, so a page of `limit` entries reads at most `limit` × this many content bytes.
 const RECORD_INLINE_MAX = 16 * 1024;
 
