@@ -56,7 +56,7 @@ internal sealed class BrowserModule : IAsyncDisposable
 
     // WebAssembly runs one page per process: the [JSImport] module is imported once for all engines.
     private static Task<bool>? s_imported;
-    private static JSObject? s_importedModule;
+    private static JSObject? s_importedModule; // the imported module's proxy, kept for the life of the page
 
     /// <summary>
     /// WebAssembly: imports the module for [JSImport] (<see cref="ImportedModule"/>) from the address the IJSRuntime
@@ -73,7 +73,16 @@ internal sealed class BrowserModule : IAsyncDisposable
 
         cancellationToken.ThrowIfCancellationRequested();
         var importing = s_imported ??= ImportForJSImportAsync(operation);
-        return await importing;
+        try
+        {
+            return await importing;
+        }
+        catch (StorageException)
+        {
+            // The module itself could not be reached (the call says why); the next operation tries again.
+            _ = Interlocked.CompareExchange(ref s_imported, null, importing);
+            throw;
+        }
     }
 
     [SupportedOSPlatform("browser")]
