@@ -7,11 +7,11 @@ namespace Atomiton.Storage.Plugins.Browser;
 
 /// <summary>
 /// What the two browser engines share: a save's content goes to the page inline in the commit call when it
-/// is small, and as a <see cref="DotNetStreamReference"/> the page reads in chunks when it is larger (the
-/// module assembles it and commits it in one call, so a failed or cancelled save writes nothing); a load comes
-/// back inline when small and as an <see cref="IJSStreamReference"/> when large. Either way .NET holds at most
-/// one chunk of a large object, and no interop message comes near Blazor Server's 32 KB cap. Listings come in
-/// pages bounded by count and bytes.
+/// is small, and in chunks when it is larger (the module assembles them and commits them in one call, so a
+/// failed or cancelled save writes nothing); a load comes back inline when small and as an
+/// <see cref="IJSStreamReference"/> when large (the indexeddb engine in WebAssembly: through a reader read one
+/// chunk per [JSImport] call). Either way .NET holds at most two chunks of a large object, and no
+/// browser-to-server message comes near Blazor Server's 32 KB cap. Listings come in pages bounded by count and bytes.
 /// </summary>
 public abstract class BrowserEngine : StorageEngine
 {
@@ -50,11 +50,11 @@ public abstract class BrowserEngine : StorageEngine
     /// <summary>
     /// Reads a save's content (exact length checked) and hands it to the page: content up to
     /// <see cref="InlineSaveLimit"/> comes back as <see cref="PendingContent.Inline"/> and travels in the commit
-    /// call; larger content goes to the page first and <see cref="PendingContent.Upload"/> names the upload the
-    /// commit takes. WebAssembly: the page reads a <see cref="DotNetStreamReference"/> (in process) into Blob
-    /// parts (<c>receiveUpload</c>). Blazor Server: .NET sends it in <see cref="ServerUploadChunk"/> calls
-    /// (<c>appendUpload</c>) — server-to-browser messages have no 32 KB cap, and the stream reference would be
-    /// pulled in 32 KB messages, each a round trip. Either way .NET holds one chunk at a time.
+    /// call; larger content goes in chunks of <see cref="UploadChunk"/>, all but the last appended to an upload in
+    /// the page (<c>appendUpload</c> through IJSRuntime; in WebAssembly <c>uploadPart</c> through [JSImport], a
+    /// synchronous copy from .NET memory), the last travelling in the commit call, so a save of up to two chunks is
+    /// at most two calls. Server-to-browser messages have no 32 KB cap (browser-to-server ones do). .NET holds at
+    /// most two chunks: the one being sent and the next, read ahead to know whether the one being sent is the last.
     /// </summary>
     private protected async ValueTask<PendingContent> UploadAsync(string key, Stream content, SaveOptions options, CancellationToken cancellationToken)
     {
@@ -78,69 +78,56 @@ public abstract class BrowserEngine : StorageEngine
             return new PendingContent(null, filled == first.Length ? first : first[..filled]);
         }
 
-        if (Module.Runtime is not IJSInProcessRuntime)
-        {
-            return new PendingContent(await SendUploadAsync(key, first, exact, cancellationToken), null);
-        }
-
-        // The page pulls the content (WebAssembly: chunk by chunk into a JS ReadableStream). A failure of the
-        // caller's stream (or a cancellation) ends the stream early; the source keeps the real exception, which
-        // is what the caller is told, and the upload is dropped.
-        await using var source = new UploadSource(first, exact, cancellationToken);
-        using var reference = new DotNetStreamReference(source, leaveOpen: true);
-        int upload;
-        try
-        {
-            upload = await Module.CallAsync<int>("receiveUpload", StorageOperation.Save, key, cancellationToken, reference);
-        }
-        catch (Exception) when (source.Failure is { } failure)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
-            throw;
-        }
-
-        if (source.Failure is { } late)
-        {
-            await AbortUploadAsync(upload);
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(late);
-        }
-
-        return new PendingContent(upload, null);
+        return await SendChunksAsync(key, first, exact, cancellationToken);
     }
 
-    /// <summary>How much of a large save one <c>appendUpload</c> call carries in Blazor Server.</summary>
-    internal const int ServerUploadChunk = 512 * 1024;
+    /// <summary>How much of a large save one upload call carries.</summary>
+    internal const int UploadChunk = 512 * 1024;
 
-    /// <summary>Blazor Server: opens an upload in the page and sends the content to it chunk by chunk.</summary>
-    private async ValueTask<int> SendUploadAsync(string key, byte[] first, Stream rest, CancellationToken cancellationToken)
+    private async ValueTask<PendingContent> SendChunksAsync(string key, byte[] first, Stream rest, CancellationToken cancellationToken)
     {
-        int upload = await Module.CallAsync<int>("beginUpload", StorageOperation.Save, key, cancellationToken);
+        bool imported = OperatingSystem.IsBrowser() && await Module.ImportedAsync(StorageOperation.Save, cancellationToken);
+        int upload = 0;
         try
         {
-            byte[] chunk = new byte[ServerUploadChunk];
+            byte[] chunk = new byte[UploadChunk];
             first.CopyTo(chunk, 0);
-            int filled = first.Length;
-            while (true)
+            int filled = first.Length + await rest.ReadAtLeastAsync(chunk.AsMemory(first.Length), chunk.Length - first.Length, throwOnEndOfStream: false, cancellationToken);
+            byte[]? next = null;
+            while (filled == chunk.Length)
             {
-                filled += await rest.ReadAtLeastAsync(chunk.AsMemory(filled), chunk.Length - filled, throwOnEndOfStream: false, cancellationToken);
-                if (filled == 0)
+                next ??= new byte[UploadChunk];
+                int ahead = await rest.ReadAtLeastAsync(next, next.Length, throwOnEndOfStream: false, cancellationToken);
+                if (ahead == 0)
                 {
-                    return upload;
+                    break;
                 }
 
-                // The runtime has sent a call's byte arrays once the call is answered, so the buffer is reused.
-                await Module.CallAsync<bool>("appendUpload", StorageOperation.Save, key, cancellationToken, upload, filled == chunk.Length ? chunk : chunk[..filled]);
-                if (filled < chunk.Length)
+                // The runtime has sent a call's byte arrays once the call is answered (IJSRuntime), or copied them
+                // before returning (uploadPart), so the buffer is reused.
+                upload = imported && OperatingSystem.IsBrowser()
+                    ? ImportedModule.UploadPart(upload, chunk)
+                    : await Module.CallAsync<int>("appendUpload", StorageOperation.Save, key, cancellationToken, upload, chunk);
+                if (upload == 0)
                 {
-                    return upload;
+                    throw new StorageException(StorageErrorCode.Unknown, $"The page dropped the upload of '{key}' while it was being sent; save again.")
+                    { Provider = EngineType, Operation = StorageOperation.Save, Key = key, IsTransient = true };
                 }
 
-                filled = 0;
+                (chunk, next) = (next, chunk);
+                filled = ahead;
             }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            return new PendingContent(upload == 0 ? null : upload, filled == chunk.Length ? chunk : chunk[..filled]);
         }
         catch
         {
-            await AbortUploadAsync(upload);
+            if (upload != 0)
+            {
+                await AbortUploadAsync(upload);
+            }
+
             throw;
         }
     }
@@ -280,70 +267,6 @@ public abstract class BrowserEngine : StorageEngine
             }
 
             base.Dispose(disposing);
-        }
-    }
-
-    /// <summary>
-    /// What a large save streams to the page: the first chunk already read, then the rest of the caller's
-    /// content. It never throws into the JS runtime: Blazor Server reads it on the circuit's dispatcher and treats
-    /// an exception there as the circuit's unhandled exception, which closes the circuit. The first failure (the
-    /// caller's stream failing, a wrong length, the save cancelled) is kept and the stream simply ends; the save
-    /// checks <see cref="Failure"/> after the page has read it, drops the upload and throws that failure.
-    /// </summary>
-    private sealed class UploadSource(byte[] first, Stream rest, CancellationToken cancellationToken) : ReadOnlyStream
-    {
-        private int _firstOffset;
-
-        public Exception? Failure { get; private set; }
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (Failure is not null)
-            {
-                return 0;
-            }
-
-            try
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                return TakeFirst(buffer) is var count and > 0 ? count : rest.Read(buffer);
-            }
-#pragma warning disable CA1031 // Kept and thrown by the save once the page has read the stream (see the summary).
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                Failure = e;
-                return 0;
-            }
-        }
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken readCancellation = default)
-        {
-            if (Failure is not null)
-            {
-                return 0;
-            }
-
-            try
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                return TakeFirst(buffer.Span) is var count and > 0 ? count : await rest.ReadAsync(buffer, cancellationToken);
-            }
-#pragma warning disable CA1031 // Kept and thrown by the save once the page has read the stream (see the summary).
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                Failure = e;
-                return 0;
-            }
-        }
-
-        private int TakeFirst(Span<byte> buffer)
-        {
-            int count = Math.Min(buffer.Length, first.Length - _firstOffset);
-            first.AsSpan(_firstOffset, count).CopyTo(buffer);
-            _firstOffset += count;
-            return count;
         }
     }
 }

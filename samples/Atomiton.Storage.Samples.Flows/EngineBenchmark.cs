@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Atomiton.Storage.Plugins.Browser.IndexedDb;
 using Microsoft.JSInterop;
 
@@ -10,7 +11,9 @@ namespace Atomiton.Storage.Samples.Flows;
 /// process with the circuit's <see cref="IJSRuntime"/> (the test project compiles this file in). 1 KiB and
 /// 1 MiB saves and loads through the <c>indexeddb</c> engine beside the same put and get written directly in
 /// JavaScript in the same page (<c>directIdbRoundTrip</c>), each after a warm-up; then listing 10,000 keys.
-/// Figures in milliseconds per operation.
+/// Figures in milliseconds per operation. While the engine is timed, the module counts the calls made into it
+/// and the time spent inside it (<c>interopProfile</c>): <c>calls.&lt;function&gt;</c> per save + load, and
+/// <c>moduleMs</c>, the module's own milliseconds per save + load, so engine minus module is .NET and interop.
 /// </summary>
 internal static class EngineBenchmark
 {
@@ -43,12 +46,14 @@ internal static class EngineBenchmark
                 for (int round = 0; round < Rounds; round++)
                 {
                     await TimeEngineAsync(engine, $"{label}-warm{round}", content, warmUp);
+                    await module.InvokeAsync<JsonElement>("interopProfile", true);
                     var (save, load) = await TimeEngineAsync(engine, $"{label}-{round}", content, iterations);
+                    var profile = await module.InvokeAsync<JsonElement>("interopProfile", false);
                     await module.InvokeAsync<double[]>("directIdbRoundTrip", $"bench-direct-warm-{run}-{label}-{round}", content, warmUp);
                     double[] direct = await module.InvokeAsync<double[]>("directIdbRoundTrip", $"bench-direct-{run}-{label}-{round}", content, iterations);
                     await module.InvokeAsync<double[]>("engineJsRoundTrip", $"bench-enginejs-warm-{run}-{label}-{round}", content, warmUp);
                     double[] engineJs = await module.InvokeAsync<double[]>("engineJsRoundTrip", $"bench-enginejs-{run}-{label}-{round}", content, iterations);
-                    rounds.Add(new Dictionary<string, double>(StringComparer.Ordinal)
+                    var figures = new Dictionary<string, double>(StringComparer.Ordinal)
                     {
                         ["engineSaveMs"] = save,
                         ["engineLoadMs"] = load,
@@ -57,7 +62,14 @@ internal static class EngineBenchmark
                         ["engineJsSaveMs"] = engineJs[0],
                         ["engineJsLoadMs"] = engineJs[1],
                         ["engineOverDirect"] = (save + load) / (direct[0] + direct[1]),
-                    });
+                        ["moduleMs"] = profile.GetProperty("ms").EnumerateObject().Sum(p => p.Value.GetDouble()) / iterations,
+                    };
+                    foreach (var call in profile.GetProperty("calls").EnumerateObject())
+                    {
+                        figures["calls." + call.Name] = call.Value.GetDouble() / iterations;
+                    }
+
+                    rounds.Add(figures);
                 }
 
                 result[$"rounds{label}"] = rounds;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.Versioning;
 using System.Text;
 using Atomiton.Storage.Plugins.Browser.Interop;
 using Microsoft.JSInterop;
@@ -92,20 +93,85 @@ public sealed class IndexedDbEngine : BrowserEngine
     {
         int handle = await HandleAsync(StorageOperation.Save, cancellationToken);
         var pending = await UploadAsync(key, content, options, cancellationToken);
+        if (OperatingSystem.IsBrowser() && await Module.ImportedAsync(StorageOperation.Save, cancellationToken))
+        {
+            return await SaveImportedAsync(handle, key, pending, options);
+        }
+
         var item = await MutateAsync<JsItem>("idbSave", StorageOperation.Save, key, options.Condition,
             handle, pending.Upload, pending.Inline, key, ConditionCode(options.Condition), options.Condition.ETag, options.ContentType,
             options.Metadata is { Count: > 0 } metadata ? metadata : null, JsItem.Ticks(Time.GetUtcNow()), _options.ChangeRetentionEntries);
         return item.ToItem();
     }
 
+    /// <summary>The commit through [JSImport] (WebAssembly); like <c>MutateAsync</c>, not cancelled once sent.</summary>
+    [SupportedOSPlatform("browser")]
+    private async ValueTask<StorageItem> SaveImportedAsync(int handle, string key, PendingContent pending, SaveOptions options)
+    {
+        using var answer = await ImportedModule.IdbSave(handle, pending.Upload ?? 0, pending.Inline, key, ConditionCode(options.Condition),
+            options.Condition.ETag, options.ContentType, ImportedModule.MetadataJson(options.Metadata), JsItem.Ticks(Time.GetUtcNow()), _options.ChangeRetentionEntries);
+        return ImportedModule.Error(answer) switch
+        {
+            null => ImportedModule.Item(answer).ToItem(),
+            "Conflict" => throw Conflict(key, options.Condition, StorageOperation.Save),
+            var error => throw BrowserErrors.ToException(error, answer.GetPropertyAsString("m"), TypeName, StorageOperation.Save, key),
+        };
+    }
+
     /// <inheritdoc />
     protected override async ValueTask<StorageReadResult> OpenReadCoreAsync(string key, ReadOptions options, CancellationToken cancellationToken)
     {
         int handle = await HandleAsync(StorageOperation.Load, cancellationToken);
+        if (OperatingSystem.IsBrowser() && await Module.ImportedAsync(StorageOperation.Load, cancellationToken))
+        {
+            return await OpenImportedAsync(handle, key, options, cancellationToken);
+        }
+
         var opened = await Module.CallAsync<JsOpened>("idbOpen", StorageOperation.Load, key, cancellationToken,
             handle, key, options.IfNoneMatch, JsRange.From(options.Range), InlineLoadLimit);
         return await ToReadResultAsync(opened, cancellationToken);
     }
+
+    /// <summary>
+    /// A load through [JSImport] (WebAssembly): content up to <see cref="ImportedInlineLoadLimit"/> comes back in the
+    /// answer, larger content through a reader read a chunk at a time (<see cref="ImportedReadStream"/>).
+    /// </summary>
+    [SupportedOSPlatform("browser")]
+    private static async ValueTask<StorageReadResult> OpenImportedAsync(int handle, string key, ReadOptions options, CancellationToken cancellationToken)
+    {
+        using var answer = await ImportedModule.IdbOpen(handle, key, options.IfNoneMatch, ImportedModule.RangeJson(options.Range), ImportedInlineLoadLimit);
+        if (ImportedModule.Error(answer) is { } error)
+        {
+            throw BrowserErrors.ToException(error, answer.GetPropertyAsString("m"), TypeName, StorageOperation.Load, key);
+        }
+
+        var item = ImportedModule.Item(answer).ToItem();
+        if (answer.GetPropertyAsBoolean("nm"))
+        {
+            return StorageReadResult.ForNotModified(item);
+        }
+
+        int reader = answer.GetPropertyAsInt32("r");
+        if (reader != 0)
+        {
+            var stream = new ImportedReadStream(reader, (long)answer.GetPropertyAsDouble("n"), TypeName, key);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                await stream.DisposeAsync();
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            return new StorageReadResult(item, stream);
+        }
+
+        return new StorageReadResult(item, new MemoryStream(answer.GetPropertyAsByteArray("d") ?? [], writable: false));
+    }
+
+    /// <summary>
+    /// WebAssembly loads through [JSImport] up to this size come back in the call's answer (no 32 KB message cap
+    /// there); larger ones through a reader, one chunk per call.
+    /// </summary>
+    internal const int ImportedInlineLoadLimit = 64 * 1024;
 
     /// <inheritdoc />
     protected override async ValueTask<StorageItem> StatCoreAsync(string key, CancellationToken cancellationToken)

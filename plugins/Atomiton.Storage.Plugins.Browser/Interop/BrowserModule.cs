@@ -1,5 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using JSHost = System.Runtime.InteropServices.JavaScript.JSHost;
+using JSObject = System.Runtime.InteropServices.JavaScript.JSObject;
+using System.Runtime.Versioning;
 using Microsoft.JSInterop;
 
 namespace Atomiton.Storage.Plugins.Browser.Interop;
@@ -50,6 +53,52 @@ internal sealed class BrowserModule : IAsyncDisposable
     }
 
     public IJSRuntime Runtime { get; }
+
+    // WebAssembly runs one page per process: the [JSImport] module is imported once for all engines.
+    private static Task<bool>? s_imported;
+    private static JSObject? s_importedModule; // the imported module's proxy, kept for the life of the page
+
+    /// <summary>
+    /// WebAssembly: imports the module for [JSImport] (<see cref="ImportedModule"/>) from the address the IJSRuntime
+    /// import answers, once per process; true when its calls can be used. False in Blazor Server (the module is in
+    /// another process) and when the import fails (the engine then calls the module through IJSRuntime only).
+    /// </summary>
+    [SupportedOSPlatform("browser")]
+    public async ValueTask<bool> ImportedAsync(string operation, CancellationToken cancellationToken)
+    {
+        if (Runtime is not IJSInProcessRuntime)
+        {
+            return false;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var importing = s_imported ??= ImportForJSImportAsync(operation);
+        try
+        {
+            return await importing;
+        }
+        catch (StorageException)
+        {
+            // The module itself could not be reached (the call says why); the next operation tries again.
+            _ = Interlocked.CompareExchange(ref s_imported, null, importing);
+            throw;
+        }
+    }
+
+    [SupportedOSPlatform("browser")]
+    private async Task<bool> ImportForJSImportAsync(string operation)
+    {
+        try
+        {
+            string url = await CallAsync<string>("moduleUrl", operation, null, CancellationToken.None);
+            s_importedModule = await JSHost.ImportAsync(ImportedModule.Name, url);
+            return true;
+        }
+        catch (System.Runtime.InteropServices.JavaScript.JSException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Calls a function that answers <c>{ v }</c> or <c>{ e, m }</c>; throws the mapped error.</summary>
     public async ValueTask<T> CallAsync<[DynamicallyAccessedMembers(JsonSerialized)] T>(string function, string operation, string? key, CancellationToken cancellationToken, params object?[] args)

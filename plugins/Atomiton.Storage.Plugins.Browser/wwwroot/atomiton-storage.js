@@ -1,12 +1,15 @@
 // Atomiton Storage in the browser: the JavaScript half of the `indexeddb` and `localstorage` engines.
 // The .NET engines (IndexedDbEngine, LocalStorageEngine) call these functions through IJSRuntime.
 //
-// Contract with .NET: every exported function resolves to { v: value } or { e: errorName, m: message };
+// Contract with .NET: every function called through IJSRuntime resolves to { v: value } or { e: errorName, m: message };
 // it never rejects for a storage reason, so .NET maps error *names* (QuotaExceededError, Conflict,
 // NotFound, VersionError, Blocked, IndexedDbUnavailable, …) and never parses exception text.
-// Content moves in chunks: a small save travels in its commit call; a larger one arrives as a .NET stream
-// (receiveUpload) that is read into Blob parts, then committed in one call;
-// loads return small content inline and larger content as a JS stream reference over a Blob.
+// Content moves in chunks: a small save travels in its commit call; a larger one arrives in appendUpload calls
+// (uploadPart in WebAssembly) kept as Blob parts, its last chunk in the commit call, which stores them in one
+// transaction; loads return small content inline and larger content as a JS stream reference over a Blob.
+// In WebAssembly the indexeddb engine's save and load go through [JSImport] forms instead (uploadPart,
+// idbSaveImported, idbOpenImported, readerRead): the same work, without JSON, content copied straight
+// between .NET's memory and JS.
 
 const uploads = new Map(); // upload id -> array of Blob parts
 const handles = new Map(); // handle id -> { db, name, channel, waiters }
@@ -22,12 +25,35 @@ function describe(error) {
   return fail('Error', String(error));
 }
 
-async function guard(body) {
+// Calls and time spent in this module per function, for the benchmark (docs/benchmarks.md): counted only
+// while `profile.on` (interopProfile(true)), so the engines pay one comparison otherwise.
+const profile = { on: false, calls: {}, ms: {} };
+
+async function guard(body, name) {
+  const started = profile.on && name ? performance.now() : 0;
   try {
     return await body();
   } catch (error) {
     return describe(error);
+  } finally {
+    if (started) {
+      profile.calls[name] = (profile.calls[name] ?? 0) + 1;
+      profile.ms[name] = (profile.ms[name] ?? 0) + performance.now() - started;
+    }
   }
+}
+
+function counted(name) {
+  if (profile.on) profile.calls[name] = (profile.calls[name] ?? 0) + 1;
+}
+
+// Starts (on) or stops counting, and answers the counts since the last call: { calls: { name: n }, ms: { name: ms } }.
+export function interopProfile(on) {
+  const answer = { calls: profile.calls, ms: profile.ms };
+  profile.on = on;
+  profile.calls = {};
+  profile.ms = {};
+  return answer;
 }
 
 function request(req) {
@@ -72,37 +98,19 @@ function conditionFails(condition, etag, current) {
 
 // ---- uploads (shared by both engines) ----
 
-// A save larger than the inline limit arrives as a .NET stream (DotNetStreamReference): read it here chunk by
-// chunk (each copied into a Blob at once, since the runtime may reuse its buffer) and keep the parts until the
-// commit call takes them.
-export function receiveUpload(reference) {
-  return guard(async () => {
-    const reader = (await reference.stream()).getReader();
-    const parts = [];
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      parts.push(new Blob([value]));
-    }
-    const id = nextId++;
-    uploads.set(id, parts);
-    return ok(id);
-  });
-}
-
-// Blazor Server: .NET sends a large save in chunks (server-to-browser messages have no 32 KB cap, while a
-// stream reference would be pulled in 32 KB messages, each a round trip).
-export function beginUpload() {
-  const id = nextId++;
-  uploads.set(id, []);
-  return ok(id);
-}
-
+// .NET sends a large save in chunks (in Blazor Server, server-to-browser messages have no 32 KB cap, while a
+// DotNetStreamReference would be pulled in 32 KB messages). The first chunk opens the upload (upload 0) and the
+// answer names it; the last chunk travels in the commit call itself, so a save of two chunks is two calls.
 export function appendUpload(upload, bytes) {
+  counted('appendUpload');
+  if (upload === 0) {
+    upload = nextId++;
+    uploads.set(upload, []);
+  }
   const parts = uploads.get(upload);
   if (!parts) return fail('UnknownUpload', `Upload ${upload} is not open.`);
   parts.push(new Blob([bytes]));
-  return ok(true);
+  return ok(upload);
 }
 
 export function abortUpload(upload) {
@@ -110,18 +118,34 @@ export function abortUpload(upload) {
   return ok(true);
 }
 
+// A save's content: the upload's parts (if any) followed by the inline bytes (if any). Content of at most
+// RECORD_INLINE_MAX bytes saved inline is kept as bytes (`bytes`), to be stored in the object's record itself.
 function takeContent(upload, inline) {
-  if (inline !== null && inline !== undefined) return new Blob([inline]);
+  const hasInline = inline !== null && inline !== undefined;
+  if (upload === null || upload === undefined || upload === 0) {
+    if (!hasInline) inline = new Uint8Array(0);
+    return inline.length <= RECORD_INLINE_MAX ? { bytes: ownBytes(inline), size: inline.length } : { blob: new Blob([inline]), size: inline.length };
+  }
   const parts = uploads.get(upload);
   uploads.delete(upload);
   if (!parts) throw new DOMException(`Upload ${upload} is not open.`, 'UnknownUpload');
-  return new Blob(parts);
+  if (hasInline) parts.push(new Blob([inline]));
+  const blob = new Blob(parts);
+  return { blob, size: blob.size };
 }
 
-async function contentResult(blob, range, inlineMax) {
-  let slice = blob;
+// Bytes that own their whole buffer (a view of a larger buffer would be stored with all of it).
+function ownBytes(bytes) {
+  if (!(bytes instanceof Uint8Array)) return Uint8Array.from(bytes);
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+}
+
+// The requested part of an object's content (a Blob or, kept in its record, bytes): inline when it is at most
+// `inlineMax` bytes, else a JS stream reference.
+async function contentResult(content, range, inlineMax, large = streamReference) {
+  let slice = content;
+  const size = content instanceof Uint8Array ? content.length : content.size;
   if (range) {
-    const size = blob.size;
     let start, length;
     if (range.suffix) {
       length = Math.min(range.length, size);
@@ -130,17 +154,29 @@ async function contentResult(blob, range, inlineMax) {
       start = Math.min(range.offset, size);
       length = range.length === null || range.length === undefined ? size - start : Math.min(range.length, size - start);
     }
-    slice = blob.slice(start, start + length);
+    slice = content.slice(start, start + length);
+  }
+  if (slice instanceof Uint8Array) {
+    return slice.length <= inlineMax ? { inline: slice } : large(new Blob([slice]));
   }
   if (slice.size <= inlineMax) {
     return { inline: new Uint8Array(await slice.arrayBuffer()) };
   }
-  return { stream: DotNet.createJSStreamReference(slice), length: slice.size };
+  return large(slice);
+}
+
+function streamReference(blob) {
+  return { stream: DotNet.createJSStreamReference(blob), length: blob.size };
 }
 
 // ---- IndexedDB ----
 
 const STORES = ['objects', 'blobs', 'journal', 'meta'];
+
+// Content up to this size is kept in the object's record (`d`, bytes) rather than as a Blob in the blobs store
+// (`b`, its id): a load is then one read, and a save writes no Blob (which Chromium stores apart from the record).
+// Listings read whole records, so a page of `limit` entries reads at most `limit` × this many content bytes.
+const RECORD_INLINE_MAX = 16 * 1024;
 
 export function openIndexedDb(name, version, channelName) {
   return guard(() => new Promise((resolve, reject) => {
@@ -258,32 +294,38 @@ async function trimJournal(handle, keep) {
 }
 
 export function idbSave(id, upload, inline, key, condition, etag, contentType, metadata, now, keep) {
-  return guard(async () => {
-    const handle = handleOf(id);
-    const blob = takeContent(upload, inline);
-    const tx = handle.db.transaction(['objects', 'blobs', 'journal'], 'readwrite');
-    const completion = done(tx);
-    const objects = tx.objectStore('objects');
-    const current = await request(objects.get(key));
-    if (conditionFails(condition, etag, current)) {
-      tx.abort();
-      await completion.catch(() => {});
-      return fail('Conflict', current === undefined ? 'absent' : 'present');
-    }
-    const blobId = crypto.randomUUID();
-    const record = {
-      k: key, z: blob.size, c: current ? current.c : now, u: maxTicks(now, current?.u), t: newETag(),
-      ct: contentType ?? null, m: metadata ?? {}, b: blobId,
-    };
-    tx.objectStore('blobs').put(blob, blobId);
-    if (current) tx.objectStore('blobs').delete(current.b);
-    objects.put(record);
-    await appendJournal(handle, tx, { k: key, x: 'u', i: publicItem(record) });
-    await completion;
-    announce(handle);
-    if (handle.trimDue) await trimJournal(handle, keep);
-    return ok(publicItem(record));
-  });
+  return guard(() => saveObject(id, upload, inline, key, condition, etag, contentType, metadata, now, keep), 'idbSave');
+}
+
+async function saveObject(id, upload, inline, key, condition, etag, contentType, metadata, now, keep) {
+  const handle = handleOf(id);
+  const content = takeContent(upload, inline);
+  const tx = handle.db.transaction(['objects', 'blobs', 'journal'], 'readwrite');
+  const completion = done(tx);
+  const objects = tx.objectStore('objects');
+  const current = await request(objects.get(key));
+  if (conditionFails(condition, etag, current)) {
+    tx.abort();
+    await completion.catch(() => {});
+    return fail('Conflict', current === undefined ? 'absent' : 'present');
+  }
+  const record = {
+    k: key, z: content.size, c: current ? current.c : now, u: maxTicks(now, current?.u), t: newETag(),
+    ct: contentType ?? null, m: metadata ?? {},
+  };
+  if (content.bytes) {
+    record.d = content.bytes;
+  } else {
+    record.b = crypto.randomUUID();
+    tx.objectStore('blobs').put(content.blob, record.b);
+  }
+  if (current?.b) tx.objectStore('blobs').delete(current.b);
+  objects.put(record);
+  await appendJournal(handle, tx, { k: key, x: 'u', i: publicItem(record) });
+  await completion;
+  announce(handle);
+  if (handle.trimDue) await trimJournal(handle, keep);
+  return ok(publicItem(record));
 }
 
 export function idbStat(id, key) {
@@ -295,16 +337,18 @@ export function idbStat(id, key) {
 }
 
 export function idbOpen(id, key, ifNoneMatch, range, inlineMax) {
-  return guard(async () => {
-    const handle = handleOf(id);
-    const tx = handle.db.transaction(['objects', 'blobs'], 'readonly');
-    const record = await request(tx.objectStore('objects').get(key));
-    if (!record) return fail('NotFound', key);
-    if (ifNoneMatch !== null && ifNoneMatch === record.t) return ok({ item: publicItem(record), notModified: true });
-    const blob = await request(tx.objectStore('blobs').get(record.b));
-    if (!blob) return fail('Integrity', `the content of '${key}' is missing from the database '${handle.name}'.`);
-    return ok({ item: publicItem(record), ...(await contentResult(blob, range, inlineMax)) });
-  });
+  return guard(() => openObject(id, key, ifNoneMatch, range, inlineMax, streamReference), 'idbOpen');
+}
+
+async function openObject(id, key, ifNoneMatch, range, inlineMax, large) {
+  const handle = handleOf(id);
+  const tx = handle.db.transaction(['objects', 'blobs'], 'readonly');
+  const record = await request(tx.objectStore('objects').get(key));
+  if (!record) return fail('NotFound', key);
+  if (ifNoneMatch !== null && ifNoneMatch === record.t) return ok({ item: publicItem(record), notModified: true });
+  const content = record.d ?? await request(tx.objectStore('blobs').get(record.b));
+  if (!content) return fail('Integrity', `the content of '${key}' is missing from the database '${handle.name}'.`);
+  return ok({ item: publicItem(record), ...(await contentResult(content, range, inlineMax, large)) });
 }
 
 export function idbDelete(id, key, ifMatch, keep) {
@@ -325,7 +369,7 @@ export function idbDelete(id, key, ifMatch, keep) {
       return ok(false);
     }
     objects.delete(key);
-    tx.objectStore('blobs').delete(current.b);
+    if (current.b) tx.objectStore('blobs').delete(current.b);
     await appendJournal(handle, tx, { k: key, x: 'd' });
     await completion;
     announce(handle);
@@ -350,17 +394,19 @@ export function idbTransfer(id, source, destination, move, condition, etag, now,
     };
     if (!from) return refuse('NotFound', source);
     if (conditionFails(condition, etag, to)) return refuse('Conflict', to === undefined ? 'absent' : 'present');
-    let blobId = from.b;
-    if (!move) {
-      const blob = await request(blobs.get(from.b));
-      blobId = crypto.randomUUID();
-      blobs.put(blob, blobId);
-    }
     const record = {
       k: destination, z: from.z, c: to ? to.c : now, u: maxTicks(now, to?.u), t: newETag(),
-      ct: from.ct ?? null, m: from.m ?? {}, b: blobId,
+      ct: from.ct ?? null, m: from.m ?? {},
     };
-    if (to) blobs.delete(to.b);
+    if (from.d) {
+      record.d = from.d;
+    } else if (move) {
+      record.b = from.b;
+    } else {
+      record.b = crypto.randomUUID();
+      blobs.put(await request(blobs.get(from.b)), record.b);
+    }
+    if (to?.b && to.b !== record.b) blobs.delete(to.b);
     objects.put(record);
     if (move) {
       objects.delete(source);
@@ -528,6 +574,74 @@ export function storageEstimate(persist) {
   });
 }
 
+// ---- [JSImport] forms (WebAssembly: IndexedDbEngine through ImportedModule) ----
+// The same work as appendUpload, idbSave and idbOpen, called through System.Runtime.InteropServices.JavaScript
+// rather than IJSRuntime: no JSON for the arguments, content copied straight from .NET's memory, and answers
+// as flat objects .NET reads property by property ({ e, m } on failure). A large load answers a reader id
+// that readerRead reads chunk by chunk (WebAssembly has no 32 KB message cap, but .NET holds one chunk at a time).
+
+const readers = new Map(); // reader id -> Blob
+
+// The module's own address, so [JSImport] imports the very instance IJSRuntime imported (same handles and uploads).
+export function moduleUrl() {
+  return ok(import.meta.url);
+}
+
+// Appends one chunk of a large save (`bytes`, a view of .NET memory valid during this call: copied at once).
+// Upload 0 opens one; answers the upload id, or 0 when the upload is not open.
+export function uploadPart(upload, bytes) {
+  counted('uploadPart');
+  if (upload === 0) {
+    upload = nextId++;
+    uploads.set(upload, []);
+  }
+  const parts = uploads.get(upload);
+  if (!parts) return 0;
+  parts.push(new Blob([bytes.slice()]));
+  return upload;
+}
+
+function flatItem(answer) {
+  if (answer.e) return answer;
+  const item = answer.v.item ?? answer.v;
+  const metadata = item.m && Object.keys(item.m).length > 0 ? JSON.stringify(item.m) : null;
+  return { k: item.k, z: item.z, c: item.c, u: item.u, t: item.t, ct: item.ct, mj: metadata };
+}
+
+export async function idbSaveImported(id, upload, inline, key, condition, etag, contentType, metadataJson, now, keep) {
+  const answer = await guard(() => saveObject(id, upload, inline, key, condition, etag, contentType,
+    metadataJson === null ? null : JSON.parse(metadataJson), now, keep), 'idbSaveImported');
+  return flatItem(answer);
+}
+
+export async function idbOpenImported(id, key, ifNoneMatch, rangeJson, inlineMax) {
+  const answer = await guard(() => openObject(id, key, ifNoneMatch, rangeJson === null ? null : JSON.parse(rangeJson), inlineMax, blob => {
+    const reader = nextId++;
+    readers.set(reader, blob);
+    return { reader, length: blob.size };
+  }), 'idbOpenImported');
+  const flat = flatItem(answer);
+  if (!answer.e) {
+    flat.nm = answer.v.notModified === true;
+    flat.d = answer.v.inline ?? null;
+    flat.r = answer.v.reader ?? 0;
+    flat.n = answer.v.length ?? 0;
+  }
+  return flat;
+}
+
+// Up to `count` bytes of a reader's content from `offset` ({ d: bytes }, empty at the end).
+export async function readerRead(reader, offset, count) {
+  counted('readerRead');
+  const blob = readers.get(reader);
+  if (!blob) return { e: 'UnknownReader', m: `Reader ${reader} is closed.` };
+  return { d: new Uint8Array(await blob.slice(offset, offset + count).arrayBuffer()) };
+}
+
+export function readerRelease(reader) {
+  readers.delete(reader);
+}
+
 // ---- localStorage ----
 // Strings only: each object is one item, `<namespace><key>` → a JSON header line, '\n', then the content
 // in base64 (4 characters per 3 bytes). One item per object, so a write is all or nothing.
@@ -581,8 +695,8 @@ function lsWrite(store, namespace, header, body) {
 export function lsSave(namespace, upload, inline, key, condition, etag, contentType, metadata, now) {
   return guard(async () => {
     const store = local();
-    const blob = takeContent(upload, inline);
-    const bytes = new Uint8Array(await blob.arrayBuffer());
+    const content = takeContent(upload, inline);
+    const bytes = content.bytes ?? new Uint8Array(await content.blob.arrayBuffer());
     // Everything after the await runs without yielding, so the check and the write are atomic in this page.
     const current = lsRead(store, namespace, key)?.header;
     if (conditionFails(condition, etag, current)) return fail('Conflict', current === undefined ? 'absent' : 'present');
