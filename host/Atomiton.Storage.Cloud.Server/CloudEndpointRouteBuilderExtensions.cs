@@ -71,7 +71,8 @@ public static class CloudEndpointRouteBuilderExtensions
         }
 
         var objects = new ObjectHandlers(engine, changes, options);
-        var listing = new ListingHandlers(engine, options);
+        var listing = new ListingHandlers(engine, options, new ListingTokenSealer(
+            options.Database?.ListingTokenKey ?? ListingTokenKeyFile.ReadOrCreate(options.Keys!.FilePath, logger), options.TimeProvider));
         var uploads = new UploadHandlers(engine, sessions, changes, options);
         var transfers = new TransferHandlers(engine, changes);
         var feed = new ChangeHandlers(changes, options);

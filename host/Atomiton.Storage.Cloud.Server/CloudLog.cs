@@ -21,6 +21,14 @@ internal static class CloudLog
         LoggerMessage.Define<string, string, string>(LogLevel.Error, new EventId(4, "UnexpectedError"),
             "Reference {Reference}: {Method} {Path} failed unexpectedly");
 
+    private static readonly Action<ILogger, string, Exception?> ListingKeyPerProcessMessage =
+        LoggerMessage.Define<string>(LogLevel.Warning, new EventId(5, "ListingKeyPerProcess"),
+            "The listing token key file '{KeyFile}' can be neither read nor created; this process seals listing tokens with a key of its own, "
+            + "so listings in progress must start again after a restart. Make the key file's folder writable by the server's user to keep them.");
+
+    /// <summary>The listing token key could not be kept in its file (see <see cref="State.ListingTokenKeyFile"/>).</summary>
+    public static void ListingKeyPerProcess(ILogger logger, string keyFile, Exception error) => ListingKeyPerProcessMessage(logger, keyFile, error);
+
     public static void KeyStoreUnavailable(ILogger logger, string problem, Exception? error) => KeyStoreUnavailableMessage(logger, problem, error);
 
     public static void KeyStoreBack(ILogger logger, string keyFile) => KeyStoreBackMessage(logger, keyFile, null);

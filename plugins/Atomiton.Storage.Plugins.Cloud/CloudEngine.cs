@@ -217,28 +217,64 @@ public sealed class CloudEngine : StorageEngine
     protected override async IAsyncEnumerable<StorageEntry> ListCoreAsync(ListOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string? startAfter = options.StartAfter;
+        string? continuationToken = null;
+        if (options.ContinuationToken is { } given)
+        {
+            if (given.Length == 0)
+            {
+                throw new StorageException(StorageErrorCode.InvalidArgument, "The continuation token is empty. Pass the ContinuationToken (or, when it is null, the key) of the last entry received.")
+                { Provider = EngineType, Operation = StorageOperation.List, Key = options.Prefix };
+            }
+
+            if (Capabilities.HasFlag(StorageCapabilities.OrderedList))
+            {
+                // A server listing in key order resumes after a key: its entries carry no token, so the token is a key.
+                startAfter = startAfter is null || string.CompareOrdinal(given, startAfter) > 0 ? given : startAfter;
+            }
+            else if (_serverInfo.ListingTokens == true)
+            {
+                continuationToken = given;
+            }
+            else
+            {
+                throw new StorageException(StorageErrorCode.UnsupportedOperation, "This Atomiton Cloud server lists in no key order and is too old to resume a listing by continuation token. Start the listing again, or upgrade the server.")
+                { Provider = EngineType, Operation = StorageOperation.List, Key = options.Prefix };
+            }
+        }
+
         int pageSize = Math.Clamp(options.PageSize ?? 1000, 1, 1000);
         while (true)
         {
             var query = $"v1/list?prefix={Uri.EscapeDataString(options.Prefix)}&recursive={(options.Recursive ? "true" : "false")}&pageSize={pageSize.ToString(CultureInfo.InvariantCulture)}"
-                + (startAfter is null ? "" : "&startAfter=" + Uri.EscapeDataString(startAfter))
+                + (continuationToken is not null ? "&continuationToken=" + Uri.EscapeDataString(continuationToken)
+                    : startAfter is not null ? "&startAfter=" + Uri.EscapeDataString(startAfter) : "")
                 + (options.KeysOnly ? "&keysOnly=true" : "");
             var page = await _transport.SendJsonAsync<WireListPage>(() => new HttpRequestMessage(HttpMethod.Get, query), options.Prefix, cancellationToken);
             foreach (var entry in page.Entries)
             {
-                yield return entry.Item is not null ? StorageEntry.ForItem(entry.Item.ToItem())
+                var listed = entry.Item is not null ? StorageEntry.ForItem(entry.Item.ToItem())
                     : entry.Key.EndsWith(StorageKey.Separator) ? StorageEntry.ForPrefix(entry.Key)
                     : StorageEntry.ForKey(entry.Key); // an object of a keys-only listing
+                yield return entry.Token is null ? listed : listed with { ContinuationToken = entry.Token };
             }
 
-            if (page.Next is null)
+            if (page.Next is null && page.NextToken is null)
             {
                 yield break;
             }
 
-            startAfter = page.Next;
+            // A page with a token (storage listing in no key order) resumes by it; older servers give next alone.
+            (continuationToken, startAfter) = page.NextToken is { } token ? (token, (string?)null) : ((string?)null, page.Next);
         }
     }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Over a server whose storage lists in no key order, tokens are the server's sealed tokens (valid 24 hours,
+    /// for the same API key's tenant and the same prefix, recursive and keysOnly); over one listing in key order,
+    /// a token is the key to resume after, as for any ordered engine.
+    /// </remarks>
+    protected override bool HandlesContinuationTokens => true;
 
     /// <inheritdoc />
     protected override async ValueTask<StorageInfo> GetInfoCoreAsync(CancellationToken cancellationToken)

@@ -17,17 +17,23 @@ public sealed class CloudDatabase : IAsyncDisposable
     private readonly TimeProvider _time;
     private int _unavailableChange;
 
-    private CloudDatabase(NpgsqlDataSource dataSource, TimeProvider time, int schemaVersion)
+    private CloudDatabase(NpgsqlDataSource dataSource, TimeProvider time, int schemaVersion, byte[] listingTokenKey)
     {
         DataSource = dataSource;
         _time = time;
         SchemaVersion = schemaVersion;
+        ListingTokenKey = listingTokenKey;
     }
 
     /// <summary>The schema version the database is at.</summary>
     public int SchemaVersion { get; }
 
     internal NpgsqlDataSource DataSource { get; }
+
+    /// <summary>The key every replica seals listing continuation tokens with (created once, kept in <c>server_secrets</c>).</summary>
+    internal byte[] ListingTokenKey { get; }
+
+    private const string ListingTokenKeyName = "listing-token-key";
 
     internal TimeProvider Time => _time;
 
@@ -60,7 +66,8 @@ public sealed class CloudDatabase : IAsyncDisposable
         try
         {
             int version = await CloudDatabaseMigrations.ApplyAsync(dataSource, time, cancellationToken);
-            return new CloudDatabase(dataSource, time, version);
+            var listingTokenKey = await ReadOrCreateSecretAsync(dataSource, ListingTokenKeyName, Http.ListingTokenSealer.KeyBytes, time, cancellationToken);
+            return new CloudDatabase(dataSource, time, version, listingTokenKey);
         }
         catch (Exception e) when (e is NpgsqlException && !cancellationToken.IsCancellationRequested)
         {
@@ -241,6 +248,32 @@ public sealed class CloudDatabase : IAsyncDisposable
 
             return quotas;
         }, cancellationToken);
+
+    /// <summary>
+    /// The secret named <paramref name="name"/>: a random one of <paramref name="length"/> bytes is inserted
+    /// if absent, then whatever the row holds is read, so replicas starting together agree on the first one written.
+    /// </summary>
+    private static async Task<byte[]> ReadOrCreateSecretAsync(NpgsqlDataSource dataSource, string name, int length, TimeProvider time, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using (var insert = new NpgsqlCommand("INSERT INTO server_secrets (name, value, created) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING", connection))
+        {
+            insert.Parameters.AddWithValue(name);
+            insert.Parameters.AddWithValue(System.Security.Cryptography.RandomNumberGenerator.GetBytes(length));
+            insert.Parameters.AddWithValue(time.GetUtcNow());
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var select = new NpgsqlCommand("SELECT value FROM server_secrets WHERE name = $1", connection);
+        select.Parameters.AddWithValue(name);
+        var value = (byte[])(await select.ExecuteScalarAsync(cancellationToken))!;
+        if (value.Length != length)
+        {
+            throw new InvalidOperationException($"The database's server secret '{name}' is {value.Length} bytes long, not {length}: it was changed by hand. Delete its row in server_secrets and restart the replicas (they create a new one; listings in progress start again).");
+        }
+
+        return value;
+    }
 
     /// <summary>Closes the connections; servers using it must be stopped first.</summary>
     public ValueTask DisposeAsync() => DataSource.DisposeAsync();

@@ -86,6 +86,15 @@ internal static class CloudDatabaseMigrations
             PRIMARY KEY (intent_id, prefix));
         CREATE INDEX quota_reservations_prefix ON quota_reservations (prefix);
         """,
+
+        // 3: secrets every replica shares, created once by whichever replica comes first (insert if
+        // absent, then read): the key that seals listing continuation tokens.
+        """
+        CREATE TABLE server_secrets (
+            name text COLLATE "C" PRIMARY KEY,
+            value bytea NOT NULL,
+            created timestamptz NOT NULL);
+        """,
     ];
 
     /// <summary>The schema version this build writes and reads.</summary>

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 namespace Atomiton.Storage.Cloud.Server.Http;
 
 /// <summary><c>/v1/list</c> (paged listing inside the caller's tenant) and <c>/v1/info</c>.</summary>
-internal sealed class ListingHandlers(IStorageEngine engine, CloudServerOptions options)
+internal sealed class ListingHandlers(IStorageEngine engine, CloudServerOptions options, ListingTokenSealer tokens)
 {
     /// <summary>The largest page a listing returns.</summary>
     public const int MaxPageSize = 1000;
@@ -25,6 +25,7 @@ internal sealed class ListingHandlers(IStorageEngine engine, CloudServerOptions 
         var prefix = query["prefix"].ToString();
         StorageKey.ValidatePrefix(prefix, "cloud", StorageOperation.List);
         string? startAfter = query.ContainsKey("startAfter") ? query["startAfter"].ToString() : null;
+        string? continuationToken = query.ContainsKey("continuationToken") ? query["continuationToken"].ToString() : null;
         int pageSize = MaxPageSize;
         if (query.ContainsKey("pageSize") && (!int.TryParse(query["pageSize"], NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > MaxPageSize))
         {
@@ -43,14 +44,32 @@ internal sealed class ListingHandlers(IStorageEngine engine, CloudServerOptions 
             throw CloudRequest.InvalidArgument("keysOnly must be 'true' or 'false'.");
         }
 
+        if (startAfter is not null && continuationToken is not null)
+        {
+            throw CloudRequest.InvalidArgument("Give startAfter or continuationToken, not both: resume with the nextToken of the previous page (or the token of an entry) when the page carries tokens, else with its next.");
+        }
+
         var listOptions = new ListOptions
         {
             Prefix = caller.TenantPrefix + prefix,
             Recursive = recursive,
-            StartAfter = startAfter is null ? null : caller.TenantPrefix + startAfter,
             PageSize = pageSize,
             KeysOnly = keysOnly,
         };
+        return engine.Capabilities.HasFlag(StorageCapabilities.OrderedList)
+            ? await ListOrderedAsync(caller, listOptions, startAfter, continuationToken, pageSize, cancellationToken)
+            : await ListByTokensAsync(caller, listOptions, prefix, startAfter ?? continuationToken, pageSize, cancellationToken);
+    }
+
+    /// <summary>An engine that lists in key order pages by key: <c>next</c> is the last key, sent back as <c>startAfter</c>.</summary>
+    private async Task<IResult> ListOrderedAsync(CloudCaller caller, ListOptions listOptions, string? startAfter, string? continuationToken, int pageSize, CancellationToken cancellationToken)
+    {
+        if (continuationToken is not null)
+        {
+            throw CloudRequest.InvalidArgument("This server lists in key order and issues no continuation tokens: resume with startAfter, the key of the last entry received (the previous page's next).");
+        }
+
+        listOptions = listOptions with { StartAfter = startAfter is null ? null : caller.TenantPrefix + startAfter };
         var entries = new List<WireEntry>(Math.Min(pageSize, 128));
         await foreach (var entry in engine.ListAsync(listOptions, cancellationToken))
         {
@@ -63,6 +82,64 @@ internal sealed class ListingHandlers(IStorageEngine engine, CloudServerOptions 
 
         var next = entries.Count == pageSize ? entries[^1].Key : null;
         return Results.Json(new WireListPage(entries, next), CloudJson.Options);
+    }
+
+    /// <summary>
+    /// An engine that lists in its own order resumes only by its continuation tokens, which hold engine keys
+    /// (tenant prefix included) and the backend's markers: each entry carries its token sealed for this
+    /// tenant and listing, and the page's <c>nextToken</c> is the last one. <c>next</c> carries the same
+    /// sealed token, and a sealed token is accepted as <c>startAfter</c>, so clients that page by
+    /// <c>next</c> and <c>startAfter</c> alone keep working.
+    /// </summary>
+    private async Task<IResult> ListByTokensAsync(CloudCaller caller, ListOptions listOptions, string prefix, string? resume, int pageSize, CancellationToken cancellationToken)
+    {
+        var binding = new ListingTokenSealer.Binding(caller.TenantPrefix, prefix, listOptions.Recursive, listOptions.KeysOnly);
+        if (resume is not null)
+        {
+            listOptions = listOptions with { ContinuationToken = tokens.Open(resume, binding) };
+        }
+
+        using var sealing = tokens.Start(binding);
+        var entries = new List<WireEntry>(Math.Min(pageSize, 128));
+        string? lastEngineToken = null;
+        var listing = engine.ListAsync(listOptions, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using (listing)
+        {
+            while (entries.Count < pageSize && await NextAsync(listing, resume is not null))
+            {
+                var entry = listing.Current;
+                lastEngineToken = entry.ContinuationToken;
+                entries.Add(new WireEntry(
+                    entry.Key[caller.TenantPrefix.Length..],
+                    entry.Item is null ? null : WireItem.From(entry.Item, caller.TenantPrefix),
+                    lastEngineToken is null ? null : sealing.Seal(lastEngineToken)));
+            }
+        }
+
+        string? nextToken = null;
+        if (entries.Count == pageSize)
+        {
+            nextToken = entries[^1].Token ?? throw new StorageException(StorageErrorCode.UnsupportedOperation,
+                $"The served storage lists in no key order and gave no continuation token, so a listing cannot go past its first page here. List with pageSize {MaxPageSize} (the most), or ask the operator to serve storage that lists in key order or resumes by token.");
+        }
+
+        return Results.Json(new WireListPage(entries, nextToken, nextToken), CloudJson.Options);
+    }
+
+    /// <summary>
+    /// The next entry; an engine refusing the (authentic) token it issued earlier — its backend's marker went
+    /// stale — is a token the client cannot use any more, said without the token, which holds engine keys.
+    /// </summary>
+    private static async ValueTask<bool> NextAsync(IAsyncEnumerator<StorageEntry> listing, bool resumed)
+    {
+        try
+        {
+            return await listing.MoveNextAsync();
+        }
+        catch (StorageException e) when (resumed && e.Code == StorageErrorCode.InvalidArgument)
+        {
+            throw CloudRequest.InvalidArgument("The storage no longer accepts this listing's continuation token. Start the listing again without a continuation token.");
+        }
     }
 
     public async Task<IResult> InfoAsync(HttpContext context, CancellationToken cancellationToken)
@@ -119,6 +196,7 @@ internal sealed class ListingHandlers(IStorageEngine engine, CloudServerOptions 
             QuotaUsed = quota is not null ? quota.UsedBytes : admin ? info.Limits.QuotaUsed : null,
             QuotaTotal = quota is not null ? quota.MaxBytes : admin ? info.Limits.QuotaTotal : null,
             QuotaItemsUsed = quota?.UsedItems,
+            ListingTokens = true,
             ApiVersion = "1",
         }, CloudJson.Options);
     }

@@ -47,6 +47,12 @@ internal sealed record WireInfo
     /// <summary>The longest wait <c>GET /v1/changes/wait</c> grants, in seconds.</summary>
     public double? MaxChangeWaitSeconds { get; init; }
 
+    /// <summary>
+    /// True when <c>GET /v1/list</c> accepts <c>continuationToken</c> (and, over storage listing in no key order,
+    /// gives sealed tokens); absent from older servers.
+    /// </summary>
+    public bool? ListingTokens { get; init; }
+
     public required string ApiVersion { get; init; }
 }
 
