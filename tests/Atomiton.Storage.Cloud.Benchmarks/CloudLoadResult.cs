@@ -6,6 +6,9 @@ namespace Atomiton.Storage.Cloud.Benchmarks;
 /// <summary>What a load run measured.</summary>
 public sealed record CloudLoadResult(int Clients, int OperationsPerClient, TimeSpan Elapsed, long Errors, long LostWrites, IReadOnlyDictionary<string, double[]> LatenciesByOperation)
 {
+    /// <summary>What the run cost per operation, when it was counted.</summary>
+    public CostMeter.Cost? Cost { get; init; }
+
     public long Operations => LatenciesByOperation.Values.Sum(l => (long)l.Length);
 
     public double Throughput => Operations / Elapsed.TotalSeconds;
@@ -35,6 +38,16 @@ public sealed record CloudLoadResult(int Clients, int OperationsPerClient, TimeS
             text.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {sorted.Length} | {Percentile(sorted, 50):0.000} | {Percentile(sorted, 99):0.000} | {(sorted.Length == 0 ? 0 : sorted[^1]):0.000} |");
         }
 
+        if (Cost is { } cost)
+        {
+            text.AppendLine();
+            text.AppendLine("Per operation, on average: " + CostText(cost) + ".");
+        }
+
         return text.ToString();
     }
+
+    /// <summary>A cost per operation as text: database operations and their time, blob requests and their time, CPU by component.</summary>
+    public static string CostText(CostMeter.Cost cost) => string.Create(CultureInfo.InvariantCulture,
+        $"{cost.DatabaseOperations:0.0} PostgreSQL operations ({cost.DatabaseMilliseconds:0.0} ms), {cost.BlobRequests:0.0} blob requests ({cost.BlobMilliseconds:0.0} ms); CPU {cost.CpuSelfMilliseconds:0.0} ms clients and servers, {cost.CpuPostgresMilliseconds:0.0} ms PostgreSQL, {cost.CpuBlobMilliseconds:0.0} ms Azurite");
 }

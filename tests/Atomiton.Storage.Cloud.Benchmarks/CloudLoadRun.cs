@@ -44,9 +44,9 @@ public static class CloudLoadRun
 
     /// <summary>The same load against a running target (one or more replicas).</summary>
     public static Task<CloudLoadResult> RunAsync(CloudTarget target, int clients, int operationsPerClient, CancellationToken cancellationToken = default) =>
-        RunAsync(target.Endpoints, target.CreateKeyAsync, clients, operationsPerClient, cancellationToken);
+        RunAsync(target.Endpoints, target.CreateKeyAsync, clients, operationsPerClient, cancellationToken, target.StartCostMeter);
 
-    private static async Task<CloudLoadResult> RunAsync(IReadOnlyList<Uri> endpoints, Func<string, Task<string>> createKey, int clients, int operationsPerClient, CancellationToken cancellationToken)
+    private static async Task<CloudLoadResult> RunAsync(IReadOnlyList<Uri> endpoints, Func<string, Task<string>> createKey, int clients, int operationsPerClient, CancellationToken cancellationToken, Func<CostMeter>? startCostMeter = null)
     {
         var latencies = new ConcurrentDictionary<string, ConcurrentBag<double>>(StringComparer.Ordinal);
         long errors = 0;
@@ -66,7 +66,7 @@ public static class CloudLoadRun
         }
 
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var tasks = engines.Select((client, index) => Task.Run(async () =>
+        var tasks = engines.Select((client, index) => Task.Run<(IStorageEngine Client, Dictionary<string, byte[]> Model)>(async () =>
         {
             var model = new Dictionary<string, byte[]>(StringComparer.Ordinal);
             var random = new Random(1000 + index);
@@ -88,19 +88,28 @@ public static class CloudLoadRun
                 latencies.GetOrAdd(name, _ => []).Add(watch.Elapsed.TotalMilliseconds);
             }
 
-            Interlocked.Add(ref lostWrites, await CountLostWritesAsync(client, model, cancellationToken));
+            return (client, model);
         }, cancellationToken)).ToArray();
+        using var meter = startCostMeter?.Invoke();
         var clock = Stopwatch.StartNew();
         start.SetResult();
-        await Task.WhenAll(tasks);
+        var finished = await Task.WhenAll(tasks);
         clock.Stop();
+        var cost = meter?.Stop((long)clients * operationsPerClient);
+
+        // Checked after the clock: the check is not part of the load.
+        foreach (var (client, model) in finished)
+        {
+            lostWrites += await CountLostWritesAsync(client, model, cancellationToken);
+        }
+
         foreach (var client in engines)
         {
             await client.DisposeAsync();
         }
 
         return new CloudLoadResult(clients, operationsPerClient, clock.Elapsed, errors, lostWrites,
-            latencies.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal));
+            latencies.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal)) { Cost = cost };
     }
 
     /// <summary>The mix: 45% save of 1 KiB, 35% load, 10% stat, 5% list, 5% delete.</summary>

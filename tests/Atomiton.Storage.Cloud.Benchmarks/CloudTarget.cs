@@ -16,9 +16,10 @@ public sealed class CloudTarget : IAsyncDisposable
 {
     private readonly Func<ValueTask> _dispose;
 
-    private CloudTarget(string name, IReadOnlyList<Uri> endpoints, Func<string, Task<string>> createKey, Func<ValueTask> dispose)
+    private CloudTarget(string name, IReadOnlyList<Uri> endpoints, Func<string, Task<string>> createKey, Func<ValueTask> dispose, Func<CostMeter> startCostMeter)
     {
         Name = name;
+        StartCostMeter = startCostMeter;
         Endpoints = endpoints;
         CreateKeyAsync = createKey;
         _dispose = dispose;
@@ -30,6 +31,9 @@ public sealed class CloudTarget : IAsyncDisposable
 
     /// <summary>Makes a read-write key for a tenant prefix and returns it.</summary>
     public Func<string, Task<string>> CreateKeyAsync { get; }
+
+    /// <summary>Starts counting what the target's services spend (database operations, blob requests, CPU).</summary>
+    public Func<CostMeter> StartCostMeter { get; }
 
     /// <summary>
     /// One server as <c>serve</c> runs without a database (today's default): the served pipeline on the
@@ -55,7 +59,8 @@ public sealed class CloudTarget : IAsyncDisposable
                 await server.DisposeAsync();
                 await engine.DisposeAsync();
                 Directory.Delete(directory, recursive: true);
-            });
+            },
+            () => CostMeter.Start(null, null));
     }
 
     /// <summary>
@@ -90,7 +95,8 @@ public sealed class CloudTarget : IAsyncDisposable
                 }
 
                 await admin.DisposeAsync();
-            });
+            },
+            () => CostMeter.Start(postgres.Port, azurite.Port));
     }
 
     public ValueTask DisposeAsync() => _dispose();

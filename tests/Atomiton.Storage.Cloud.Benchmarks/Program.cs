@@ -64,16 +64,24 @@ if (args.Length > 0 && args[0] == "scale")
             Console.WriteLine(rows[^1]);
         }
 
+        async Task ProbeAsync(CloudTarget target) =>
+            details.Add($"{target.Name}, alone:\n\n{OperationProbe.ToMarkdown(await OperationProbe.RunAsync(target, scaleTimeout.Token))}");
+
         await MeasureAsync("floor: raw Kestrel, same request sizes, no storage", (c, o) => FloorRun.RunAsync(c, o, scaleTimeout.Token), checksWrites: false);
         await using (var files = await CloudTarget.FilesAsync(scaleTimeout.Token))
         {
             await MeasureAsync(files.Name, (c, o) => CloudLoadRun.RunAsync(files, c, o, scaleTimeout.Token));
+            await ProbeAsync(files);
         }
 
         foreach (int replicas in new[] { 1, 3 })
         {
             await using var target = await CloudTarget.ReplicatedAsync(postgres, azurite, replicas, scaleTimeout.Token);
             await MeasureAsync(target.Name, (c, o) => CloudLoadRun.RunAsync(target, c, o, scaleTimeout.Token));
+            if (replicas == 1)
+            {
+                await ProbeAsync(target);
+            }
         }
 
         string loadAfter = File.ReadAllText("/proc/loadavg").Trim();

@@ -54,12 +54,17 @@ public sealed class HealthAndOutageTests(PostgresFixture postgres, AzuriteFixtur
         async Task CheckRefusalAsync(HttpResponseMessage response, string what)
         {
             var body = await response.Content.ReadAsStringAsync(guard.Token);
-            // Retry-After is not asserted: the key check's refusal sends one, the change log's ("could not be
-            // recorded ... nothing was written") does not yet; both say transient and "Retry later".
+            // Both refusals (the key check's and the change log's "could not be recorded ... nothing was
+            // written") say transient, "Retry later", and when (Retry-After).
             if (response.StatusCode != HttpStatusCode.ServiceUnavailable)
             {
                 errors.Enqueue($"{what}: {(int)response.StatusCode} {body}");
                 return;
+            }
+
+            if (response.Headers.RetryAfter?.Delta is not { } retryAfter || retryAfter <= TimeSpan.Zero)
+            {
+                errors.Enqueue($"{what}: a 503 without a positive Retry-After: {body}");
             }
 
             var problem = JsonDocument.Parse(body).RootElement;
@@ -189,6 +194,63 @@ public sealed class HealthAndOutageTests(PostgresFixture postgres, AzuriteFixtur
         {
             client.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The change log's own refusal, made certain: the key check succeeds, then the write's intent waits
+    /// on a table lock held by the test, and the test ends that database session (as a restart would).
+    /// The write is refused with 503, Retry-After, and the change log's words; nothing was written.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_write_whose_change_cannot_be_recorded_is_refused_with_503_and_Retry_After()
+    {
+        await using var set = await ReplicaSet.StartAsync(postgres, azurite, 1);
+        var key = await set.CreateKeyAsync("unrecorded/");
+        using var client = set.RawClient(0, key.Key);
+        using var guard = new CancellationTokenSource(HangGuard);
+
+        await using var admin = new Npgsql.NpgsqlConnection(set.ConnectionString);
+        await admin.OpenAsync(guard.Token);
+        await using var transaction = await admin.BeginTransactionAsync(guard.Token);
+        await using (var lockIntents = new Npgsql.NpgsqlCommand("LOCK TABLE change_intents IN ACCESS EXCLUSIVE MODE", admin, transaction))
+        {
+            await lockIntents.ExecuteNonQueryAsync(guard.Token);
+        }
+
+        var put = client.PutAsync("/v1/objects/refused.txt", new ByteArrayContent("x"u8.ToArray()), guard.Token);
+
+        // The session whose intent waits on the lock; looked for until it is there (or the guard fires),
+        // from a connection of its own (a transaction sees pg_stat_activity as it was at its first look).
+        await using var observer = new Npgsql.NpgsqlConnection(set.ConnectionString);
+        await observer.OpenAsync(guard.Token);
+        int? waiting = null;
+        while (waiting is null)
+        {
+            Assert.False(put.IsCompleted, "The write finished before it reached the locked change log: " + (put.IsCompletedSuccessfully ? put.Result.StatusCode.ToString() : put.Exception?.Message));
+            await using var find = new Npgsql.NpgsqlCommand(
+                "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO change_intents%'", observer);
+            waiting = await find.ExecuteScalarAsync(guard.Token) as int?;
+            if (waiting is null)
+            {
+                await Task.Yield();
+            }
+        }
+
+        await using (var terminate = new Npgsql.NpgsqlCommand("SELECT pg_terminate_backend($1)", admin, transaction) { Parameters = { new() { Value = waiting.Value } } })
+        {
+            await terminate.ExecuteNonQueryAsync(guard.Token);
+        }
+
+        using var refused = await put;
+        await transaction.RollbackAsync(guard.Token);
+        var body = await refused.Content.ReadAsStringAsync(guard.Token);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero, "The 503 has no positive Retry-After: " + body);
+        var problem = JsonDocument.Parse(body).RootElement;
+        Assert.True(problem.GetProperty("transient").GetBoolean());
+        Assert.Contains("could not be recorded in the change log and nothing was written. Retry later", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("127.0.0.1", body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/v1/objects/refused.txt", guard.Token)).StatusCode);
     }
 
     [SkippableFact]

@@ -16,7 +16,6 @@ namespace Atomiton.Storage.Cloud.Server.Auth;
 /// </summary>
 internal sealed class CloudGate : IEndpointFilter, IDisposable
 {
-    private static readonly TimeSpan KeyStoreRetryAfter = TimeSpan.FromSeconds(5);
 
     private readonly IApiKeyAuthenticator _keys;
     private readonly ILogger _logger;
@@ -60,7 +59,7 @@ internal sealed class CloudGate : IEndpointFilter, IDisposable
 
             await CloudProblem.WriteAsync(http, StatusCodes.Status503ServiceUnavailable, StorageErrorCode.NetworkError,
                 "The server's API key store is unavailable, so no key can be checked and every request is refused. Retry later; if this lasts, tell the operator.",
-                transient: true, retryAfter: KeyStoreRetryAfter);
+                transient: true, retryAfter: CloudProblem.UnavailableRetryAfter);
             return Results.Empty;
         }
 

@@ -327,7 +327,8 @@ internal sealed class ChangeLog : State.IChangeLog
     }
 
     private static StorageException Unavailable() =>
-        new(StorageErrorCode.NetworkError, "The server's change log is unavailable, so changes cannot be read. Retry later; if this lasts, tell the operator.") { IsTransient = true };
+        new(StorageErrorCode.NetworkError, "The server's change log is unavailable, so changes cannot be read. Retry later; if this lasts, tell the operator.")
+        { IsTransient = true, RetryAfter = Http.CloudProblem.UnavailableRetryAfter };
 
     private static StorageException Expired(ChangeCursorTrust trust, string message) =>
         new(StorageErrorCode.CursorExpired, message) { CursorTrust = trust };

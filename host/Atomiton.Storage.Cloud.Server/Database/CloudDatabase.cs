@@ -327,7 +327,8 @@ public sealed class CloudDatabase : IAsyncDisposable
 
     /// <summary>The error a caller sees while the database is unreachable: transient, naming no host or credential.</summary>
     internal static StorageException Unreachable(Exception e) =>
-        new(StorageErrorCode.NetworkError, "The server's database cannot be reached right now, so the request was not carried out. Retry later; if this lasts, tell the operator.", e) { IsTransient = true };
+        new(StorageErrorCode.NetworkError, "The server's database cannot be reached right now, so the request was not carried out. Retry later; if this lasts, tell the operator.", e)
+        { IsTransient = true, RetryAfter = Http.CloudProblem.UnavailableRetryAfter };
 
     internal int NextUnavailableChange() => Interlocked.Increment(ref _unavailableChange);
 

@@ -86,9 +86,15 @@ internal sealed class DatabaseChangeLog : IChangeLog
         {
             try
             {
-                await LockKeysAsync(connection, keys, cancellationToken);
-                await ReconcileOverlappingAsync(connection, keys, cancellationToken);
-                intent = await InsertIntentAsync(connection, keys, claims, cancellationToken);
+                if (await LockKeysAndInsertIntentAsync(connection, keys, quotasMatter: claims is not null, cancellationToken) is { } inserted)
+                {
+                    intent = inserted;
+                }
+                else
+                {
+                    await ReconcileOverlappingAsync(connection, keys, cancellationToken);
+                    intent = await InsertIntentAsync(connection, keys, claims, cancellationToken);
+                }
             }
             catch (Exception e) when (CloudDatabase.IsUnreachable(e, cancellationToken))
             {
@@ -104,6 +110,7 @@ internal sealed class DatabaseChangeLog : IChangeLog
                 throw;
             }
 
+            bool unlocked = false;
             try
             {
                 T result;
@@ -113,7 +120,7 @@ internal sealed class DatabaseChangeLog : IChangeLog
                 }
                 catch (StorageException e) when (refusalsChangeNothing ? ChangeLog.ChangesNothing(e.Code) : e.Code is StorageErrorCode.InvalidKey or StorageErrorCode.InvalidArgument or StorageErrorCode.UnsupportedOperation)
                 {
-                    await TryRecordAsync(connection, intent, [], CancellationToken.None);
+                    unlocked = await TryRecordAsync(connection, intent, [], CancellationToken.None);
                     throw;
                 }
                 catch
@@ -122,12 +129,15 @@ internal sealed class DatabaseChangeLog : IChangeLog
                     throw;
                 }
 
-                await TryRecordAsync(connection, intent, changes(result), CancellationToken.None);
+                unlocked = await TryRecordAsync(connection, intent, changes(result), CancellationToken.None);
                 return result;
             }
             finally
             {
-                await UnlockAllAsync(connection);
+                if (!unlocked)
+                {
+                    await UnlockAllAsync(connection);
+                }
             }
         }
     }
@@ -309,7 +319,8 @@ internal sealed class DatabaseChangeLog : IChangeLog
     }
 
     private static StorageException NotRecorded(Exception e) =>
-        new(StorageErrorCode.NetworkError, "The server's database cannot be reached, so this write could not be recorded in the change log and nothing was written. Retry later; if this lasts, tell the operator.", e) { IsTransient = true };
+        new(StorageErrorCode.NetworkError, "The server's database cannot be reached, so this write could not be recorded in the change log and nothing was written. Retry later; if this lasts, tell the operator.", e)
+        { IsTransient = true, RetryAfter = CloudProblem.UnavailableRetryAfter };
 
     private static void CheckCursor(ChangeCursor cursor, (string Epoch, long Floor, long Latest) head)
     {
@@ -355,14 +366,41 @@ internal sealed class DatabaseChangeLog : IChangeLog
         return BitConverter.ToInt64(hash[..8]);
     }
 
-    private static async Task LockKeysAsync(NpgsqlConnection connection, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes the keys' locks (in a fixed order, so two writers of overlapping keys cannot deadlock) and,
+    /// when no earlier intent of these keys is left unrecorded and no quota covers them (or
+    /// <paramref name="quotasMatter"/> is false), records the write's intent: one batch, one round trip.
+    /// Returns null, with the locks held, when that is not so; the caller then reconciles the earlier
+    /// intents and checks the quotas (<see cref="ReconcileOverlappingAsync"/>, <see cref="InsertIntentAsync"/>).
+    /// The intent statement runs after the locks are granted, so it sees every intent the keys' previous
+    /// holder removed (a writer records and commits before it lets its keys go).
+    /// </summary>
+    private async Task<long?> LockKeysAndInsertIntentAsync(NpgsqlConnection connection, IReadOnlyList<string> keys, bool quotasMatter, CancellationToken cancellationToken)
     {
+        await using var batch = new NpgsqlBatch(connection);
         foreach (long id in keys.Select(LockOf).Distinct().Order())
         {
-            await using var command = new NpgsqlCommand("SELECT pg_advisory_lock($1)", connection);
-            command.Parameters.AddWithValue(id);
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_advisory_lock($1)") { Parameters = { new() { Value = id } } });
         }
+
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            "INSERT INTO change_intents (keys, at) SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM change_intents WHERE keys && $1)"
+            + (quotasMatter ? " AND NOT EXISTS (SELECT 1 FROM tenant_quotas q WHERE EXISTS (SELECT 1 FROM unnest($1) k WHERE starts_with(k, q.prefix)))" : "")
+            + " RETURNING id")
+        {
+            Parameters =
+            {
+                new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = keys.ToArray() },
+                new() { Value = _options.TimeProvider.GetUtcNow() },
+            },
+        });
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        for (int i = 1; i < batch.BatchCommands.Count; i++)
+        {
+            await reader.NextResultAsync(cancellationToken);
+        }
+
+        return await reader.ReadAsync(cancellationToken) ? reader.GetInt64(0) : null;
     }
 
     /// <summary>
@@ -573,54 +611,37 @@ internal sealed class DatabaseChangeLog : IChangeLog
         return reservations;
     }
 
-    /// <summary>Keeps <c>object_sizes</c> and the usage of the tenants with a quota in step with the changes (in the recording transaction).</summary>
-    private static async Task AccountAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ChangeRecord> changes, CancellationToken cancellationToken)
-    {
-        foreach (var change in changes)
+    /// <summary>
+    /// The statement that keeps <c>object_sizes</c> and the usage of the tenants with a quota in step with
+    /// one key's new size (null: gone). Each recording transaction updates the <c>change_log</c> row
+    /// first and holds its lock until commit, and so does setting a quota, so no other writer of
+    /// <c>object_sizes</c> or usage runs between this statement's read of the old size and its writes.
+    /// The quotas over the key move by the difference only when there is one (as before, a same-size
+    /// overwrite touches no quota row).
+    /// </summary>
+    private static NpgsqlBatchCommand SetSize(string key, long? size) => size is { } bytes
+        ? new NpgsqlBatchCommand(
+            """
+            WITH old AS (SELECT size FROM object_sizes WHERE key = $1),
+                 put AS (INSERT INTO object_sizes (key, size) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET size = excluded.size)
+            UPDATE tenant_quotas
+            SET used_bytes = used_bytes + $2 - coalesce((SELECT size FROM old), 0),
+                used_items = used_items + 1 - (SELECT count(*) FROM old)
+            WHERE starts_with($1, prefix) AND $2 IS DISTINCT FROM (SELECT size FROM old)
+            """)
         {
-            if (change.Kind == ChangeRecord.Move && change.From is { } from)
-            {
-                await SetSizeAsync(connection, transaction, from, null, cancellationToken);
-            }
-
-            if (change.Key is { } key)
-            {
-                await SetSizeAsync(connection, transaction, key, change.Kind == ChangeRecord.Delete ? null : change.Item?.Size ?? 0, cancellationToken);
-            }
+            Parameters = { new() { Value = key }, new() { Value = bytes } },
         }
-    }
-
-    private static async Task SetSizeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string key, long? size, CancellationToken cancellationToken)
-    {
-        long? old = null;
-        await using (var read = new NpgsqlCommand("SELECT size FROM object_sizes WHERE key = $1 FOR UPDATE", connection, transaction))
+        : new NpgsqlBatchCommand(
+            """
+            WITH gone AS (DELETE FROM object_sizes WHERE key = $1 RETURNING size)
+            UPDATE tenant_quotas
+            SET used_bytes = used_bytes - (SELECT size FROM gone), used_items = used_items - 1
+            WHERE starts_with($1, prefix) AND EXISTS (SELECT 1 FROM gone)
+            """)
         {
-            read.Parameters.AddWithValue(key);
-            if (await read.ExecuteScalarAsync(cancellationToken) is long found)
-            {
-                old = found;
-            }
-        }
-
-        await using (var write = size is { } bytes
-            ? new NpgsqlCommand("INSERT INTO object_sizes (key, size) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET size = excluded.size", connection, transaction) { Parameters = { new() { Value = key }, new() { Value = bytes } } }
-            : new NpgsqlCommand("DELETE FROM object_sizes WHERE key = $1", connection, transaction) { Parameters = { new() { Value = key } } })
-        {
-            await write.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        long byteDelta = (size ?? 0) - (old ?? 0);
-        long itemDelta = (size is null ? 0 : 1) - (old is null ? 0 : 1);
-        if (byteDelta != 0 || itemDelta != 0)
-        {
-            // Every quota over the key moves by the difference.
-            await using var usage = new NpgsqlCommand("UPDATE tenant_quotas SET used_bytes = used_bytes + $2, used_items = used_items + $3 WHERE starts_with($1, prefix)", connection, transaction);
-            usage.Parameters.AddWithValue(key);
-            usage.Parameters.AddWithValue(byteDelta);
-            usage.Parameters.AddWithValue(itemDelta);
-            await usage.ExecuteNonQueryAsync(cancellationToken);
-        }
-    }
+            Parameters = { new() { Value = key } },
+        };
 
     private static async Task<bool> IntentExistsAsync(NpgsqlConnection connection, long intent, CancellationToken cancellationToken)
     {
@@ -629,47 +650,60 @@ internal sealed class DatabaseChangeLog : IChangeLog
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }
 
-    /// <summary>Numbers and inserts the changes and removes the intent, in one transaction.</summary>
-    private async Task RecordAsync(NpgsqlConnection connection, long intent, IReadOnlyList<ChangeRecord> changes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Numbers and inserts the changes, keeps sizes and quota usage in step, and removes the intent: one
+    /// batch, so one round trip and one implicit transaction (a failing statement rolls back the ones
+    /// before it and skips the rest). The batch's first statement takes the <c>change_log</c> row's lock,
+    /// held until the batch commits: only while PostgreSQL runs these statements, never across a
+    /// round trip to this process, so writers of every replica queue on it for the least time.
+    /// With <paramref name="unlockAfterCommit"/>, the same round trip then lets go of every advisory lock
+    /// of the connection: the transaction ends at an error barrier (a Sync: the commit) before the unlock,
+    /// so the next writer of these keys sees the changes and the intent gone.
+    /// </summary>
+    private async Task RecordAsync(NpgsqlConnection connection, long intent, IReadOnlyList<ChangeRecord> changes, CancellationToken cancellationToken, bool unlockAfterCommit = false)
     {
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection);
         if (changes.Count > 0)
         {
-            long last;
-            await using (var allocate = new NpgsqlCommand("UPDATE change_log SET latest = latest + $1 WHERE id = 1 RETURNING latest", connection, transaction))
-            {
-                allocate.Parameters.AddWithValue((long)changes.Count);
-                last = (long)(await allocate.ExecuteScalarAsync(cancellationToken))!;
-            }
-
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("UPDATE change_log SET latest = latest + $1 WHERE id = 1") { Parameters = { new() { Value = (long)changes.Count } } });
             var now = _options.TimeProvider.GetUtcNow();
-            await using var batch = new NpgsqlBatch(connection, transaction);
-            long seq = last - changes.Count;
-            foreach (var change in changes)
+            for (int i = 0; i < changes.Count; i++)
             {
-                var record = change with { Seq = ++seq, IntentId = intent, At = now };
-                batch.BatchCommands.Add(new NpgsqlBatchCommand("INSERT INTO changes (seq, at, key, from_key, record) VALUES ($1, $2, $3, $4, $5)")
+                // Numbered from the row this transaction just moved: the i-th change is latest - (count - 1 - i).
+                var record = changes[i] with { Seq = 0, IntentId = intent, At = now };
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(
+                    "INSERT INTO changes (seq, at, key, from_key, record) SELECT latest - $1, $2, $3, $4, jsonb_set($5, '{s}', to_jsonb(latest - $1)) FROM change_log WHERE id = 1")
                 {
                     Parameters =
                     {
-                        new() { Value = record.Seq }, new() { Value = now }, new() { Value = record.Key! },
+                        new() { Value = (long)(changes.Count - 1 - i) }, new() { Value = now }, new() { Value = record.Key! },
                         new() { Value = (object?)record.From ?? DBNull.Value },
                         new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(record, CloudJson.Options) },
                     },
                 });
             }
 
-            await batch.ExecuteNonQueryAsync(cancellationToken);
-            await AccountAsync(connection, transaction, changes, cancellationToken);
+            foreach (var change in changes)
+            {
+                if (change.Kind == ChangeRecord.Move && change.From is { } from)
+                {
+                    batch.BatchCommands.Add(SetSize(from, null));
+                }
+
+                if (change.Key is { } key)
+                {
+                    batch.BatchCommands.Add(SetSize(key, change.Kind == ChangeRecord.Delete ? null : change.Item?.Size ?? 0));
+                }
+            }
         }
 
-        await using (var done = new NpgsqlCommand("DELETE FROM change_intents WHERE id = $1", connection, transaction))
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("DELETE FROM change_intents WHERE id = $1") { Parameters = { new() { Value = intent } }, AppendErrorBarrier = unlockAfterCommit });
+        if (unlockAfterCommit)
         {
-            done.Parameters.AddWithValue(intent);
-            await done.ExecuteNonQueryAsync(cancellationToken);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_advisory_unlock_all()"));
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
         if (changes.Count > 0)
         {
             Interlocked.Exchange(ref _changed, NewSignal()).TrySetResult();
@@ -680,15 +714,18 @@ internal sealed class DatabaseChangeLog : IChangeLog
     /// Records a write the engine carried out. When the database cannot take it now, the intent stays
     /// and is reconciled later (the write itself stands: it was made, and the caller is answered).
     /// </summary>
-    private async Task TryRecordAsync(NpgsqlConnection connection, long intent, IReadOnlyList<ChangeRecord> changes, CancellationToken cancellationToken)
+    /// <returns>True when the changes were recorded and the connection's key locks let go after the commit (same round trip).</returns>
+    private async Task<bool> TryRecordAsync(NpgsqlConnection connection, long intent, IReadOnlyList<ChangeRecord> changes, CancellationToken cancellationToken)
     {
         try
         {
-            await RecordAsync(connection, intent, changes, cancellationToken);
+            await RecordAsync(connection, intent, changes, cancellationToken, unlockAfterCommit: true);
+            return true;
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
         {
             Volatile.Write(ref _pending, 1);
+            return false;
         }
     }
 

@@ -12,6 +12,12 @@ namespace Atomiton.Storage.Cloud.Server.Http;
 /// </summary>
 internal static class CloudProblem
 {
+    /// <summary>
+    /// The Retry-After of a 503 for state the server cannot reach (its key store, its database, its
+    /// change log): long enough for a restart to finish, short enough that clients come back soon.
+    /// </summary>
+    public static readonly TimeSpan UnavailableRetryAfter = TimeSpan.FromSeconds(5);
+
     /// <summary>The HTTP status for an error code.</summary>
     public static int StatusOf(StorageErrorCode code) => code switch
     {
