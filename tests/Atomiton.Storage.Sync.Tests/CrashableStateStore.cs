@@ -36,8 +36,15 @@ internal sealed class CrashableStateStore(ISyncStateStore inner) : ISyncStateSto
     public ValueTask<SyncRunLockAttempt> TryAcquireRunLockAsync(SyncRunLock candidate, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         Inner.TryAcquireRunLockAsync(candidate, now, cancellationToken);
 
-    public ValueTask<bool> RenewRunLockAsync(string owner, DateTimeOffset expires, CancellationToken cancellationToken = default) =>
-        Inner.RenewRunLockAsync(owner, expires, cancellationToken);
+    public async ValueTask<bool> RenewRunLockAsync(string owner, DateTimeOffset expires, CancellationToken cancellationToken = default)
+    {
+        bool renewed = await Inner.RenewRunLockAsync(owner, expires, cancellationToken);
+        Renewed?.Invoke();
+        return renewed;
+    }
+
+    /// <summary>Called after each renewal of the run lock reached the store.</summary>
+    public Action? Renewed { get; set; }
 
     public ValueTask ReleaseRunLockAsync(string owner, CancellationToken cancellationToken = default) =>
         KeepsLockOnCrash && Crashed ? throw new SimulatedCrash("release after the crash") : Inner.ReleaseRunLockAsync(owner, cancellationToken);

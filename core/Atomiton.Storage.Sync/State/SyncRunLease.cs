@@ -75,8 +75,14 @@ internal sealed class SyncRunLease : IAsyncDisposable
                 throw Busy(pairName, holder, options.RunLockWait);
             }
 
+            var pause = PollInterval;
+            pause = deadline is { } last && last - now < pause ? last - now : pause;
+            pause = holder.Expires > now && holder.Expires - now < pause ? holder.Expires - now : pause;
+            using var woken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var poll = Task.Delay(pause, clock, woken.Token);
             if (!reported)
             {
+                // After the poll's timer is set: whoever moves the clock on seeing this report moves it past the poll.
                 reported = true;
                 progress?.Report(new SyncProgress("wait", 0, null)
                 {
@@ -84,11 +90,7 @@ internal sealed class SyncRunLease : IAsyncDisposable
                 });
             }
 
-            var pause = PollInterval;
-            pause = deadline is { } last && last - now < pause ? last - now : pause;
-            pause = holder.Expires > now && holder.Expires - now < pause ? holder.Expires - now : pause;
-            using var woken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            await Task.WhenAny(Task.Delay(pause, clock, woken.Token), released.WaitAsync(woken.Token));
+            await Task.WhenAny(poll, released.WaitAsync(woken.Token));
             await woken.CancelAsync();
             cancellationToken.ThrowIfCancellationRequested();
         }
