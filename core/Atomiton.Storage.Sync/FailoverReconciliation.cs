@@ -28,6 +28,8 @@ public static class FailoverReconciliation
     /// <exception cref="StorageException">
     /// <see cref="StorageErrorCode.NetworkError"/> (transient) when the primary is still out of rotation: nothing
     /// was changed, retry once it is back. <see cref="StorageErrorCode.InvalidArgument"/> when no member has that name.
+    /// <see cref="StorageErrorCode.Conflict"/> (transient, operation <see cref="SyncPair.RunLockOperation"/>) when another
+    /// run of the same pair holds its run lock (<see cref="SyncOptions.RunLockWait"/> waits for it).
     /// </exception>
     public static async Task<SyncResult> ReconcileAsync(FailoverEngine failover, string secondary, ISyncStateStore state,
         SyncOptions? options = null, IProgress<SyncProgress>? progress = null, CancellationToken cancellationToken = default)

@@ -73,7 +73,21 @@ public sealed record SyncOptions
     /// <summary>Changes per feed page. Default 1,000.</summary>
     public int PageSize { get; init; } = 1000;
 
-    /// <summary>The clock for log lines, trash folders and retention (tests inject one).</summary>
+    /// <summary>
+    /// How long a run waits for another run of the same pair (any process) to finish before it gives
+    /// up with a Conflict <see cref="StorageException"/>. Default zero: refuse at once.
+    /// <see cref="Timeout.InfiniteTimeSpan"/> waits until the other run ends (or its lease runs out).
+    /// </summary>
+    public TimeSpan RunLockWait { get; init; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// The run lock's lease: a run renews it every third of this while it lives; a run that died holding
+    /// it (crash, kill) blocks the pair until this long after its last renewal, then the next run takes
+    /// it over and logs that. Default 2 minutes (rclone bisync's minimum <c>--max-lock</c>).
+    /// </summary>
+    public TimeSpan RunLockLease { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The clock for log lines, trash folders, retention and the run lock's lease (tests inject one).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>The replica name of <paramref name="side"/>.</summary>

@@ -10,9 +10,20 @@ namespace Atomiton.Storage.Sync;
 /// plan three-way against the synced base, refuse when a safety valve trips, then apply with
 /// preconditions (bounded parallelism), committing finished keys in short transactions. See docs/sync.md.
 /// </summary>
-/// <remarks>One run at a time per pair (and per state store). The engines may be written by others during a run: such races are detected by the preconditions and re-planned.</remarks>
+/// <remarks>
+/// One run at a time per pair: every run that may change something (<see cref="RunAsync"/>,
+/// <see cref="RebaselineAsync"/>, <see cref="ReconcileKeysAsync"/>, each run of
+/// <see cref="RunContinuouslyAsync"/>) holds the pair's run lock in the state store from before it
+/// observes until it has committed (<see cref="SyncRunLock"/>), across instances and processes; a
+/// second run is refused with a Conflict <see cref="StorageException"/> or waits
+/// (<see cref="SyncOptions.RunLockWait"/>). Dry runs take no lock and say when a run is in progress.
+/// The engines may be written by others during a run: such races are detected by the preconditions and re-planned.
+/// </remarks>
 public sealed class SyncPair
 {
+    /// <summary>The <see cref="StorageException.Operation"/> of the error a run gets when another run of the pair holds (or took over) the run lock.</summary>
+    public const string RunLockOperation = "sync-run-lock";
+
     private readonly ISyncStateStore _store;
 
     // Completed by RequestRun; replaced before each continuous run (one run covers any number of requests).
@@ -38,6 +49,11 @@ public sealed class SyncPair
             throw new StorageException(StorageErrorCode.InvalidConfiguration, $"SyncOptions.CommitEvery is {Options.CommitEvery} and CommitInterval {Options.CommitInterval}; CommitEvery must be 1 or more and CommitInterval not negative.");
         }
 
+        if (Options.RunLockLease < TimeSpan.FromSeconds(1) || (Options.RunLockWait < TimeSpan.Zero && Options.RunLockWait != Timeout.InfiniteTimeSpan))
+        {
+            throw new StorageException(StorageErrorCode.InvalidConfiguration, $"SyncOptions.RunLockLease is {Options.RunLockLease} and RunLockWait {Options.RunLockWait}; the lease must be 1 second or more, and the wait zero (refuse at once), positive, or Timeout.InfiniteTimeSpan.");
+        }
+
         if (Options.Conflicts == Conflicts.ConflictPolicy.Custom && Options.Resolver is null)
         {
             throw new StorageException(StorageErrorCode.InvalidConfiguration, "SyncOptions.Conflicts is Custom but SyncOptions.Resolver is null. Set a resolver, or choose another conflict policy.");
@@ -56,12 +72,19 @@ public sealed class SyncPair
     /// <summary>
     /// A dry run: observes both sides and returns every planned action with its reason, the totals
     /// and the valve verdicts. Changes neither engine nor the state store (cursors do not advance).
+    /// Takes no run lock: <see cref="SyncPlan.RunInProgress"/> names a run of the pair in progress.
     /// </summary>
     public async Task<SyncPlan> PlanAsync(CancellationToken cancellationToken = default) =>
         (await RunCoreAsync(new OverlaySyncStateStore(_store), dryRun: true, rebaseline: false, keys: null, progress: null, cancellationToken)).Plan;
 
-    /// <summary>Observes, plans and applies. Never throws for a key that fails: see <see cref="SyncResult.Status"/> and the log.</summary>
-    /// <exception cref="StorageException">When a side cannot be observed at all (its listing or feed fails); nothing was changed.</exception>
+    /// <summary>Observes, plans and applies, holding the pair's run lock. Never throws for a key that fails: see <see cref="SyncResult.Status"/> and the log.</summary>
+    /// <exception cref="StorageException">
+    /// When a side cannot be observed at all (its listing or feed fails); nothing was changed.
+    /// Conflict (transient, <see cref="StorageException.Operation"/> <see cref="RunLockOperation"/>) when another
+    /// run of the pair holds the run lock after <see cref="SyncOptions.RunLockWait"/> (nothing was changed; the
+    /// message names its host, process and start), or took it over while this run stalled past its lease
+    /// (what this run finished is committed).
+    /// </exception>
     public Task<SyncResult> RunAsync(IProgress<SyncProgress>? progress = null, CancellationToken cancellationToken = default) =>
         RunCoreAsync(_store, dryRun: false, rebaseline: false, keys: null, progress, cancellationToken);
 
@@ -95,6 +118,9 @@ public sealed class SyncPair
     /// <paramref name="interval"/> on <see cref="SyncOptions.TimeProvider"/>.
     /// </summary>
     /// <remarks>
+    /// Each run takes the run lock and releases it before the wait, so a one-off run of the same pair
+    /// (another process) can run between two of them; a run that finds the lock held waits for it
+    /// (however long <see cref="SyncOptions.RunLockWait"/> is), reporting phase <c>wait</c>.
     /// Cancellation ends the enumeration with <see cref="OperationCanceledException"/>; every key a run
     /// finished before it is committed (cursors with the observations they delivered), so the next run
     /// resumes without redoing them. A wake-up whose changes are the run's own writes, or touches that
@@ -114,7 +140,7 @@ public sealed class SyncPair
                 Volatile.Write(ref _runRequested, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
             }
 
-            yield return await RunAsync(progress, cancellationToken);
+            yield return await RunCoreAsync(_store, dryRun: false, rebaseline: false, keys: null, progress, cancellationToken, waitForever: true);
             await WaitForChangesAsync(interval, cancellationToken);
         }
     }
@@ -152,7 +178,40 @@ public sealed class SyncPair
         cancellationToken.ThrowIfCancellationRequested();
     }
 
+    private string PairName => $"'{A.Name}' <-> '{B.Name}'";
+
     private async Task<SyncResult> RunCoreAsync(ISyncStateStore store, bool dryRun, bool rebaseline, IReadOnlyList<string>? keys,
+        IProgress<SyncProgress>? progress, CancellationToken cancellationToken, bool waitForever = false)
+    {
+        if (dryRun)
+        {
+            var holder = await _store.GetRunLockAsync(cancellationToken);
+            var planned = await RunLockedAsync(store, dryRun, rebaseline, keys, progress, cancellationToken);
+            return holder is null || holder.IsExpiredAt(Options.TimeProvider.GetUtcNow()) ? planned : planned with { Plan = planned.Plan with { RunInProgress = holder } };
+        }
+
+        await using var lease = await SyncRunLease.AcquireAsync(_store, PairName, Options, waitForever, progress, cancellationToken);
+        try
+        {
+            IReadOnlyList<SyncLogEntry> takeover = [];
+            if (lease.TakenOver is { } dead)
+            {
+                takeover = [new SyncLogEntry(Options.TimeProvider.GetUtcNow(), SyncLogKind.LockTakenOver, string.Empty,
+                    $"took over the run lock of {PairName} from a run that stopped without releasing it ({dead.Describe()}): it crashed or was killed. "
+                    + "What it committed stays; this run observes and plans the rest.")];
+                await _store.CommitAsync(new SyncStateCommit { Log = takeover }, lease.Token);
+            }
+
+            var result = await RunLockedAsync(store, dryRun, rebaseline, keys, progress, lease.Token);
+            return takeover.Count == 0 ? result : result with { Log = [.. takeover, .. result.Log] };
+        }
+        catch (OperationCanceledException) when (lease.IsLost && !cancellationToken.IsCancellationRequested)
+        {
+            throw lease.Lost(PairName);
+        }
+    }
+
+    private async Task<SyncResult> RunLockedAsync(ISyncStateStore store, bool dryRun, bool rebaseline, IReadOnlyList<string>? keys,
         IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
         var pair = await store.GetPairAsync(cancellationToken);

@@ -1,3 +1,5 @@
+using Atomiton.Storage.Sync.State;
+
 namespace Atomiton.Storage.Sync.Planning;
 
 /// <summary>
@@ -20,6 +22,12 @@ public sealed record SyncPlan
 
     /// <summary>Why the run is a merge, when it is.</summary>
     public string? ModeReason { get; init; }
+
+    /// <summary>
+    /// For a dry run: the run of this pair in progress when it was planned (its lease not run out), or
+    /// null. That run may change what this plan shows. Always null for the plan of a run (it held the lock).
+    /// </summary>
+    public SyncRunLock? RunInProgress { get; init; }
 
     /// <summary>True when a valve tripped and was not overridden: nothing will be changed.</summary>
     public bool IsAborted => Verdicts.Any(verdict => !verdict.Overridden);

@@ -12,6 +12,7 @@ public sealed class MemorySyncStateStore : ISyncStateStore
     private readonly SortedDictionary<string, SyncKeyState> _keys = new(StringComparer.Ordinal);
     private readonly List<SyncLogEntry> _log = [];
     private SyncPairState? _pair;
+    private SyncRunLock? _runLock;
 
     /// <summary>How many commits were applied (tests count state-store work with it).</summary>
     public long Commits { get; private set; }
@@ -145,6 +146,54 @@ public sealed class MemorySyncStateStore : ISyncStateStore
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The lock lives in this instance: runs over the same instance exclude each other (in this process).</remarks>
+    public ValueTask<SyncRunLockAttempt> TryAcquireRunLockAsync(SyncRunLock candidate, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        lock (_gate)
+        {
+            var attempt = SyncRunLock.Arbitrate(_runLock, candidate, now);
+            _runLock = attempt.Acquired ? attempt.Holder : _runLock;
+            return ValueTask.FromResult(attempt);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> RenewRunLockAsync(string owner, DateTimeOffset expires, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (_runLock?.Owner != owner)
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            _runLock = _runLock with { Expires = expires };
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask ReleaseRunLockAsync(string owner, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            _runLock = _runLock?.Owner == owner ? null : _runLock;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<SyncRunLock?> GetRunLockAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_runLock);
+        }
     }
 
     /// <inheritdoc />

@@ -110,6 +110,17 @@ internal sealed class OverlaySyncStateStore(ISyncStateStore inner) : ISyncStateS
 
     public IAsyncEnumerable<SyncLogEntry> ReadLogAsync(CancellationToken cancellationToken = default) => inner.ReadLogAsync(cancellationToken);
 
+    public ValueTask<SyncRunLockAttempt> TryAcquireRunLockAsync(SyncRunLock candidate, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        throw new InvalidOperationException("A dry run takes no run lock.");
+
+    public ValueTask<bool> RenewRunLockAsync(string owner, DateTimeOffset expires, CancellationToken cancellationToken = default) =>
+        throw new InvalidOperationException("A dry run takes no run lock.");
+
+    public ValueTask ReleaseRunLockAsync(string owner, CancellationToken cancellationToken = default) =>
+        throw new InvalidOperationException("A dry run takes no run lock.");
+
+    public ValueTask<SyncRunLock?> GetRunLockAsync(CancellationToken cancellationToken = default) => inner.GetRunLockAsync(cancellationToken);
+
     public ValueTask ResetAsync(CancellationToken cancellationToken = default) => throw new InvalidOperationException("A dry run does not reset the state.");
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

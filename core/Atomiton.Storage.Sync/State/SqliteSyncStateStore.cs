@@ -9,9 +9,11 @@ namespace Atomiton.Storage.Sync.State;
 /// The state store on desktop and server: one SQLite database file per pair. Holds a million keys
 /// without holding them in memory (reads come in pages of <see cref="PageSize"/> rows, in ordinal key
 /// order through a registered collation); every <see cref="CommitAsync"/> is one transaction, durable
-/// when it returns (WAL, synchronous FULL). Open one store per file at a time: the store takes no
-/// run lock of its own, so two processes syncing the same pair at once are not prevented.
+/// when it returns (WAL, synchronous FULL). The run lock is a lease row in the file (<c>run_lock</c>),
+/// read and replaced inside one <c>BEGIN IMMEDIATE</c> transaction, so any number of instances and
+/// processes may open the same file: only one run of the pair holds the lock at a time.
 /// </summary>
+/// <remarks>Thread-safe: calls on one instance take turns on its single connection.</remarks>
 public sealed class SqliteSyncStateStore : ISyncStateStore
 {
     /// <summary>Rows read per round trip when streaming.</summary>
@@ -66,6 +68,8 @@ public sealed class SqliteSyncStateStore : ISyncStateStore
             CREATE INDEX IF NOT EXISTS keys_unsettled ON keys (key COLLATE ORDINAL) WHERE settled = 0;
             CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, kind INTEGER NOT NULL, key TEXT NOT NULL,
                 message TEXT NOT NULL, related TEXT, side INTEGER);
+            CREATE TABLE IF NOT EXISTS run_lock (id INTEGER PRIMARY KEY CHECK (id = 1), owner TEXT NOT NULL, host TEXT NOT NULL, pid INTEGER NOT NULL,
+                since TEXT NOT NULL, expires TEXT NOT NULL);
             INSERT OR IGNORE INTO meta (name, value) VALUES ('schema', '1');
             """, cancellationToken);
         using var command = _connection.CreateCommand();
@@ -326,6 +330,111 @@ public sealed class SqliteSyncStateStore : ISyncStateStore
 
             after = page[^1].Seq;
         }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<SyncRunLockAttempt> TryAcquireRunLockAsync(SyncRunLock candidate, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            // IMMEDIATE takes the file's write lock before the read: no other connection can take the
+            // lock between this read and the write below (it waits, up to the busy timeout).
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            var attempt = SyncRunLock.Arbitrate(await ReadRunLockAsync(transaction, cancellationToken), candidate, now);
+            if (attempt.Acquired)
+            {
+                using var command = _connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = "INSERT OR REPLACE INTO run_lock (id, owner, host, pid, since, expires) VALUES (1, @owner, @host, @pid, @since, @expires)";
+                command.Parameters.AddWithValue("@owner", attempt.Holder.Owner);
+                command.Parameters.AddWithValue("@host", attempt.Holder.Host);
+                command.Parameters.AddWithValue("@pid", attempt.Holder.ProcessId);
+                command.Parameters.AddWithValue("@since", attempt.Holder.Since.ToString("O", CultureInfo.InvariantCulture));
+                command.Parameters.AddWithValue("@expires", attempt.Holder.Expires.ToString("O", CultureInfo.InvariantCulture));
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return attempt;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> RenewRunLockAsync(string owner, DateTimeOffset expires, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "UPDATE run_lock SET expires = @expires WHERE id = 1 AND owner = @owner";
+            command.Parameters.AddWithValue("@owner", owner);
+            command.Parameters.AddWithValue("@expires", expires.ToString("O", CultureInfo.InvariantCulture));
+            return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask ReleaseRunLockAsync(string owner, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "DELETE FROM run_lock WHERE id = 1 AND owner = @owner";
+            command.Parameters.AddWithValue("@owner", owner);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<SyncRunLock?> GetRunLockAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await ReadRunLockAsync(null, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<SyncRunLock?> ReadRunLockAsync(SqliteTransaction? transaction, CancellationToken cancellationToken)
+    {
+        using var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT owner, host, pid, since, expires FROM run_lock WHERE id = 1";
+        using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return new SyncRunLock
+        {
+            Owner = reader.GetString(0),
+            Host = reader.GetString(1),
+            ProcessId = reader.GetInt32(2),
+            Since = DateTimeOffset.Parse(reader.GetString(3), CultureInfo.InvariantCulture),
+            Expires = DateTimeOffset.Parse(reader.GetString(4), CultureInfo.InvariantCulture),
+        };
     }
 
     /// <inheritdoc />

@@ -17,6 +17,9 @@ public enum SyncLogKind
 
     /// <summary>A transfer failed; the key stays unsynced and is retried by the next run.</summary>
     Failed,
+
+    /// <summary>The run took over the run lock of a run whose lease had run out (it crashed or was killed); the message names that run.</summary>
+    LockTakenOver,
 }
 
 /// <summary>One line of a pair's sync log (conflicts, trash, collisions, failures); <c>sync conflicts</c> shows them.</summary>

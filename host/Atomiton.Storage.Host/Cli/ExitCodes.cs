@@ -27,6 +27,9 @@ internal static class ExitCodes
     /// <summary>A plugin broke the contract (threw something other than a storage error): a bug in that plugin.</summary>
     public const int PluginFailed = 7;
 
+    /// <summary><c>sync</c>: another sync of the same pair is running (another process or terminal); nothing was changed. Run again when it has finished, or pass <c>--wait</c>.</summary>
+    public const int SyncBusy = 8;
+
     /// <summary><c>sync</c>: a safety valve tripped, conflicts were left, names collided or a key failed for good — a human must look.</summary>
     public const int NeedsAttention = 9;
 

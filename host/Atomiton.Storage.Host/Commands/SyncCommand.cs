@@ -14,7 +14,8 @@ namespace Atomiton.Storage.Host.Commands;
 /// <c>sync &lt;pipelineA&gt; &lt;pipelineB&gt;</c>: two-way sync with conflict resolution (docs/sync.md), plus
 /// <c>sync status</c>, <c>sync conflicts</c> and <c>sync rebaseline</c>. The state database lives next to
 /// plugins.json in <c>.atomiton-sync/</c> unless <c>--state</c> says otherwise. Exit codes tell "retry
-/// later" (75) from "a human must look" (9).
+/// later" (75) from "a human must look" (9), and "another sync of this pair is running" (8; <c>--wait</c>
+/// waits for it instead).
 /// </summary>
 internal static class SyncCommand
 {
@@ -28,6 +29,7 @@ internal static class SyncCommand
         var maxDelete = new Option<string>("--max-delete") { Description = "Abort when planned deletes on a side exceed this: a percentage of the synced keys (50%, the default) or a count (100).", DefaultValueFactory = _ => "50%" };
         var force = new Option<bool>("--force") { Description = "Run even though a safety valve tripped (for this run)." };
         var parallel = ParallelOption();
+        var wait = WaitOption();
         var replicaA = new Option<string?>("--replica-a") { Description = "Side A's name in conflict-copy names (default: pipeline A's name)." };
         var replicaB = new Option<string?>("--replica-b") { Description = "Side B's name in conflict-copy names (default: pipeline B's name)." };
         command.Add(a);
@@ -40,6 +42,7 @@ internal static class SyncCommand
         command.Add(maxDelete);
         command.Add(force);
         command.Add(parallel);
+        command.Add(wait);
         command.Add(replicaA);
         command.Add(replicaB);
         runner.SetAction(command, async (invocation, cancellationToken) =>
@@ -51,6 +54,7 @@ internal static class SyncCommand
                 DeleteVsModify = ParseDelete(parse.GetValue(delete)!),
                 Force = parse.GetValue(force),
                 MaxParallelTransfers = ParseParallel(parse.GetValue(parallel)),
+                RunLockWait = ParseWait(parse.GetValue(wait)),
             };
             options = ApplyMaxDelete(options, parse.GetValue(maxDelete)!);
             return await WithPairAsync(invocation, a, b, state, prefix, options, parse.GetValue(replicaA), parse.GetValue(replicaB), async (pair, names) =>
@@ -88,6 +92,8 @@ internal static class SyncCommand
         {
             var pair = await store.GetPairAsync(cancellationToken);
             var counts = await store.CountAsync(cancellationToken);
+            var running = await store.GetRunLockAsync(cancellationToken);
+            running = running is not null && !running.IsExpiredAt(DateTimeOffset.UtcNow) ? running : null;
             int conflicts = 0;
             await foreach (var entry in store.ReadLogAsync(cancellationToken))
             {
@@ -97,7 +103,7 @@ internal static class SyncCommand
             if (invocation.Json)
             {
                 invocation.WriteJson(new SyncStatusView(names.A, names.B, names.State, pair?.LastRun, counts.Synced, counts.PresentA, counts.PresentB, counts.Unsettled, conflicts,
-                    pair?.CursorA is not null, pair?.CursorB is not null));
+                    pair?.CursorA is not null, pair?.CursorB is not null, running?.Describe()));
                 return ExitCodes.Success;
             }
 
@@ -108,6 +114,10 @@ internal static class SyncCommand
             invocation.Out.WriteLine($"  unsettled: {counts.Unsettled}");
             invocation.Out.WriteLine($"  observed by: A {(pair?.CursorA is null ? "listing" : "change feed")}, B {(pair?.CursorB is null ? "listing" : "change feed")}");
             invocation.Out.WriteLine($"  conflicts logged: {conflicts} (sync conflicts {names.A} {names.B})");
+            if (running is not null)
+            {
+                invocation.Out.WriteLine($"  running now: {running.Describe()}");
+            }
             return ExitCodes.Success;
         }, cancellationToken));
         return command;
@@ -154,12 +164,13 @@ internal static class SyncCommand
         var (a, b, state, prefix) = Common();
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the merge plan; change nothing." };
         var parallel = ParallelOption();
+        var wait = WaitOption();
         var command = new Command("rebaseline", "List both sides again and merge them without propagating any deletion (after a lost state, a changed identity, or to start over).")
         {
-            a, b, state, prefix, dryRun, parallel,
+            a, b, state, prefix, dryRun, parallel, wait,
         };
         runner.SetAction(command, (invocation, cancellationToken) => WithPairAsync(invocation, a, b, state, prefix,
-            new SyncOptions { MaxParallelTransfers = ParseParallel(invocation.ParseResult.GetValue(parallel)) }, null, null, async (pair, names) =>
+            new SyncOptions { MaxParallelTransfers = ParseParallel(invocation.ParseResult.GetValue(parallel)), RunLockWait = ParseWait(invocation.ParseResult.GetValue(wait)) }, null, null, async (pair, names) =>
         {
             if (invocation.ParseResult.GetValue(dryRun))
             {
@@ -207,6 +218,11 @@ internal static class SyncCommand
         try
         {
             return await body(pair, names);
+        }
+        catch (StorageException e) when (e.Operation == SyncPair.RunLockOperation)
+        {
+            invocation.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.SyncBusy;
         }
         catch (StorageException e) when (e.IsTransient || e.IsPersistent)
         {
@@ -262,6 +278,30 @@ internal static class SyncCommand
     private static Option<int> ParallelOption() =>
         new("--parallel") { Description = "How many keys are transferred at once (default 4; 1 = one at a time). Copies still finish before deletes start.", DefaultValueFactory = _ => 4 };
 
+    private static Option<string?> WaitOption() =>
+        new("--wait") { Description = "When another sync of this pair is running, wait up to this long for it to finish (30s, 10m, 2h) instead of exiting 8." };
+
+    /// <summary><c>--wait</c>: a count of seconds, minutes or hours (<c>30s</c>, <c>10m</c>, <c>2h</c>); none is zero (refuse at once).</summary>
+    internal static TimeSpan ParseWait(string? text)
+    {
+        if (text is null)
+        {
+            return TimeSpan.Zero;
+        }
+
+        if (text.Length >= 2 && int.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out int count) && count <= 1_000_000)
+        {
+            switch (text[^1])
+            {
+                case 's': return TimeSpan.FromSeconds(count);
+                case 'm': return TimeSpan.FromMinutes(count);
+                case 'h': return TimeSpan.FromHours(count);
+            }
+        }
+
+        throw new CommandLineException(ExitCodes.Usage, $"--wait '{text}' is not a duration; give a number of seconds, minutes or hours: 30s, 10m, 2h.");
+    }
+
     private static int ParseParallel(int value) => value is >= 1 and <= 64 ? value
         : throw new CommandLineException(ExitCodes.Usage, $"--parallel {value} is out of range: give 1 to 64 transfers at once (default 4).");
 
@@ -302,7 +342,12 @@ internal static class SyncCommand
         {
             lock (gate)
             {
-                if (report.Phase != phase || (report.Phase == "apply" && report.Done % 500 == 0))
+                if (report.Phase == "wait")
+                {
+                    phase = report.Phase;
+                    invocation.Error.WriteLine($"wait: {report.Detail}");
+                }
+                else if (report.Phase != phase || (report.Phase == "apply" && report.Done % 500 == 0))
                 {
                     phase = report.Phase;
                     invocation.Error.WriteLine(report.Total is { } total ? $"{report.Phase}: {report.Done}/{total}" : $"{report.Phase}: {report.Done}");
@@ -322,7 +367,8 @@ internal static class SyncCommand
                 plan.Actions.Select(action => new SyncActionView(action.Kind.ToString(), action.Key, action.PreviousKey, action.From?.ToString(), action.To?.ToString(), action.Reason)).ToList(),
                 plan.Verdicts.Select(verdict => new SyncVerdictView(verdict.Valve.ToString(), verdict.Side.ToString(), verdict.Message, verdict.Override, verdict.Overridden)).ToList(),
                 result?.Applied ?? 0, result?.Replanned ?? 0, result?.Failed ?? 0,
-                (result?.Log ?? []).Select(entry => new SyncLogView(entry.At, entry.Kind.ToString(), entry.Key, entry.RelatedKey, entry.Message)).ToList()));
+                (result?.Log ?? []).Select(entry => new SyncLogView(entry.At, entry.Kind.ToString(), entry.Key, entry.RelatedKey, entry.Message)).ToList(),
+                plan.RunInProgress?.Describe()));
             return;
         }
 
@@ -331,6 +377,11 @@ internal static class SyncCommand
         if (plan.ModeReason is not null)
         {
             output.WriteLine($"  {plan.Mode}: {plan.ModeReason}");
+        }
+
+        if (plan.RunInProgress is { } running)
+        {
+            invocation.Error.WriteLine($"note: another sync of this pair is running ({running.Describe()}); it may change what this plan shows.");
         }
 
         if (result is null || invocation.Verbose)
@@ -366,7 +417,7 @@ internal static class SyncCommand
         }
     }
 
-    private sealed record SyncStatusView(string A, string B, string State, DateTimeOffset? LastRun, long Synced, long PresentA, long PresentB, long Unsettled, int Conflicts, bool FeedA, bool FeedB);
+    private sealed record SyncStatusView(string A, string B, string State, DateTimeOffset? LastRun, long Synced, long PresentA, long PresentB, long Unsettled, int Conflicts, bool FeedA, bool FeedB, string? RunningNow);
 
     private sealed record SyncActionView(string Kind, string Key, string? PreviousKey, string? From, string? To, string Reason);
 
@@ -375,5 +426,5 @@ internal static class SyncCommand
     private sealed record SyncLogView(DateTimeOffset At, string Kind, string Key, string? RelatedKey, string Message);
 
     private sealed record SyncReportView(string A, string B, string State, bool DryRun, string Mode, string? ModeReason, string Status, SyncTotals Totals,
-        List<SyncActionView> Actions, List<SyncVerdictView> Verdicts, int Applied, int Replanned, int Failed, List<SyncLogView> Log);
+        List<SyncActionView> Actions, List<SyncVerdictView> Verdicts, int Applied, int Replanned, int Failed, List<SyncLogView> Log, string? RunInProgress);
 }

@@ -78,6 +78,10 @@ public sealed partial class SyncInProcessTests : IDisposable
         Assert.Equal(2, parallel.ExitCode);
         Assert.Contains("--parallel 0", parallel.Error, StringComparison.Ordinal);
         Assert.Contains("1 to 64", parallel.Error, StringComparison.Ordinal);
+        var wait = await _sandbox.Cli.RunAsync("sync", "local", "archive", "--wait", "soon");
+        Assert.Equal(2, wait.ExitCode);
+        Assert.Contains("--wait 'soon'", wait.Error, StringComparison.Ordinal);
+        Assert.Contains("30s, 10m, 2h", wait.Error, StringComparison.Ordinal);
         Assert.Equal(3, (await _sandbox.Cli.RunAsync("sync", "status", "local", "archive")).ExitCode);
     }
 
