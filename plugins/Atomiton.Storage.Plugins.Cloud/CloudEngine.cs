@@ -226,20 +226,11 @@ public sealed class CloudEngine : StorageEngine
                 { Provider = EngineType, Operation = StorageOperation.List, Key = options.Prefix };
             }
 
-            if (Capabilities.HasFlag(StorageCapabilities.OrderedList))
-            {
-                // A server listing in key order resumes after a key: its entries carry no token, so the token is a key.
-                startAfter = startAfter is null || string.CompareOrdinal(given, startAfter) > 0 ? given : startAfter;
-            }
-            else if (_serverInfo.ListingTokens == true)
-            {
-                continuationToken = given;
-            }
-            else
-            {
-                throw new StorageException(StorageErrorCode.UnsupportedOperation, "This Atomiton Cloud server lists in no key order and is too old to resume a listing by continuation token. Start the listing again, or upgrade the server.")
+            // Only here over a server listing in no key order (HandlesContinuationTokens): over one listing in key
+            // order the base class turns a token into the key to start after.
+            continuationToken = _serverInfo.ListingTokens == true ? given
+                : throw new StorageException(StorageErrorCode.UnsupportedOperation, "This Atomiton Cloud server lists in no key order and is too old to resume a listing by continuation token. Start the listing again, or upgrade the server.")
                 { Provider = EngineType, Operation = StorageOperation.List, Key = options.Prefix };
-            }
         }
 
         int pageSize = Math.Clamp(options.PageSize ?? 1000, 1, 1000);
@@ -272,9 +263,9 @@ public sealed class CloudEngine : StorageEngine
     /// <remarks>
     /// Over a server whose storage lists in no key order, tokens are the server's sealed tokens (valid 24 hours,
     /// for the same API key's tenant and the same prefix, recursive and keysOnly); over one listing in key order,
-    /// a token is the key to resume after, as for any ordered engine.
+    /// a token is the key to resume after, which the base class handles as for any ordered engine.
     /// </remarks>
-    protected override bool HandlesContinuationTokens => true;
+    protected override bool HandlesContinuationTokens => !Capabilities.HasFlag(StorageCapabilities.OrderedList);
 
     /// <inheritdoc />
     protected override async ValueTask<StorageInfo> GetInfoCoreAsync(CancellationToken cancellationToken)

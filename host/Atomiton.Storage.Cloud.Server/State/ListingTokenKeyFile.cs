@@ -38,7 +38,7 @@ internal static class ListingTokenKeyFile
 
             return key;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not InvalidDataException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             CloudLog.ListingKeyPerProcess(logger, path, e);
             return RandomNumberGenerator.GetBytes(ListingTokenSealer.KeyBytes);

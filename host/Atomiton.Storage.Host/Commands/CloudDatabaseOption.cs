@@ -42,4 +42,17 @@ internal static class CloudDatabaseOption
             throw new Cli.CommandLineException(Cli.ExitCodes.Configuration, e.Message);
         }
     }
+
+    /// <summary>Runs one database call of an administration command; a database that stops answering is exit 75 (nothing changed).</summary>
+    public static async Task<T> Transient<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (StorageException e) when (e.IsTransient)
+        {
+            throw new Cli.CommandLineException(Cli.ExitCodes.RetryLater, "The database stopped answering; nothing was changed. Retry.");
+        }
+    }
 }

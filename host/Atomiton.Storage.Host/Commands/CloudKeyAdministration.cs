@@ -39,31 +39,19 @@ internal sealed class CloudKeyAdministration : IAsyncDisposable
     }
 
     public async Task<CreatedApiKey> CreateAsync(string tenantPrefix, ApiKeyPermissions permissions, string? description, CancellationToken cancellationToken) =>
-        _database is not null ? await Transient(() => _database.CreateKeyAsync(tenantPrefix, permissions, description, cancellationToken)) : _file!.Create(tenantPrefix, permissions, description);
+        _database is not null ? await CloudDatabaseOption.Transient(() => _database.CreateKeyAsync(tenantPrefix, permissions, description, cancellationToken)) : _file!.Create(tenantPrefix, permissions, description);
 
     public async Task<IReadOnlyList<ApiKeyEntry>> ListAsync(CancellationToken cancellationToken) =>
-        _database is not null ? await Transient(() => _database.ListKeysAsync(cancellationToken)) : _file!.List();
+        _database is not null ? await CloudDatabaseOption.Transient(() => _database.ListKeysAsync(cancellationToken)) : _file!.List();
 
     public async Task<bool> RevokeAsync(string id, CancellationToken cancellationToken) =>
-        _database is not null ? await Transient(() => _database.RevokeKeyAsync(id, cancellationToken)) : _file!.Revoke(id);
+        _database is not null ? await CloudDatabaseOption.Transient(() => _database.RevokeKeyAsync(id, cancellationToken)) : _file!.Revoke(id);
 
     public async ValueTask DisposeAsync()
     {
         if (_database is not null)
         {
             await _database.DisposeAsync();
-        }
-    }
-
-    private static async Task<T> Transient<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (StorageException e) when (e.IsTransient)
-        {
-            throw new CommandLineException(ExitCodes.RetryLater, "The database stopped answering; nothing was changed. Retry.");
         }
     }
 }

@@ -45,7 +45,7 @@ internal static partial class CloudQuotaCommand
             TenantQuota quota;
             try
             {
-                quota = await Transient(() => db.SetQuotaAsync(parse.GetValue(tenant)!, bytes, items, cancellationToken));
+                quota = await CloudDatabaseOption.Transient(() => db.SetQuotaAsync(parse.GetValue(tenant)!, bytes, items, cancellationToken));
             }
             catch (ArgumentException e)
             {
@@ -69,13 +69,13 @@ internal static partial class CloudQuotaCommand
             await using var db = await OpenAsync(invocation, database, cancellationToken);
             if (invocation.ParseResult.GetValue(tenant) is { } prefix)
             {
-                var quota = await Transient(() => db.GetQuotaAsync(prefix, cancellationToken))
+                var quota = await CloudDatabaseOption.Transient(() => db.GetQuotaAsync(prefix, cancellationToken))
                     ?? throw new CommandLineException(ExitCodes.NotFound, $"Tenant '{prefix}' has no quota. Run 'atomiton-storage cloud quota show' to see the tenants that have one.");
                 Write(invocation, [quota]);
                 return ExitCodes.Success;
             }
 
-            Write(invocation, await Transient(() => db.ListQuotasAsync(cancellationToken)));
+            Write(invocation, await CloudDatabaseOption.Transient(() => db.ListQuotasAsync(cancellationToken)));
             return ExitCodes.Success;
         });
         return command;
@@ -90,7 +90,7 @@ internal static partial class CloudQuotaCommand
         {
             await using var db = await OpenAsync(invocation, database, cancellationToken);
             string prefix = invocation.ParseResult.GetValue(tenant)!;
-            if (!await Transient(() => db.RemoveQuotaAsync(prefix, cancellationToken)))
+            if (!await CloudDatabaseOption.Transient(() => db.RemoveQuotaAsync(prefix, cancellationToken)))
             {
                 throw new CommandLineException(ExitCodes.NotFound, $"Tenant '{prefix}' has no quota; nothing was changed. Run 'atomiton-storage cloud quota show' to see the tenants that have one.");
             }
@@ -149,18 +149,6 @@ internal static partial class CloudQuotaCommand
         }
 
         throw new CommandLineException(ExitCodes.Usage, $"--max-bytes '{text}' is not a size: give a whole number of bytes, or one with KiB, MiB, GiB or TiB (such as 10GiB).");
-    }
-
-    private static async Task<T> Transient<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (StorageException e) when (e.IsTransient)
-        {
-            throw new CommandLineException(ExitCodes.RetryLater, "The database stopped answering; nothing was changed. Retry.");
-        }
     }
 
     [GeneratedRegex(@"^(?<n>[0-9]+)\s*(?<unit>B|KiB|MiB|GiB|TiB)?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
