@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Atomiton.Storage.IO;
 using Atomiton.Storage.Plugins.Browser.Interop;
+using Atomiton.Storage.Plugins.Browser.Transfers;
 using Microsoft.JSInterop;
 
 namespace Atomiton.Storage.Plugins.Browser;
@@ -29,12 +30,26 @@ public abstract class BrowserEngine : StorageEngine
 
     private readonly CancellationTokenSource _disposing = new();
 
-    private protected BrowserEngine(IJSRuntime runtime, string engineType, TimeProvider timeProvider)
+    private readonly IBrowserContentTransport? _transport;
+    private volatile bool _transportUnreachable;
+
+    private protected BrowserEngine(IJSRuntime runtime, string engineType, TimeProvider timeProvider, IBrowserContentTransport? transport)
     {
         ArgumentNullException.ThrowIfNull(runtime);
         Module = new BrowserModule(runtime, engineType);
         Time = timeProvider ?? TimeProvider.System;
+        _transport = transport;
     }
+
+    /// <summary>
+    /// The HTTP transport large content takes in Blazor Server, or null: none was given, the page could not reach
+    /// it once already, or the engine runs in WebAssembly (where .NET and the page share one process).
+    /// </summary>
+    private protected IBrowserContentTransport? Transport =>
+        _transport is not null && !_transportUnreachable && Module.Runtime is not IJSInProcessRuntime ? _transport : null;
+
+    /// <summary>Whether large content moves over the HTTP transport rather than the circuit (false once the page could not reach it).</summary>
+    public bool UsesHttpTransport => Transport is not null;
 
     /// <summary>The clock for Created and Updated.</summary>
     protected TimeProvider Time { get; }
@@ -78,8 +93,113 @@ public abstract class BrowserEngine : StorageEngine
             return new PendingContent(null, filled == first.Length ? first : first[..filled]);
         }
 
+        if (Transport is { } transport && await FetchUploadAsync(transport, key, first, exact, options.ExpectedLength, cancellationToken) is { } fetched)
+        {
+            return fetched;
+        }
+
         return await SendChunksAsync(key, first, exact, cancellationToken);
     }
+
+    /// <summary>
+    /// Blazor Server with an HTTP transport: the content is offered at a one-time address and the page fetches it
+    /// into an upload in one request (<c>fetchUpload</c>), so only two calls cross the circuit. Null when the page
+    /// could not reach the address and never claimed the content: the caller then sends it through the circuit.
+    /// </summary>
+    private async ValueTask<PendingContent?> FetchUploadAsync(IBrowserContentTransport transport, string key, byte[] first, Stream rest, long? length, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var content = new PrefixedStream(first, rest);
+        using var offer = transport.Offer(content, length);
+
+        // Not cancelled once sent: the page answers with the upload it made, which is released unless committed.
+        var answer = await Module.InvokeAsync<JsResult<int>>("fetchUpload", StorageOperation.Save, key, CancellationToken.None, offer.Address);
+        if (answer.Error is null)
+        {
+            try
+            {
+                await offer.Completion.WaitAsync(BrowserModule.CallGuard, CancellationToken.None);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            catch
+            {
+                await AbortUploadAsync(answer.Value);
+                throw;
+            }
+
+            return new PendingContent(answer.Value, null);
+        }
+
+        if (!offer.Claimed)
+        {
+            _transportUnreachable = true;
+            transport.ReportUnreachable($"a save's fetch failed: {answer.Message}");
+            return null;
+        }
+
+        // The page had the address and the content failed on the way: the content's own error (a stated length that
+        // was wrong, the caller's stream), else the connection's.
+        try
+        {
+            await offer.Completion.WaitAsync(BrowserModule.CallGuard, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not TimeoutException)
+        {
+            content.SourceError?.Throw();
+            throw new StorageException(StorageErrorCode.NetworkError, $"The page could not fetch the content of '{key}' over HTTP ({answer.Message}); nothing was written. Save again.", e)
+            { Provider = EngineType, Operation = StorageOperation.Save, Key = key, IsTransient = true };
+        }
+
+        throw new StorageException(StorageErrorCode.NetworkError, $"The page could not fetch the content of '{key}' over HTTP ({answer.Message}); nothing was written. Save again.")
+        { Provider = EngineType, Operation = StorageOperation.Save, Key = key, IsTransient = true };
+    }
+
+    /// <summary>
+    /// Opens an object through <paramref name="function"/> (<c>idbOpen</c> or <c>lsOpen</c>, whose last argument is
+    /// the address to post large content to): in Blazor Server with an HTTP transport the page posts content above
+    /// the inline limit to a one-time address and the engine reads the request's body; otherwise small content comes
+    /// inline and large content as a JS stream reference through the circuit.
+    /// </summary>
+    private protected async ValueTask<StorageReadResult> OpenThroughAsync(string function, string key, Func<string?, object?[]> arguments, CancellationToken cancellationToken)
+    {
+        if (Transport is { } transport)
+        {
+            using var expectation = transport.Expect();
+            var opened = await Module.CallAsync<JsOpened>(function, StorageOperation.Load, key, cancellationToken, arguments(expectation.Address));
+            if (opened.Posted is not { } ticket)
+            {
+                return await ToReadResultAsync(opened, cancellationToken);
+            }
+
+            // The page answers the outcome of its request once the request is over: after the reader is done when
+            // it arrived, at once when it could not reach the address.
+            var outcome = Module.InvokeAsync<JsResult<bool>>("transferOutcome", StorageOperation.Load, key, CancellationToken.None, ticket).AsTask();
+            try
+            {
+                await Task.WhenAny(expectation.Arrival, outcome).WaitAsync(BrowserModule.CallGuard, cancellationToken);
+            }
+            catch
+            {
+                Observe(outcome);
+                throw;
+            }
+
+            if (expectation.Arrival.IsCompletedSuccessfully)
+            {
+                Observe(outcome);
+                var body = expectation.TakeBody();
+                return new StorageReadResult(opened.Item.ToItem(), new PostedContentStream(body, opened.Length, EngineType, key));
+            }
+
+            var failure = await outcome;
+            _transportUnreachable = true;
+            transport.ReportUnreachable($"a load's post failed: {failure.Message ?? "no answer"}");
+        }
+
+        return await ToReadResultAsync(await Module.CallAsync<JsOpened>(function, StorageOperation.Load, key, cancellationToken, arguments(null)), cancellationToken);
+    }
+
+    private static void Observe(Task task) => _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
     /// <summary>How much of a large save one upload call carries.</summary>
     internal const int UploadChunk = 512 * 1024;

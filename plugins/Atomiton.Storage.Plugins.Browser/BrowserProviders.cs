@@ -14,6 +14,9 @@ internal static class BrowserRuntime
         ?? throw new StorageException(StorageErrorCode.InvalidConfiguration,
             $"Stage '{context.StageName}' of pipeline '{context.PipelineName}' ({provider}) needs the page's IJSRuntime: build browser pipelines with IBrowserStoragePipelines (services.AddAtomitonBrowserStorage) inside a Blazor app, where IJSRuntime is a service.")
         { Provider = provider, Operation = "create" };
+
+    /// <summary>The app's HTTP transport for large content (Blazor Server with Atomiton.Storage.Plugins.Browser.Server), or null.</summary>
+    public static IBrowserContentTransport? Transport(StorageProviderContext context) => context.Services?.GetService<IBrowserContentTransport>();
 }
 
 /// <summary>The <c>indexeddb</c> backend.</summary>
@@ -30,7 +33,7 @@ public sealed class IndexedDbProvider : StorageProvider<IndexedDbOptions>
 
     /// <inheritdoc />
     protected override ValueTask<IStorageEngine> CreateAsync(IndexedDbOptions options, StorageProviderContext context, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<IStorageEngine>(new IndexedDbEngine(BrowserRuntime.From(context, Name), options, context.TimeProvider));
+        ValueTask.FromResult<IStorageEngine>(new IndexedDbEngine(BrowserRuntime.From(context, Name), options, context.TimeProvider, BrowserRuntime.Transport(context)));
 }
 
 /// <summary>The <c>localstorage</c> backend.</summary>
@@ -47,7 +50,7 @@ public sealed class LocalStorageProvider : StorageProvider<LocalStorageOptions>
 
     /// <inheritdoc />
     protected override ValueTask<IStorageEngine> CreateAsync(LocalStorageOptions options, StorageProviderContext context, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<IStorageEngine>(new LocalStorageEngine(BrowserRuntime.From(context, Name), options, context.TimeProvider));
+        ValueTask.FromResult<IStorageEngine>(new LocalStorageEngine(BrowserRuntime.From(context, Name), options, context.TimeProvider, BrowserRuntime.Transport(context)));
 }
 
 /// <summary>The <c>browser</c> backend: <c>createStorage()</c>, IndexedDB → localStorage → memory.</summary>
@@ -67,5 +70,5 @@ public sealed class BrowserStorageProvider : StorageProvider<BrowserStorageOptio
 
     /// <inheritdoc />
     protected override ValueTask<IStorageEngine> CreateAsync(BrowserStorageOptions options, StorageProviderContext context, CancellationToken cancellationToken) =>
-        BrowserStorage.CreateAsync(BrowserRuntime.From(context, Name), options, context.Logger, context.TimeProvider, cancellationToken);
+        BrowserStorage.CreateAsync(BrowserRuntime.From(context, Name), options, BrowserRuntime.Transport(context), context.Logger, context.TimeProvider, cancellationToken);
 }

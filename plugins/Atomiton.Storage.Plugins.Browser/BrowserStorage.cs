@@ -18,7 +18,12 @@ public static class BrowserStorage
     /// With an explicit engine: that engine's error (AccessDenied when the page refuses it). In every mode:
     /// NetworkError when the page is disconnected (the Blazor circuit closed) — nothing falls back from that.
     /// </exception>
-    public static async ValueTask<IStorageEngine> CreateAsync(IJSRuntime runtime, BrowserStorageOptions options, IStorageLogger? logger = null, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    public static async ValueTask<IStorageEngine> CreateAsync(IJSRuntime runtime, BrowserStorageOptions options, IStorageLogger? logger = null, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default) =>
+        await CreateAsync(runtime, options, transport: null, logger, timeProvider, cancellationToken);
+
+    /// <summary>Creates the engine <paramref name="options"/> asks for, falling back as described; in Blazor Server, large content takes <paramref name="transport"/> (when not null) beside the circuit.</summary>
+    /// <exception cref="StorageException">As the overload without a transport.</exception>
+    public static async ValueTask<IStorageEngine> CreateAsync(IJSRuntime runtime, BrowserStorageOptions options, IBrowserContentTransport? transport, IStorageLogger? logger = null, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(options);
@@ -26,16 +31,16 @@ public static class BrowserStorage
         switch (options.Engine)
         {
             case IndexedDbEngine.TypeName:
-                return await OpenIndexedDbAsync(runtime, options, timeProvider, cancellationToken);
+                return await OpenIndexedDbAsync(runtime, options, transport, timeProvider, cancellationToken);
             case LocalStorageEngine.TypeName:
-                return await OpenLocalStorageAsync(runtime, options, timeProvider, cancellationToken);
+                return await OpenLocalStorageAsync(runtime, options, transport, timeProvider, cancellationToken);
             case MemoryEngine.TypeName:
                 return new MemoryEngine(null, timeProvider);
         }
 
         try
         {
-            return await OpenIndexedDbAsync(runtime, options, timeProvider, cancellationToken);
+            return await OpenIndexedDbAsync(runtime, options, transport, timeProvider, cancellationToken);
         }
         catch (StorageException e) when (e.Code != StorageErrorCode.NetworkError)
         {
@@ -44,7 +49,7 @@ public static class BrowserStorage
 
         try
         {
-            return await OpenLocalStorageAsync(runtime, options, timeProvider, cancellationToken);
+            return await OpenLocalStorageAsync(runtime, options, transport, timeProvider, cancellationToken);
         }
         catch (StorageException e) when (e.Code != StorageErrorCode.NetworkError)
         {
@@ -55,9 +60,9 @@ public static class BrowserStorage
         return new MemoryEngine(null, timeProvider);
     }
 
-    private static async ValueTask<IStorageEngine> OpenIndexedDbAsync(IJSRuntime runtime, BrowserStorageOptions options, TimeProvider? timeProvider, CancellationToken cancellationToken)
+    private static async ValueTask<IStorageEngine> OpenIndexedDbAsync(IJSRuntime runtime, BrowserStorageOptions options, IBrowserContentTransport? transport, TimeProvider? timeProvider, CancellationToken cancellationToken)
     {
-        var engine = new IndexedDbEngine(runtime, options.IndexedDb, timeProvider);
+        var engine = new IndexedDbEngine(runtime, options.IndexedDb, timeProvider, transport);
         try
         {
             await engine.OpenAsync(cancellationToken);
@@ -70,9 +75,9 @@ public static class BrowserStorage
         }
     }
 
-    private static async ValueTask<IStorageEngine> OpenLocalStorageAsync(IJSRuntime runtime, BrowserStorageOptions options, TimeProvider? timeProvider, CancellationToken cancellationToken)
+    private static async ValueTask<IStorageEngine> OpenLocalStorageAsync(IJSRuntime runtime, BrowserStorageOptions options, IBrowserContentTransport? transport, TimeProvider? timeProvider, CancellationToken cancellationToken)
     {
-        var engine = new LocalStorageEngine(runtime, options.LocalStorage, timeProvider);
+        var engine = new LocalStorageEngine(runtime, options.LocalStorage, timeProvider, transport);
         try
         {
             await engine.ProbeAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Atomiton.Storage.Plugins.Browser;
 using Atomiton.Storage.Plugins.Browser.IndexedDb;
 using Microsoft.JSInterop;
 
@@ -29,11 +30,14 @@ internal static class EngineBenchmark
 
     private const int Rounds = 3;
 
-    public static async Task<Dictionary<string, object?>> RunAsync(IJSRuntime js)
+    /// <param name="js">The page's JS runtime (in Blazor Server, the circuit's).</param>
+    /// <param name="transport">Blazor Server: the HTTP transport for large content, or null to move it through the circuit.</param>
+    /// <param name="listing">Whether to write and list the 10,000 keys as well.</param>
+    public static async Task<Dictionary<string, object?>> RunAsync(IJSRuntime js, IBrowserContentTransport? transport = null, bool listing = true)
     {
         var result = new Dictionary<string, object?>(StringComparer.Ordinal);
         string run = Guid.NewGuid().ToString("N");
-        await using var engine = new IndexedDbEngine(js, new IndexedDbOptions { DatabaseName = "bench-" + run });
+        await using var engine = new IndexedDbEngine(js, new IndexedDbOptions { DatabaseName = "bench-" + run }, transport: transport);
         var module = await js.InvokeAsync<IJSObjectReference>("import", "./_content/Atomiton.Storage.Plugins.Browser/atomiton-storage.js");
         try
         {
@@ -74,6 +78,12 @@ internal static class EngineBenchmark
 
                 result[$"rounds{label}"] = rounds;
                 result[$"iterations{label}"] = iterations;
+            }
+
+            result["httpTransport"] = engine.UsesHttpTransport;
+            if (!listing)
+            {
+                return result;
             }
 
             // Setup, not a figure: the keys are written 16 at a time (one by one took 15-25 minutes on a loaded machine).

@@ -5,10 +5,12 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddSingleton<CircuitRegistry>();
 builder.Services.AddAtomitonBrowserStorage(builder.Configuration.GetSection("storage"));
+builder.Services.AddAtomitonBrowserStorageTransfers();
 
 var app = builder.Build();
 app.UseAntiforgery();
 app.MapStaticAssets();
+app.MapAtomitonBrowserStorageTransfers();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();
 

@@ -38,6 +38,7 @@ public sealed class BrowserBenchmark(BrowserFixture browser)
         try
         {
             report["server"] = await EngineBenchmark.RunAsync(page.Runtime);
+            report["serverHttpTransport"] = await EngineBenchmark.RunAsync(page.Runtime, browser.Transport, listing: false);
         }
         finally
         {

@@ -50,6 +50,12 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>The test host's address (http://127.0.0.1:port/).</summary>
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
 
+    /// <summary>The test host's HTTP transport for large content (mapped at its default path).</summary>
+    public IBrowserContentTransport Transport => _host!.Services.GetRequiredService<IBrowserContentTransport>();
+
+    /// <summary>The test host's services.</summary>
+    public IServiceProvider HostServices => _host!.Services;
+
     /// <summary>The shared browser.</summary>
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("No browser: skip the test when ChromiumPath is null.");
 

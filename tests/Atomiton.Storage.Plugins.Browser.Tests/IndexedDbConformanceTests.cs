@@ -3,7 +3,11 @@ using Atomiton.Storage.Testing;
 
 namespace Atomiton.Storage.Plugins.Browser.Tests;
 
-/// <summary>The conformance kit over <c>indexeddb</c> in headless Chromium, through the circuit's IJSRuntime (Interactive Server).</summary>
+/// <summary>
+/// The conformance kit over <c>indexeddb</c> in headless Chromium, through the circuit's IJSRuntime (Interactive Server),
+/// with the test host's HTTP transport carrying large content beside the circuit, as a Blazor Server app that maps it
+/// does (the localstorage kit moves content through the circuit alone).
+/// </summary>
 [Collection(BrowserTests.Name)]
 public sealed class IndexedDbConformanceTests(BrowserFixture browser) : StorageConformanceTests
 {
@@ -25,12 +29,12 @@ public sealed class IndexedDbConformanceTests(BrowserFixture browser) : StorageC
         Skip.If(BrowserFixture.ChromiumPath is null, BrowserFixture.MissingChromium);
         var page = await browser.SharedPageAsync();
         _database = "kit-" + Guid.NewGuid().ToString("N");
-        return new IndexedDbEngine(page.Runtime, new IndexedDbOptions { DatabaseName = _database }, Clock);
+        return new IndexedDbEngine(page.Runtime, new IndexedDbOptions { DatabaseName = _database }, Clock, browser.Transport);
     }
 
     protected override async ValueTask<IStorageEngine?> ReopenEngineAsync()
     {
         var page = await browser.SharedPageAsync();
-        return new IndexedDbEngine(page.Runtime, new IndexedDbOptions { DatabaseName = _database! }, Clock);
+        return new IndexedDbEngine(page.Runtime, new IndexedDbOptions { DatabaseName = _database! }, Clock, browser.Transport);
     }
 }

@@ -26,8 +26,12 @@ public sealed class IndexedDbEngine : BrowserEngine
     private int? _handle;
 
     /// <summary>Creates the engine; the database opens on first use (see <see cref="OpenAsync"/> to open it now).</summary>
-    public IndexedDbEngine(IJSRuntime runtime, IndexedDbOptions options, TimeProvider? timeProvider = null)
-        : base(runtime, TypeName, timeProvider ?? TimeProvider.System)
+    /// <param name="runtime">The page's (in Blazor Server, the circuit's) JS runtime.</param>
+    /// <param name="options">The database name, version and journal retention.</param>
+    /// <param name="timeProvider">The clock for Created and Updated.</param>
+    /// <param name="transport">Blazor Server: the HTTP transport large content takes beside the circuit (Atomiton.Storage.Plugins.Browser.Server); null sends it through the circuit.</param>
+    public IndexedDbEngine(IJSRuntime runtime, IndexedDbOptions options, TimeProvider? timeProvider = null, IBrowserContentTransport? transport = null)
+        : base(runtime, TypeName, timeProvider ?? TimeProvider.System, transport)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
@@ -127,9 +131,8 @@ public sealed class IndexedDbEngine : BrowserEngine
             return await OpenImportedAsync(handle, key, options, cancellationToken);
         }
 
-        var opened = await Module.CallAsync<JsOpened>("idbOpen", StorageOperation.Load, key, cancellationToken,
-            handle, key, options.IfNoneMatch, JsRange.From(options.Range), InlineLoadLimit);
-        return await ToReadResultAsync(opened, cancellationToken);
+        var range = JsRange.From(options.Range);
+        return await OpenThroughAsync("idbOpen", key, postTo => [handle, key, options.IfNoneMatch, range, InlineLoadLimit, postTo], cancellationToken);
     }
 
     /// <summary>

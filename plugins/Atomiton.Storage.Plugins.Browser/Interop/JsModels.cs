@@ -62,6 +62,9 @@ internal sealed class JsOpened
     [JsonPropertyName("stream")] public IJSStreamReference? Stream { get; set; }
 
     [JsonPropertyName("length")] public long Length { get; set; }
+
+    /// <summary>The page's ticket of a post to the HTTP transport (Blazor Server), when it sent the content that way.</summary>
+    [JsonPropertyName("posted")] public int? Posted { get; set; }
 }
 
 /// <summary>One listing entry: an object (with its item unless keys-only) or a common prefix.</summary>

@@ -19,8 +19,12 @@ public sealed class LocalStorageEngine : BrowserEngine
     private readonly string _namespace;
 
     /// <summary>Creates the engine over the page's localStorage.</summary>
-    public LocalStorageEngine(IJSRuntime runtime, LocalStorageOptions options, TimeProvider? timeProvider = null)
-        : base(runtime, TypeName, timeProvider ?? TimeProvider.System)
+    /// <param name="runtime">The page's (in Blazor Server, the circuit's) JS runtime.</param>
+    /// <param name="options">The namespace and limits.</param>
+    /// <param name="timeProvider">The clock for Created and Updated.</param>
+    /// <param name="transport">Blazor Server: the HTTP transport large content takes beside the circuit (Atomiton.Storage.Plugins.Browser.Server); null sends it through the circuit.</param>
+    public LocalStorageEngine(IJSRuntime runtime, LocalStorageOptions options, TimeProvider? timeProvider = null, IBrowserContentTransport? transport = null)
+        : base(runtime, TypeName, timeProvider ?? TimeProvider.System, transport)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
@@ -65,9 +69,8 @@ public sealed class LocalStorageEngine : BrowserEngine
     /// <inheritdoc />
     protected override async ValueTask<StorageReadResult> OpenReadCoreAsync(string key, ReadOptions options, CancellationToken cancellationToken)
     {
-        var opened = await Module.CallAsync<JsOpened>("lsOpen", StorageOperation.Load, key, cancellationToken,
-            _namespace, key, options.IfNoneMatch, JsRange.From(options.Range), InlineLoadLimit);
-        return await ToReadResultAsync(opened, cancellationToken);
+        var range = JsRange.From(options.Range);
+        return await OpenThroughAsync("lsOpen", key, postTo => [_namespace, key, options.IfNoneMatch, range, InlineLoadLimit, postTo], cancellationToken);
     }
 
     /// <inheritdoc />

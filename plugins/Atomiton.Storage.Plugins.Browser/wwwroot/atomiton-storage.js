@@ -7,6 +7,9 @@
 // Content moves in chunks: a small save travels in its commit call; a larger one arrives in appendUpload calls
 // (uploadPart in WebAssembly) kept as Blob parts, its last chunk in the commit call, which stores them in one
 // transaction; loads return small content inline and larger content as a JS stream reference over a Blob.
+// In Blazor Server with the HTTP transport (Atomiton.Storage.Plugins.Browser.Server), large content skips the
+// circuit: a save's content is fetched from a one-time address into an upload (fetchUpload), and a load's content
+// is posted to one (the open functions' `postTo`; transferOutcome answers how that request ended).
 // In WebAssembly the indexeddb engine's save and load go through [JSImport] forms instead (uploadPart,
 // idbSaveImported, idbOpenImported, readerRead): the same work, without JSON, content copied straight
 // between .NET's memory and JS.
@@ -111,6 +114,46 @@ export function appendUpload(upload, bytes) {
   if (!parts) return fail('UnknownUpload', `Upload ${upload} is not open.`);
   parts.push(new Blob([bytes]));
   return ok(upload);
+}
+
+// The HTTP transport: fetches a save's content from the one-time address .NET offered (relative to the page's base
+// address) into a new upload, answered once the whole body has arrived. A response cut short fails the fetch, so a
+// part is never taken for the whole.
+export function fetchUpload(address) {
+  return guard(async () => {
+    let blob;
+    try {
+      const response = await fetch(new URL(address, document.baseURI), { cache: 'no-store', credentials: 'same-origin' });
+      if (!response.ok) return fail('TransferFailed', `the transfer address answered HTTP ${response.status}`);
+      blob = await response.blob();
+    } catch (error) {
+      return fail('TransferFailed', `the transfer failed: ${error?.message ?? error}`);
+    }
+    const upload = nextId++;
+    uploads.set(upload, [blob]);
+    return ok(upload);
+  }, 'fetchUpload');
+}
+
+const posts = new Map(); // ticket -> promise of how a post to the HTTP transport ended
+
+// Posts a load's content to the one-time address .NET expects it at. Answered at once (the request lasts until
+// .NET has read the body, which it does after this answer); transferOutcome(ticket) answers how it ended.
+function postContent(blob, address) {
+  const ticket = nextId++;
+  posts.set(ticket, fetch(new URL(address, document.baseURI), {
+    method: 'POST', body: blob, cache: 'no-store', credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/octet-stream' },
+  }).then(
+    response => (response.ok ? ok(true) : fail('TransferFailed', `the transfer address answered HTTP ${response.status}`)),
+    error => fail('TransferFailed', `the transfer failed: ${error?.message ?? error}`)));
+  return { posted: ticket, length: blob.size };
+}
+
+export async function transferOutcome(ticket) {
+  const outcome = posts.get(ticket);
+  posts.delete(ticket);
+  return outcome ? await outcome : ok(true);
 }
 
 export function abortUpload(upload) {
@@ -336,8 +379,9 @@ export function idbStat(id, key) {
   });
 }
 
-export function idbOpen(id, key, ifNoneMatch, range, inlineMax) {
-  return guard(() => openObject(id, key, ifNoneMatch, range, inlineMax, streamReference), 'idbOpen');
+export function idbOpen(id, key, ifNoneMatch, range, inlineMax, postTo) {
+  const large = postTo ? blob => postContent(blob, postTo) : streamReference;
+  return guard(() => openObject(id, key, ifNoneMatch, range, inlineMax, large), 'idbOpen');
 }
 
 async function openObject(id, key, ifNoneMatch, range, inlineMax, large) {
@@ -716,13 +760,14 @@ export function lsStat(namespace, key) {
   });
 }
 
-export function lsOpen(namespace, key, ifNoneMatch, range, inlineMax) {
+export function lsOpen(namespace, key, ifNoneMatch, range, inlineMax, postTo) {
   return guard(async () => {
     const found = lsRead(local(), namespace, key);
     if (!found) return fail('NotFound', key);
     if (ifNoneMatch !== null && ifNoneMatch === found.header.t) return ok({ item: publicItem(found.header), notModified: true });
     const blob = new Blob([fromBase64(found.body)]);
-    return ok({ item: publicItem(found.header), ...(await contentResult(blob, range, inlineMax)) });
+    const large = postTo ? content => postContent(content, postTo) : streamReference;
+    return ok({ item: publicItem(found.header), ...(await contentResult(blob, range, inlineMax, large)) });
   });
 }
 

@@ -1,0 +1,135 @@
+using Atomiton.Storage.IO;
+
+namespace Atomiton.Storage.Plugins.Browser.Transfers;
+
+/// <summary>
+/// A save's content as the transport reads it: the bytes the engine already read, then the rest of the caller's
+/// stream. A failure of the caller's stream (or of its stated length) is kept, so the engine reports it as it is
+/// rather than as the transfer's.
+/// </summary>
+internal sealed class PrefixedStream(byte[] first, Stream rest) : ReadOnlyStream
+{
+    private int _offset;
+
+    /// <summary>What the caller's stream threw, if it did.</summary>
+    public System.Runtime.ExceptionServices.ExceptionDispatchInfo? SourceError { get; private set; }
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (_offset < first.Length)
+        {
+            int count = Math.Min(buffer.Length, first.Length - _offset);
+            first.AsSpan(_offset, count).CopyTo(buffer);
+            _offset += count;
+            return count;
+        }
+
+        try
+        {
+            return rest.Read(buffer);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            SourceError = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+            throw;
+        }
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_offset < first.Length)
+        {
+            return Read(buffer.Span);
+        }
+
+        try
+        {
+            return await rest.ReadAsync(buffer, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            SourceError = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+            throw;
+        }
+    }
+}
+
+/// <summary>
+/// A load's content as the page posted it: exactly <paramref name="length"/> bytes (the size the page reported
+/// with the item), or an error naming the key. Disposing it ends the page's request.
+/// </summary>
+internal sealed class PostedContentStream(Stream body, long length, string provider, string key) : ReadOnlyStream
+{
+    private long _read;
+    private bool _ended;
+
+    public override int Read(Span<byte> buffer)
+    {
+        int read = body.Read(buffer);
+        return Check(read, buffer.Length);
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        int read;
+        try
+        {
+            read = await body.ReadAsync(buffer, cancellationToken);
+        }
+        catch (IOException e)
+        {
+            throw Cut(e);
+        }
+
+        return Check(read, buffer.Length);
+    }
+
+    private int Check(int read, int asked)
+    {
+        if (asked == 0 || _ended)
+        {
+            return read;
+        }
+
+        _read += read;
+        if (_read > length)
+        {
+            throw new StorageException(StorageErrorCode.Integrity,
+                $"The page sent more than the {length} bytes of '{key}' it reported; the object changed while it was read. Load it again.")
+            { Provider = provider, Operation = StorageOperation.Load, Key = key, IsTransient = true };
+        }
+
+        if (read == 0)
+        {
+            if (_read < length)
+            {
+                throw Cut(null);
+            }
+
+            _ended = true;
+        }
+
+        return read;
+    }
+
+    private StorageException Cut(Exception? inner) =>
+        new(StorageErrorCode.NetworkError,
+            $"The page's HTTP transfer of '{key}' ended after {_read} of {length} bytes (the page was closed or reloaded, or the connection dropped). Load it again.", inner)
+        { Provider = provider, Operation = StorageOperation.Load, Key = key, IsTransient = true };
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            body.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        body.Dispose();
+        return base.DisposeAsync();
+    }
+}
