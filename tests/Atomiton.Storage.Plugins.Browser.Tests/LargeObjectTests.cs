@@ -7,7 +7,10 @@ using Xunit.Abstractions;
 
 namespace Atomiton.Storage.Plugins.Browser.Tests;
 
-/// <summary>A 50 MiB object through <c>cached → encrypted → indexeddb</c> in Interactive Server mode, in bounded memory.</summary>
+/// <summary>
+/// A 50 MiB object through <c>cached → encrypted → indexeddb</c> in Interactive Server mode, in bounded memory: through
+/// the circuit, and over the app's HTTP transport (which the provider finds in the app's services).
+/// </summary>
 [Collection(BrowserTests.Name)]
 public sealed class LargeObjectTests(BrowserFixture browser, ITestOutputHelper output)
 {
@@ -16,13 +19,17 @@ public sealed class LargeObjectTests(BrowserFixture browser, ITestOutputHelper o
     // Half the object: a save or load that held the object (or its ciphertext) would retain more.
     private const long RetainedLimit = 24L * 1024 * 1024;
 
-    [SkippableFact]
-    public async Task A_50_MiB_object_saves_and_loads_through_cached_encrypted_indexeddb_without_the_process_holding_it()
+    [SkippableTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_50_MiB_object_saves_and_loads_through_cached_encrypted_indexeddb_without_the_process_holding_it(bool httpTransport)
     {
         Skip.If(BrowserFixture.ChromiumPath is null, BrowserFixture.MissingChromium);
         var page = await browser.SharedPageAsync();
         var context = new StorageProviderContext { PipelineName = "large", StageName = "db" };
-        var backend = await new IndexedDbProvider().CreateAsync(new IndexedDbOptions { DatabaseName = "large-" + Guid.NewGuid().ToString("N") }, context with { Services = new RuntimeServices(page.Runtime) });
+        var services = new RuntimeServices(page.Runtime, httpTransport ? browser.Transport : null);
+        var backend = await new IndexedDbProvider().CreateAsync(new IndexedDbOptions { DatabaseName = "large-" + Guid.NewGuid().ToString("N") }, context with { Services = services });
+        Assert.Equal(httpTransport, ((BrowserEngine)backend).UsesHttpTransport);
         var encrypted = await new EncryptedProvider().CreateAsync(new EncryptedOptions { Key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) }, context with { StageName = "vault", Inner = backend });
         await using var engine = await new CachedProvider().CreateAsync(new CachedOptions(), context with { StageName = "lru", Inner = encrypted });
 
@@ -53,6 +60,7 @@ public sealed class LargeObjectTests(BrowserFixture browser, ITestOutputHelper o
         output.WriteLine($"retained half-way: save {source.RetainedHalfway - baseline:N0} bytes, load {loadRetained:N0} bytes (limit {RetainedLimit:N0}; object {Size:N0}).");
         Assert.True(source.RetainedHalfway - baseline < RetainedLimit, $"the save retained {source.RetainedHalfway - baseline:N0} bytes half-way through a {Size:N0}-byte object");
         Assert.True(loadRetained < RetainedLimit, $"the load retained {loadRetained:N0} bytes half-way through a {Size:N0}-byte object");
+        Assert.Equal(httpTransport, ((BrowserEngine)backend).UsesHttpTransport);
     }
 
     /// <summary>Non-seekable seeded content that notes the retained heap when half of it has been read.</summary>
@@ -128,8 +136,11 @@ public sealed class LargeObjectTests(BrowserFixture browser, ITestOutputHelper o
         }
     }
 
-    private sealed class RuntimeServices(Microsoft.JSInterop.IJSRuntime runtime) : IServiceProvider
+    private sealed class RuntimeServices(Microsoft.JSInterop.IJSRuntime runtime, IBrowserContentTransport? transport) : IServiceProvider
     {
-        public object? GetService(Type serviceType) => serviceType == typeof(Microsoft.JSInterop.IJSRuntime) ? runtime : null;
+        public object? GetService(Type serviceType) =>
+            serviceType == typeof(Microsoft.JSInterop.IJSRuntime) ? runtime
+            : serviceType == typeof(IBrowserContentTransport) ? transport
+            : null;
     }
 }
