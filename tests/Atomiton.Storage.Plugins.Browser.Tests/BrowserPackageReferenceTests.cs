@@ -5,6 +5,7 @@ namespace Atomiton.Storage.Plugins.Browser.Tests;
 /// <summary>
 /// A browser app references the browser package and core, and never drags in McMaster, the filesystem
 /// plugin or the plugin host: the plugins.json reader it shares with the host is compiled in, not referenced.
+/// It can run sync (IndexedDbSyncStateStore) without SQLite, which lives in Atomiton.Storage.Sync.Sqlite.
 /// </summary>
 public sealed class BrowserPackageReferenceTests
 {
@@ -12,6 +13,8 @@ public sealed class BrowserPackageReferenceTests
     [InlineData("McMaster.NETCore.Plugins")]
     [InlineData("Atomiton.Storage.Hosting")]
     [InlineData("Atomiton.Storage.Plugins.FileSystem")]
+    [InlineData("Microsoft.Data.Sqlite")]
+    [InlineData("Atomiton.Storage.Sync.Sqlite")]
     public void The_browser_package_does_not_reference(string assembly)
     {
         var references = typeof(IBrowserStoragePipelines).Assembly.GetReferencedAssemblies().Select(a => a.Name).ToList();
@@ -23,6 +26,8 @@ public sealed class BrowserPackageReferenceTests
     [InlineData("McMaster.NETCore.Plugins.dll")]
     [InlineData("Atomiton.Storage.Hosting.dll")]
     [InlineData("Atomiton.Storage.Plugins.FileSystem.dll")]
+    [InlineData("Microsoft.Data.Sqlite.dll")]
+    [InlineData("SQLitePCLRaw.core.dll")]
     public void The_flows_sample_ships_without(string file)
     {
         // The WebAssembly client's build output, as the sample's server serves it.

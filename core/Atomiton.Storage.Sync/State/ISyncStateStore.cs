@@ -3,8 +3,9 @@ namespace Atomiton.Storage.Sync.State;
 /// <summary>
 /// Where a sync pair keeps its state: per key the last observation of each side and the synced
 /// base, plus the pair record (identities, cursors) and a log. One store per pair.
-/// Implementations: <see cref="MemorySyncStateStore"/> (tests), <see cref="SqliteSyncStateStore"/>
-/// (desktop and server), and the browser's IndexedDB store.
+/// Implementations: <see cref="MemorySyncStateStore"/> (tests), <c>SqliteSyncStateStore</c>
+/// (desktop and server; package Atomiton.Storage.Sync.Sqlite) and <c>IndexedDbSyncStateStore</c> (the browser;
+/// package Atomiton.Storage.Plugins.Browser).
 /// </summary>
 /// <remarks>
 /// Rules an implementation keeps: <see cref="CommitAsync"/> is atomic and durable when it returns;

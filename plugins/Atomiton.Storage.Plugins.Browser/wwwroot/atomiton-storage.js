@@ -964,3 +964,232 @@ export function aeadRelease(id) {
   segmentKeys.delete(id);
   return ok(true);
 }
+
+// ---- sync state (IndexedDbSyncStateStore: ISyncStateStore in the page) ----
+// One database per sync pair: `keys` (one record per key: k, and a / b / s, the JSON of side A's and B's last
+// observed versions and the synced base; sparse index fields pa, pb, sy, u holding the key when A is present, B is
+// present, a base exists, work is left), `meta` ('pair': the pair record's JSON; 'lock': the run lock) and `log`
+// (auto-increment, each line's JSON). Every change is one readwrite transaction with strict durability.
+
+const SYNC_STORES = ['keys', 'meta', 'log'];
+const syncHandles = new Map();
+
+export function ssOpen(name) {
+  return guard(() => new Promise((resolve) => {
+    let factory;
+    try {
+      factory = globalThis.indexedDB;
+    } catch (error) {
+      resolve(fail('IndexedDbUnavailable', `IndexedDB cannot be reached here (${error?.name ?? error}).`));
+      return;
+    }
+    if (!factory) {
+      resolve(fail('IndexedDbUnavailable', 'This browser (or this page, such as a private window or an embedded view) offers no IndexedDB.'));
+      return;
+    }
+    let req;
+    try {
+      req = factory.open(name, 1);
+    } catch (error) {
+      resolve(fail(error?.name === 'SecurityError' ? 'IndexedDbUnavailable' : String(error?.name ?? 'Error'), String(error?.message ?? error)));
+      return;
+    }
+    req.onupgradeneeded = () => {
+      const db = req.result;
+      const keys = db.createObjectStore('keys', { keyPath: 'k' });
+      for (const index of ['pa', 'pb', 'sy', 'u']) keys.createIndex(index, index);
+      db.createObjectStore('meta');
+      db.createObjectStore('log', { autoIncrement: true });
+    };
+    req.onblocked = () => resolve(fail('Blocked', 'another connection to this database (an older version, in another tab) did not close.'));
+    req.onerror = () => resolve(describe(req.error));
+    req.onsuccess = () => {
+      const db = req.result;
+      for (const store of SYNC_STORES) {
+        if (!db.objectStoreNames.contains(store)) {
+          db.close();
+          resolve(fail('VersionError', `the database exists without the store '${store}'; it is not a sync state database of Atomiton Storage. Choose another name.`));
+          return;
+        }
+      }
+      const id = nextId++;
+      const handle = { db, name, closed: false };
+      db.onversionchange = () => { db.close(); handle.closed = true; };
+      syncHandles.set(id, handle);
+      resolve(ok(id));
+    };
+  }));
+}
+
+function syncHandle(id) {
+  const handle = syncHandles.get(id);
+  if (!handle) throw new DOMException(`Sync state handle ${id} is closed.`, 'InvalidStateError');
+  if (handle.closed) throw new DOMException(`The database '${handle.name}' was closed because another tab deleted it or opened a newer version; reload this page.`, 'VersionChange');
+  return handle;
+}
+
+export function ssClose(id) {
+  const handle = syncHandles.get(id);
+  syncHandles.delete(id);
+  if (handle && !handle.closed) handle.db.close();
+  return ok(true);
+}
+
+function syncTx(id, stores, mode) {
+  const handle = syncHandle(id);
+  return mode === 'readwrite' ? handle.db.transaction(stores, mode, { durability: 'strict' }) : handle.db.transaction(stores, mode);
+}
+
+const keyAnswer = record => ({ k: record.k, a: record.a ?? null, b: record.b ?? null, s: record.s ?? null });
+
+export function ssGet(id, key) {
+  return guard(async () => {
+    const record = await request(syncTx(id, 'keys', 'readonly').objectStore('keys').get(key));
+    return ok(record ? keyAnswer(record) : null);
+  });
+}
+
+// One page of key states in key order: all keys starting with `prefix` (unsettled: false), or those with work
+// left (unsettled: true), after `after` (null: from the start); at most `limit` states and about `budget` bytes.
+export function ssPage(id, prefix, after, unsettled, limit, budget) {
+  return guard(() => new Promise((resolve, reject) => {
+    const store = syncTx(id, 'keys', 'readonly').objectStore('keys');
+    const source = unsettled ? store.index('u') : store;
+    const start = after !== null ? after : (unsettled ? null : prefix);
+    const range = start === null ? null : IDBKeyRange.lowerBound(start, after !== null);
+    const items = [];
+    let bytes = 0;
+    const req = source.openCursor(range);
+    req.onerror = () => reject(req.error);
+    req.onsuccess = () => {
+      const cursor = req.result;
+      if (!cursor) { resolve(ok({ items, more: false })); return; }
+      const record = cursor.value;
+      if (!unsettled && !record.k.startsWith(prefix)) { resolve(ok({ items, more: false })); return; }
+      const answer = keyAnswer(record);
+      const size = sizeOf(answer);
+      if (items.length > 0 && (items.length >= limit || bytes + size > budget)) { resolve(ok({ items, more: true })); return; }
+      items.push(answer);
+      bytes += size;
+      cursor.continue();
+    };
+  }));
+}
+
+export function ssCount(id) {
+  return guard(async () => {
+    const keys = syncTx(id, 'keys', 'readonly').objectStore('keys');
+    const [synced, presentA, presentB, unsettled] = await Promise.all(['sy', 'pa', 'pb', 'u'].map(name => request(keys.index(name).count())));
+    return ok({ synced, presentA, presentB, unsettled });
+  });
+}
+
+export function ssGetMeta(id, name) {
+  return guard(async () => ok((await request(syncTx(id, 'meta', 'readonly').objectStore('meta').get(name))) ?? null));
+}
+
+// One commit: records to put (already carrying their sparse index fields), keys to delete, the pair record's JSON
+// (or null to leave it) and log lines' JSON, all in one transaction.
+export function ssCommit(id, puts, deletes, pair, logs) {
+  return guard(async () => {
+    const tx = syncTx(id, SYNC_STORES, 'readwrite');
+    const completion = done(tx);
+    const keys = tx.objectStore('keys');
+    for (const record of puts) {
+      for (const field of ['pa', 'pb', 'sy', 'u']) if (record[field] !== 1) delete record[field]; else record[field] = record.k;
+      keys.put(record);
+    }
+    for (const key of deletes) keys.delete(key);
+    if (pair !== null) tx.objectStore('meta').put(pair, 'pair');
+    const log = tx.objectStore('log');
+    for (const line of logs) log.add(line);
+    await completion;
+    return ok(true);
+  });
+}
+
+export function ssLog(id, after, limit, budget) {
+  return guard(() => new Promise((resolve, reject) => {
+    const store = syncTx(id, 'log', 'readonly').objectStore('log');
+    const items = [];
+    let bytes = 0;
+    const req = store.openCursor(after === 0 ? null : IDBKeyRange.lowerBound(after, true));
+    req.onerror = () => reject(req.error);
+    req.onsuccess = () => {
+      const cursor = req.result;
+      if (!cursor) { resolve(ok({ items, more: false })); return; }
+      const size = cursor.value.length + 16;
+      if (items.length > 0 && (items.length >= limit || bytes + size > budget)) { resolve(ok({ items, more: true })); return; }
+      items.push({ n: cursor.key, j: cursor.value });
+      bytes += size;
+      cursor.continue();
+    };
+  }));
+}
+
+export function ssReset(id) {
+  return guard(async () => {
+    const tx = syncTx(id, ['keys', 'meta'], 'readwrite');
+    const completion = done(tx);
+    tx.objectStore('keys').clear();
+    tx.objectStore('meta').delete('pair');
+    await completion;
+    return ok(true);
+  });
+}
+
+// The run lock's compare-and-set: IndexedDB runs readwrite transactions over the same store one at a time across
+// every tab and worker of the origin, so two callers never both acquire. Times are .NET UTC ticks as strings.
+// The rule is SyncRunLock.Arbitrate's: free, expired at `now`, or already the caller's → the caller's.
+export function ssAcquire(id, owner, expires, json, now) {
+  return guard(async () => {
+    const tx = syncTx(id, 'meta', 'readwrite');
+    const completion = done(tx);
+    const meta = tx.objectStore('meta');
+    const current = await request(meta.get('lock'));
+    let answer;
+    if (!current) {
+      answer = { acquired: true, holder: json, takenOver: null };
+    } else if (current.owner === owner) {
+      const merged = JSON.parse(json);
+      merged.Since = JSON.parse(current.json).Since;
+      answer = { acquired: true, holder: JSON.stringify(merged), takenOver: null };
+    } else if (BigInt(now) >= BigInt(current.expires)) {
+      answer = { acquired: true, holder: json, takenOver: current.json };
+    } else {
+      answer = { acquired: false, holder: current.json, takenOver: null };
+    }
+    if (answer.acquired) meta.put({ owner, expires, json: answer.holder }, 'lock');
+    await completion;
+    return ok(answer);
+  });
+}
+
+export function ssRenew(id, owner, expires, expiresJson) {
+  return guard(async () => {
+    const tx = syncTx(id, 'meta', 'readwrite');
+    const completion = done(tx);
+    const meta = tx.objectStore('meta');
+    const current = await request(meta.get('lock'));
+    const held = current !== undefined && current.owner === owner;
+    if (held) {
+      const lock = JSON.parse(current.json);
+      lock.Expires = expiresJson;
+      meta.put({ owner, expires, json: JSON.stringify(lock) }, 'lock');
+    }
+    await completion;
+    return ok(held);
+  });
+}
+
+export function ssRelease(id, owner) {
+  return guard(async () => {
+    const tx = syncTx(id, 'meta', 'readwrite');
+    const completion = done(tx);
+    const meta = tx.objectStore('meta');
+    const current = await request(meta.get('lock'));
+    if (current !== undefined && current.owner === owner) meta.delete('lock');
+    await completion;
+    return ok(true);
+  });
+}
