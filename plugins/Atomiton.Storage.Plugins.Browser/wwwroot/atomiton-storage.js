@@ -147,6 +147,8 @@ function postContent(blob, address) {
   }).then(
     response => (response.ok ? ok(true) : fail('TransferFailed', `the transfer address answered HTTP ${response.status}`)),
     error => fail('TransferFailed', `the transfer failed: ${error?.message ?? error}`)));
+  // .NET asks for the outcome right after this answer; if it never does (its load was cancelled), forget it later.
+  posts.get(ticket).then(() => setTimeout(() => posts.delete(ticket), 60000));
   return { posted: ticket, length: blob.size };
 }
 
