@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Atomiton.Storage.IO;
 using Atomiton.Storage.Plugins.Browser.Interop;
 using Atomiton.Storage.Plugins.Browser.Transfers;
+using Atomiton.Storage.Plugins.Shared;
 using Microsoft.JSInterop;
 
 namespace Atomiton.Storage.Plugins.Browser;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Atomiton.Storage.Plugins.GoogleDrive.Api;
+using Atomiton.Storage.Plugins.Shared;
 using Google;
 using Google.Apis.Upload;
 

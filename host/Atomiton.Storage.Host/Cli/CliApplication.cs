@@ -39,7 +39,7 @@ internal static class CliApplication
         }
 
         var configuration = new InvocationConfiguration { Output = environment.Out, Error = environment.Error };
-        if (!environment.HandlesTermination)
+        if (!environment.HandlesTermination || TerminationSignal.RunsUntilStopped(parseResult.CommandResult))
         {
             configuration.ProcessTerminationTimeout = null;
         }

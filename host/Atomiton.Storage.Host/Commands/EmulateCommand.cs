@@ -58,6 +58,9 @@ internal static class EmulateCommand
             }
 
             await using var running = await chosen.StartAsync(new EmulatorStartOptions { Port = requestedPort }, cancellationToken);
+
+            // As serve: SIGTERM is a normal stop (exit 0); Ctrl+C exits 130 as docs/cli.md says.
+            using var stop = TerminationSignal.Register(invocation.Environment);
             if (invocation.Json)
             {
                 // One line: the emulator keeps running, so a script reads the first line rather than waiting for the end of a document.
@@ -86,23 +89,10 @@ internal static class EmulateCommand
 
             await invocation.Out.FlushAsync(CancellationToken.None);
 
-            // As serve: SIGTERM is a normal stop (exit 0); Ctrl+C exits 130 as docs/cli.md says.
-            bool terminated = false;
-            using var terminate = invocation.Environment.HandlesTermination && !OperatingSystem.IsWindows()
-                ? PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => Volatile.Write(ref terminated, true))
-                : null;
-            try
-            {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                // Stop below.
-            }
-
+            await stop.WaitAsync(cancellationToken);
             await running.DisposeAsync();
             invocation.Note("Stopped.");
-            return Volatile.Read(ref terminated) || !cancellationToken.IsCancellationRequested ? ExitCodes.Success : ExitCodes.Cancelled;
+            return stop.Terminated ? ExitCodes.Success : ExitCodes.Cancelled;
         });
         return command;
     }

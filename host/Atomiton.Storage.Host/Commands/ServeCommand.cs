@@ -90,6 +90,10 @@ internal static class ServeCommand
             }
 
             await using var server = await CloudServer.StartAsync(engine, options, cancellationToken);
+
+            // SIGTERM is how a service manager stops the server: a normal end (exit 0). Ctrl+C
+            // (SIGINT), like cancelling any other command, exits 130 as docs/cli.md says.
+            using var stop = TerminationSignal.Register(invocation.Environment);
             if (invocation.Json)
             {
                 // One line, as documented: the server keeps running, so a script reads the first line rather than waiting for the end of a document.
@@ -102,37 +106,14 @@ internal static class ServeCommand
 
             await invocation.Out.FlushAsync(CancellationToken.None);
 
-            // SIGTERM is how a service manager stops the server: a normal end (exit 0). Ctrl+C
-            // (SIGINT), like cancelling any other command, exits 130 as docs/cli.md says.
-            var stop = new StopSignal();
-            using var terminate = invocation.Environment.HandlesTermination && !OperatingSystem.IsWindows()
-                ? PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => stop.Terminated = true)
-                : null;
-            try
-            {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                // Ctrl+C: stop accepting requests and let those in flight finish briefly.
-            }
+            // Until Ctrl+C (the command's token) or SIGTERM; then stop accepting requests and let those in flight finish briefly.
+            await stop.WaitAsync(cancellationToken);
 
             using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             await server.StopAsync(grace.Token);
             invocation.Note("Stopped.");
-            return stop.Terminated || !cancellationToken.IsCancellationRequested ? ExitCodes.Success : ExitCodes.Cancelled;
+            return stop.Terminated ? ExitCodes.Success : ExitCodes.Cancelled;
         });
         return command;
-    }
-
-    private sealed class StopSignal
-    {
-        private volatile bool _terminated;
-
-        public bool Terminated
-        {
-            get => _terminated;
-            set => _terminated = value;
-        }
     }
 }

@@ -3,58 +3,6 @@ using Atomiton.Storage.IO;
 namespace Atomiton.Storage.Plugins.Browser.Transfers;
 
 /// <summary>
-/// A save's content as the transport reads it: the bytes the engine already read, then the rest of the caller's
-/// stream. A failure of the caller's stream (or of its stated length) is kept, so the engine reports it as it is
-/// rather than as the transfer's.
-/// </summary>
-internal sealed class PrefixedStream(byte[] first, Stream rest) : ReadOnlyStream
-{
-    private int _offset;
-
-    /// <summary>What the caller's stream threw, if it did.</summary>
-    public System.Runtime.ExceptionServices.ExceptionDispatchInfo? SourceError { get; private set; }
-
-    public override int Read(Span<byte> buffer)
-    {
-        if (_offset < first.Length)
-        {
-            int count = Math.Min(buffer.Length, first.Length - _offset);
-            first.AsSpan(_offset, count).CopyTo(buffer);
-            _offset += count;
-            return count;
-        }
-
-        try
-        {
-            return rest.Read(buffer);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            SourceError = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
-            throw;
-        }
-    }
-
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        if (_offset < first.Length)
-        {
-            return Read(buffer.Span);
-        }
-
-        try
-        {
-            return await rest.ReadAsync(buffer, cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            SourceError = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
-            throw;
-        }
-    }
-}
-
-/// <summary>
 /// A load's content as the page posted it: exactly <paramref name="length"/> bytes (the size the page reported
 /// with the item), or an error naming the key. Disposing it ends the page's request.
 /// </summary>

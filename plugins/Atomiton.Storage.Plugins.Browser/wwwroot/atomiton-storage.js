@@ -223,24 +223,29 @@ const STORES = ['objects', 'blobs', 'journal', 'meta'];
 // Listings read whole records, so a page of `limit` entries reads at most `limit` × this many content bytes.
 const RECORD_INLINE_MAX = 16 * 1024;
 
+// Starts opening a database: { req } or, when the page has no usable IndexedDB, { failure } (an error answer).
+function openRequest(name, version) {
+  let factory;
+  try {
+    factory = globalThis.indexedDB;
+  } catch (error) {
+    return { failure: fail('IndexedDbUnavailable', `IndexedDB cannot be reached here (${error?.name ?? error}).`) };
+  }
+  if (!factory) {
+    return { failure: fail('IndexedDbUnavailable', 'This browser (or this page, such as a private window or an embedded view) offers no IndexedDB.') };
+  }
+  try {
+    return { req: factory.open(name, version) };
+  } catch (error) {
+    return { failure: fail(error?.name === 'SecurityError' ? 'IndexedDbUnavailable' : String(error?.name ?? 'Error'), String(error?.message ?? error)) };
+  }
+}
+
 export function openIndexedDb(name, version, channelName) {
   return guard(() => new Promise((resolve, reject) => {
-    let factory;
-    try {
-      factory = globalThis.indexedDB;
-    } catch (error) {
-      resolve(fail('IndexedDbUnavailable', `IndexedDB cannot be reached here (${error?.name ?? error}).`));
-      return;
-    }
-    if (!factory) {
-      resolve(fail('IndexedDbUnavailable', 'This browser (or this page, such as a private window or an embedded view) offers no IndexedDB.'));
-      return;
-    }
-    let req;
-    try {
-      req = factory.open(name, version);
-    } catch (error) {
-      resolve(fail(error?.name === 'SecurityError' ? 'IndexedDbUnavailable' : String(error?.name ?? 'Error'), String(error?.message ?? error)));
+    const { req, failure } = openRequest(name, version);
+    if (failure) {
+      resolve(failure);
       return;
     }
     req.onupgradeneeded = () => {
@@ -978,22 +983,9 @@ const syncHandles = new Map();
 
 export function ssOpen(name) {
   return guard(() => new Promise((resolve) => {
-    let factory;
-    try {
-      factory = globalThis.indexedDB;
-    } catch (error) {
-      resolve(fail('IndexedDbUnavailable', `IndexedDB cannot be reached here (${error?.name ?? error}).`));
-      return;
-    }
-    if (!factory) {
-      resolve(fail('IndexedDbUnavailable', 'This browser (or this page, such as a private window or an embedded view) offers no IndexedDB.'));
-      return;
-    }
-    let req;
-    try {
-      req = factory.open(name, 1);
-    } catch (error) {
-      resolve(fail(error?.name === 'SecurityError' ? 'IndexedDbUnavailable' : String(error?.name ?? 'Error'), String(error?.message ?? error)));
+    const { req, failure } = openRequest(name, 1);
+    if (failure) {
+      resolve(failure);
       return;
     }
     req.onupgradeneeded = () => {
