@@ -163,6 +163,42 @@ public sealed class HttpTransportTests(BrowserFixture browser)
     }
 
     [SkippableFact]
+    public async Task A_page_that_goes_away_during_a_load_gives_the_reader_a_network_error_naming_the_key_not_a_short_object()
+    {
+        Skip.If(BrowserFixture.ChromiumPath is null, BrowserFixture.MissingChromium);
+        var page = await browser.OpenAsync(); // its own tab: it is navigated away
+        try
+        {
+            await using var engine = new IndexedDbEngine(page.Runtime, new IndexedDbOptions { DatabaseName = "http-gone-" + Guid.NewGuid().ToString("N") }, transport: browser.Transport);
+            byte[] content = Seeded(16 * MiB, seed: 7);
+            await engine.SaveAsync("going.bin", content);
+
+            await using var read = await engine.OpenReadAsync("going.bin");
+            byte[] head = new byte[64 * 1024];
+            await read.Content.ReadExactlyAsync(head);
+            await page.Page.GoToAsync("about:blank");
+
+            var error = await Assert.ThrowsAsync<StorageException>(async () =>
+            {
+                byte[] buffer = new byte[81920];
+                while (await read.Content.ReadAsync(buffer) > 0)
+                {
+                }
+            });
+            Assert.Equal(StorageErrorCode.NetworkError, error.Code);
+            Assert.True(error.IsTransient);
+            Assert.Contains("'going.bin'", error.Message, StringComparison.Ordinal);
+            Assert.Contains($"of {16 * MiB} bytes", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await page.Page.CloseAsync();
+        }
+
+        Assert.Equal(0, HostTransport.Pending);
+    }
+
+    [SkippableFact]
     public async Task When_the_page_cannot_reach_the_endpoints_large_objects_go_through_the_circuit_and_it_is_logged_once()
     {
         var page = await PageAsync();

@@ -313,13 +313,14 @@ public sealed class IndexedDbEngine : BrowserEngine
     {
         if (_handle is { } handle)
         {
+            using var release = new CancellationTokenSource(BrowserModule.ReleaseGuard);
             try
             {
-                await Module.InvokeAsync<JsResult<bool>>("closeIndexedDb", "dispose", null, CancellationToken.None, handle);
+                await Module.InvokeAsync<JsResult<bool>>("closeIndexedDb", "dispose", null, release.Token, handle);
             }
-            catch (StorageException)
+            catch (Exception e) when (e is StorageException or OperationCanceledException)
             {
-                // The page is gone, and the connection with it.
+                // The page is gone (or does not answer), and the connection with it.
             }
         }
 

@@ -29,6 +29,13 @@ internal sealed class BrowserModule : IAsyncDisposable
     /// </summary>
     internal static readonly TimeSpan CallGuard = TimeSpan.FromMinutes(3);
 
+    /// <summary>
+    /// How long releasing what an engine holds in the page (its database connection, the module) may wait for an
+    /// answer. Release is best effort — a page that is gone took those with it — and a page left without its circuit
+    /// knowing yet (Blazor keeps a disconnected circuit for minutes) would otherwise hold a disposal for the full guard.
+    /// </summary>
+    internal static readonly TimeSpan ReleaseGuard = TimeSpan.FromSeconds(20);
+
     private static readonly ConditionalWeakTable<IJSRuntime, object> SendLocks = new();
 
     private readonly SemaphoreSlim _importing = new(1, 1);
@@ -157,13 +164,13 @@ internal sealed class BrowserModule : IAsyncDisposable
             _module = null;
             try
             {
-                await module.DisposeAsync();
+                await module.DisposeAsync().AsTask().WaitAsync(ReleaseGuard);
             }
             catch (JSDisconnectedException)
             {
                 // The circuit is gone, and the module with it.
             }
-            catch (TaskCanceledException)
+            catch (Exception e) when (e is TaskCanceledException or TimeoutException)
             {
                 // The page did not answer (closed, circuit not yet dropped): nothing to release any more.
             }

@@ -23,6 +23,9 @@ internal sealed partial class HttpContentTransport(BrowserStorageTransferOptions
     private readonly string _relativePath = options.Path.Trim('/');
     private int _unreachableReported;
 
+    /// <summary>How long a request the page abandoned stays open for the engine's reader to notice and let go.</summary>
+    private static readonly TimeSpan AbortedReaderGrace = TimeSpan.FromMinutes(2);
+
     /// <summary>Where the endpoints are mapped.</summary>
     public string Path => options.Path;
 
@@ -130,7 +133,13 @@ internal sealed partial class HttpContentTransport(BrowserStorageTransferOptions
         }
         catch (OperationCanceledException)
         {
-            // The page went away while the engine was reading: the reader sees the body end early.
+            // The page went away while the engine was reading: the reader's next read fails (the server's body
+            // reports the abort); give it time to see that and let go, then close the body to it for good.
+            await Task.WhenAny(body.Done, Task.Delay(AbortedReaderGrace, CancellationToken.None));
+        }
+        finally
+        {
+            body.EndRequest();
         }
     }
 
@@ -222,41 +231,54 @@ internal sealed partial class HttpContentTransport(BrowserStorageTransferOptions
         }
     }
 
-    /// <summary>The posted body as the engine reads it; disposing it lets the page's request end.</summary>
-    internal sealed class ArrivedBody(Stream body) : Stream
+    /// <summary>
+    /// The posted body as the engine reads it; disposing it lets the page's request end. Once the request is over
+    /// (<see cref="EndRequest"/>, called before the handler returns and the server reuses the request's objects) it never
+    /// touches the server's body again: reads fail with an <see cref="IOException"/> instead.
+    /// </summary>
+    internal sealed class ArrivedBody(Stream body) : Atomiton.Storage.IO.ReadOnlyStream
     {
         private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly Lock _gate = new();
+        private bool _closed;
 
         public Task Done => _done.Task;
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => body.Read(buffer, offset, count);
-
-        public override int Read(Span<byte> buffer) => body.Read(buffer);
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            body.ReadAsync(buffer, offset, count, cancellationToken);
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => body.ReadAsync(buffer, cancellationToken);
-
-        public override void Flush()
+        public override int Read(Span<byte> buffer)
         {
+            lock (_gate)
+            {
+                ThrowIfClosed();
+                return body.Read(buffer);
+            }
         }
 
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            lock (_gate)
+            {
+                ThrowIfClosed();
+            }
 
-        public override void SetLength(long value) => throw new NotSupportedException();
+            return await body.ReadAsync(buffer, cancellationToken);
+        }
 
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        /// <summary>The request is over: later reads fail rather than reach the server's (reused) body.</summary>
+        public void EndRequest()
+        {
+            lock (_gate)
+            {
+                _closed = true;
+            }
+        }
+
+        private void ThrowIfClosed()
+        {
+            if (_closed)
+            {
+                throw new IOException("The page's request ended (the page was closed or reloaded, or the connection dropped).");
+            }
+        }
 
         protected override void Dispose(bool disposing)
         {

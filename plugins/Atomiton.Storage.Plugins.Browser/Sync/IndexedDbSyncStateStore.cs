@@ -204,13 +204,14 @@ public sealed class IndexedDbSyncStateStore : ISyncStateStore
             return;
         }
 
+        using var release = new CancellationTokenSource(BrowserModule.ReleaseGuard);
         try
         {
-            await _module.InvokeAsync<JsResult<bool>>("ssClose", "dispose", null, CancellationToken.None, _handle);
+            await _module.InvokeAsync<JsResult<bool>>("ssClose", "dispose", null, release.Token, _handle);
         }
-        catch (StorageException)
+        catch (Exception e) when (e is StorageException or OperationCanceledException)
         {
-            // The page is gone, and the connection with it.
+            // The page is gone (or does not answer), and the connection with it.
         }
 
         await _module.DisposeAsync();

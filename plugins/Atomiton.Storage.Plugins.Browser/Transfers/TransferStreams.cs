@@ -13,7 +13,16 @@ internal sealed class PostedContentStream(Stream body, long length, string provi
 
     public override int Read(Span<byte> buffer)
     {
-        int read = body.Read(buffer);
+        int read;
+        try
+        {
+            read = body.Read(buffer);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            throw Cut(e);
+        }
+
         return Check(read, buffer.Length);
     }
 
@@ -24,8 +33,11 @@ internal sealed class PostedContentStream(Stream body, long length, string provi
         {
             read = await body.ReadAsync(buffer, cancellationToken);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or ObjectDisposedException
+            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
+            // The server's body reports a page that went away as an IOException (BadHttpRequestException), or as the
+            // connection's abort (an OperationCanceledException nobody asked for).
             throw Cut(e);
         }
 
