@@ -140,18 +140,18 @@ public abstract class BrowserEngine : StorageEngine
 
         // The page had the address and the content failed on the way: the content's own error (a stated length that
         // was wrong, the caller's stream), else the connection's.
+        Exception? cause = null;
         try
         {
             await offer.Completion.WaitAsync(BrowserModule.CallGuard, CancellationToken.None);
         }
-        catch (Exception e) when (e is not TimeoutException)
+        catch (Exception e)
         {
             content.SourceError?.Throw();
-            throw new StorageException(StorageErrorCode.NetworkError, $"The page could not fetch the content of '{key}' over HTTP ({answer.Message}); nothing was written. Save again.", e)
-            { Provider = EngineType, Operation = StorageOperation.Save, Key = key, IsTransient = true };
+            cause = e;
         }
 
-        throw new StorageException(StorageErrorCode.NetworkError, $"The page could not fetch the content of '{key}' over HTTP ({answer.Message}); nothing was written. Save again.")
+        throw new StorageException(StorageErrorCode.NetworkError, $"The page could not fetch the content of '{key}' over HTTP ({answer.Message}); nothing was written. Save again.", cause)
         { Provider = EngineType, Operation = StorageOperation.Save, Key = key, IsTransient = true };
     }
 

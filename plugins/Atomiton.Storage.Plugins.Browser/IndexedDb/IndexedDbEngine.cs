@@ -313,15 +313,7 @@ public sealed class IndexedDbEngine : BrowserEngine
     {
         if (_handle is { } handle)
         {
-            using var release = new CancellationTokenSource(BrowserModule.ReleaseGuard);
-            try
-            {
-                await Module.InvokeAsync<JsResult<bool>>("closeIndexedDb", "dispose", null, release.Token, handle);
-            }
-            catch (Exception e) when (e is StorageException or OperationCanceledException)
-            {
-                // The page is gone (or does not answer), and the connection with it.
-            }
+            await Module.ReleaseAsync("closeIndexedDb", handle);
         }
 
         _opening.Dispose();

@@ -157,6 +157,23 @@ internal sealed class BrowserModule : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Releases something the page holds (a database connection): best effort, waiting at most
+    /// <see cref="ReleaseGuard"/>; a page that is gone or does not answer took it with it.
+    /// </summary>
+    public async ValueTask ReleaseAsync(string function, params object?[] args)
+    {
+        using var release = new CancellationTokenSource(ReleaseGuard);
+        try
+        {
+            await InvokeAsync<JsResult<bool>>(function, "dispose", null, release.Token, args);
+        }
+        catch (Exception e) when (e is StorageException or OperationCanceledException)
+        {
+            // The page is gone (or does not answer), and what it held with it.
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_module is { } module)

@@ -204,15 +204,7 @@ public sealed class IndexedDbSyncStateStore : ISyncStateStore
             return;
         }
 
-        using var release = new CancellationTokenSource(BrowserModule.ReleaseGuard);
-        try
-        {
-            await _module.InvokeAsync<JsResult<bool>>("ssClose", "dispose", null, release.Token, _handle);
-        }
-        catch (Exception e) when (e is StorageException or OperationCanceledException)
-        {
-            // The page is gone (or does not answer), and the connection with it.
-        }
+        await _module.ReleaseAsync("ssClose", _handle);
 
         await _module.DisposeAsync();
     }
