@@ -95,17 +95,45 @@ internal static class EngineBenchmark
             }
 
             result["save10000SmallMs"] = watch.Elapsed.TotalMilliseconds;
+            // Each listing is timed three times, beside its peer: the same database listed directly in JavaScript
+            // (directIdbList: one getAll over the prefix), and the module's own time inside the engine's listing.
             foreach (bool keysOnly in new[] { false, true })
             {
-                watch.Restart();
-                int listed = 0;
-                await foreach (var entry in engine.ListAsync(new ListOptions { Prefix = "many/", KeysOnly = keysOnly }))
+                string label = keysOnly ? "list10000KeysOnly" : "list10000";
+                var rounds = new List<Dictionary<string, double>>();
+                for (int round = 0; round < Rounds; round++)
                 {
-                    listed++;
+                    await module.InvokeAsync<JsonElement>("interopProfile", true);
+                    watch.Restart();
+                    int listed = 0;
+                    await foreach (var entry in engine.ListAsync(new ListOptions { Prefix = "many/", KeysOnly = keysOnly }))
+                    {
+                        listed++;
+                    }
+
+                    double engineMs = watch.Elapsed.TotalMilliseconds;
+                    var profile = await module.InvokeAsync<JsonElement>("interopProfile", false);
+                    double[] direct = await module.InvokeAsync<double[]>("directIdbList", "bench-" + run, "many/", keysOnly);
+                    var figures = new Dictionary<string, double>(StringComparer.Ordinal)
+                    {
+                        ["engineMs"] = engineMs,
+                        ["listed"] = listed,
+                        ["moduleMs"] = profile.GetProperty("ms").EnumerateObject().Sum(p => p.Value.GetDouble()),
+                        ["directMs"] = direct[1],
+                        ["directListed"] = direct[0],
+                        ["engineOverDirect"] = engineMs / direct[1],
+                    };
+                    foreach (var call in profile.GetProperty("calls").EnumerateObject())
+                    {
+                        figures["calls." + call.Name] = call.Value.GetDouble();
+                    }
+
+                    rounds.Add(figures);
                 }
 
-                result[keysOnly ? "list10000KeysOnlyMs" : "list10000Ms"] = watch.Elapsed.TotalMilliseconds;
-                result[keysOnly ? "listedKeysOnly" : "listed"] = listed;
+                result[label + "Rounds"] = rounds;
+                result[label + "Ms"] = Median(rounds.Select(r => r["engineMs"]));
+                result[keysOnly ? "listedKeysOnly" : "listed"] = (int)rounds[0]["listed"];
             }
         }
         finally
@@ -115,6 +143,12 @@ internal static class EngineBenchmark
         }
 
         return result;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     /// <summary>Saves then loads <paramref name="iterations"/> keys; milliseconds per save and per load.</summary>

@@ -92,7 +92,76 @@ internal sealed class SelfCheckRunner(IJSRuntime js)
         }
 
         problems.Add($"{engine.EngineType}: {Sizes.Length} sizes checked");
+        await ListingAsync(engine, problems);
         return problems;
+    }
+
+    /// <summary>
+    /// Listings as the WebAssembly engine reads them (indexeddb: [JSImport] and generated JSON): pages of every size
+    /// around the count, shallow with common prefixes, StartAfter, keys only, metadata and content type, and keys that
+    /// JSON must escape. Adds one line per difference, then one summary line.
+    /// </summary>
+    private static async Task ListingAsync(IStorageEngine engine, List<string> problems)
+    {
+        string[] names = ["a", "b/1", "b/2", "c\"quote\"", "d é 日本 😀", "e/f/g", "z~!"];
+        var keys = names.Select(n => "list/" + n).ToList();
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["owner"] = "ada \"q\" ü", ["n"] = "1" };
+        foreach (string key in keys)
+        {
+            await engine.SaveAsync(key, new byte[] { 1, 2, 3 }, new SaveOptions { ContentType = "text/x-check", Metadata = metadata });
+        }
+
+        var ordered = keys.Order(StringComparer.Ordinal).ToList();
+        foreach (int pageSize in new[] { 1, 2, keys.Count - 1, keys.Count, 500 })
+        {
+            var listed = new List<StorageEntry>();
+            await foreach (var entry in engine.ListAsync(new ListOptions { Prefix = "list/", Recursive = true, PageSize = pageSize }))
+            {
+                listed.Add(entry);
+            }
+
+            if (!listed.Select(e => e.Key).SequenceEqual(ordered))
+            {
+                problems.Add($"{engine.EngineType}: pages of {pageSize} listed [{string.Join(", ", listed.Select(e => e.Key))}]");
+            }
+
+            foreach (var entry in listed)
+            {
+                if (entry.Item is not { Size: 3, ContentType: "text/x-check" } item || !item.Metadata.OrderBy(m => m.Key, StringComparer.Ordinal).SequenceEqual(metadata.OrderBy(m => m.Key, StringComparer.Ordinal)))
+                {
+                    problems.Add($"{engine.EngineType}: '{entry.Key}' listed without its size, content type or metadata");
+                }
+            }
+        }
+
+        var shallow = new List<string>();
+        await foreach (var entry in engine.ListAsync(new ListOptions { Prefix = "list/", Recursive = false, PageSize = 2 }))
+        {
+            shallow.Add(entry.IsPrefix ? entry.Key + "*" : entry.Key);
+        }
+
+        var expectedShallow = ordered.Select(k => k.IndexOf('/', "list/".Length) is int slash and >= 0 ? k[..(slash + 1)] + "*" : k).Distinct().ToList();
+        if (!shallow.SequenceEqual(expectedShallow))
+        {
+            problems.Add($"{engine.EngineType}: the shallow listing was [{string.Join(", ", shallow)}], not [{string.Join(", ", expectedShallow)}]");
+        }
+
+        var after = new List<string>();
+        await foreach (var entry in engine.ListAsync(new ListOptions { Prefix = "list/", Recursive = true, StartAfter = ordered[2], KeysOnly = true }))
+        {
+            after.Add(entry.Key);
+            if (entry.Item is not null)
+            {
+                problems.Add($"{engine.EngineType}: a keys-only listing returned the item of '{entry.Key}'");
+            }
+        }
+
+        if (!after.SequenceEqual(ordered.Skip(3)))
+        {
+            problems.Add($"{engine.EngineType}: after '{ordered[2]}' the listing was [{string.Join(", ", after)}]");
+        }
+
+        await engine.DeletePrefixAsync("list/");
     }
 
     private async Task<Dictionary<string, object?>> LargeAsync(string run)

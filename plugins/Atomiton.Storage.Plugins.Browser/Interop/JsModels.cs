@@ -90,6 +90,13 @@ internal sealed class JsListPage
     [JsonPropertyName("more")] public bool More { get; set; }
 }
 
+/// <summary>
+/// Generated (de)serialization for the answers read outside IJSRuntime (WebAssembly listings through [JSImport]):
+/// System.Text.Json's reflection path runs slowly in the WebAssembly interpreter, and this also survives trimming.
+/// </summary>
+[JsonSerializable(typeof(JsResult<JsListPage>))]
+internal sealed partial class BrowserJson : JsonSerializerContext;
+
 /// <summary>The change journal's epoch, trimmed point and latest sequence.</summary>
 internal sealed class JsChangeState
 {

@@ -514,7 +514,13 @@ export function idbList(id, prefix, startAfter, limit, shallow, keysOnly, budget
       };
     });
     return ok({ entries, more });
-  });
+  }, 'idbList');
+}
+
+// idbList for [JSImport] (WebAssembly): the same answer as one JSON string, which .NET reads with generated
+// code (System.Text.Json's reflection is slow in the WebAssembly interpreter; IJSRuntime's answers go through it).
+export async function idbListImported(id, prefix, startAfter, limit, shallow, keysOnly, budget) {
+  return JSON.stringify(await idbList(id, prefix, startAfter, limit, shallow, keysOnly, budget));
 }
 
 export function idbChangeState(id) {
@@ -907,6 +913,28 @@ export async function engineJsRoundTrip(name, bytes, iterations) {
   closeIndexedDb(opened.v);
   indexedDB.deleteDatabase(name);
   return [saving / iterations, loading / iterations];
+}
+
+// The listing benchmark's peer (docs/benchmarks.md): the engine's database listed directly, as a JavaScript app
+// would — one getAll (or getAllKeys) over the prefix's key range, each record's metadata mapped as the engine
+// returns it. Answers [entries, milliseconds].
+export async function directIdbList(name, prefix, keysOnly) {
+  const db = await new Promise((resolve, reject) => {
+    const req = indexedDB.open(name);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+  try {
+    const started = performance.now();
+    const store = db.transaction('objects', 'readonly').objectStore('objects');
+    const range = IDBKeyRange.bound(prefix, prefix + '\uffff');
+    const listed = keysOnly
+      ? await request(store.getAllKeys(range))
+      : (await request(store.getAll(range))).map(publicItem);
+    return [listed.length, performance.now() - started];
+  } finally {
+    db.close();
+  }
 }
 
 // Makes IndexedDB unavailable in this page, as a private window or an embedded view does (tests).
