@@ -29,9 +29,13 @@ internal static partial class ImportedModule
     [JSImport("idbOpenImported", Name)]
     public static partial Task<JSObject> IdbOpen(int handle, string key, string? ifNoneMatch, string? rangeJson, int inlineMax);
 
-    /// <summary>A listing page as the JSON of <c>{ v: JsListPage }</c> or <c>{ e, m }</c>, read with <see cref="BrowserJson"/>.</summary>
-    [JSImport("idbListImported", Name)]
-    public static partial Task<string> IdbList(int handle, string prefix, string? startAfter, int limit, bool shallow, bool keysOnly, int budget);
+    /// <summary>A listing page as a flat JS array of strings (see <see cref="JsListPage.FromFlat"/>).</summary>
+    [JSImport("idbListFlat", Name)]
+    public static partial Task<JSObject> IdbList(int handle, string prefix, string? startAfter, int limit, bool shallow, bool keysOnly);
+
+    [JSImport("stringsOf", Name)]
+    [return: JSMarshalAs<JSType.Array<JSType.String>>]
+    public static partial string[] StringsOf(JSObject array);
 
     [JSImport("readerRead", Name)]
     public static partial Task<JSObject> ReaderRead(int reader, double offset, int count);
