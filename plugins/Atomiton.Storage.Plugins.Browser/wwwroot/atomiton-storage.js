@@ -507,16 +507,28 @@ export function idbList(id, prefix, startAfter, limit, shallow, keysOnly, budget
     };
     if (!shallow) {
       const upper = prefixUpperBound(prefix);
-      if (upper !== null && lower >= upper) return ok({ entries, more });
-      const range = upper === null
-        ? (lower === '' ? null : IDBKeyRange.lowerBound(lower, exclusive))
-        : (lower === '' ? IDBKeyRange.upperBound(upper, true) : IDBKeyRange.bound(lower, upper, exclusive, true));
-      // One more than the page holds: if it comes back, the listing goes on.
-      const found = await request(keysOnly ? store.getAllKeys(range, limit + 1) : store.getAll(range, limit + 1));
-      for (const value of found) {
-        if (!add(keysOnly ? { k: value } : { k: value.k, i: publicItem(value) })) { more = true; break; }
+      let from = lower;
+      let fromExclusive = exclusive;
+      while (true) {
+        if (upper !== null && from >= upper) return ok({ entries, more: false });
+        const range = upper === null
+          ? (from === '' ? null : IDBKeyRange.lowerBound(from, fromExclusive))
+          : (from === '' ? IDBKeyRange.upperBound(upper, true) : IDBKeyRange.bound(from, upper, fromExclusive, true));
+        // One more than the page can still hold (if it comes back, the listing goes on); under a byte budget,
+        // about as many as the budget has room for at the sizes seen so far, so records are not read for nothing.
+        let count = limit - entries.length + 1;
+        if (budget > 0) {
+          const average = entries.length > 0 ? used / entries.length : 160;
+          count = Math.min(count, Math.max(16, Math.ceil((budget - used) / average) + 1));
+        }
+        const found = await request(keysOnly ? store.getAllKeys(range, count) : store.getAll(range, count));
+        for (const value of found) {
+          if (!add(keysOnly ? { k: value } : { k: value.k, i: publicItem(value) })) return ok({ entries, more: true });
+        }
+        if (found.length < count) return ok({ entries, more: false });
+        from = keysOnly ? found[found.length - 1] : found[found.length - 1].k;
+        fromExclusive = true;
       }
-      return ok({ entries, more });
     }
     const range = lower === '' ? null : IDBKeyRange.lowerBound(lower, exclusive);
     await new Promise((resolve, reject) => {
