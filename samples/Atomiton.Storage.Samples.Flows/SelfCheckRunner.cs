@@ -97,9 +97,10 @@ internal sealed class SelfCheckRunner(IJSRuntime js)
     }
 
     /// <summary>
-    /// Listings as the WebAssembly engine reads them (indexeddb: [JSImport] and generated JSON): pages of every size
-    /// around the count, shallow with common prefixes, StartAfter, keys only, metadata and content type, and keys that
-    /// JSON must escape. Adds one line per difference, then one summary line.
+    /// Listings as the WebAssembly engines read them (indexeddb: pages through [JSImport] as flat string arrays;
+    /// localstorage: through IJSRuntime): pages of every size around the count, shallow with common prefixes,
+    /// StartAfter, keys only, metadata and content type, and keys with quotes and non-ASCII text. Adds one line per
+    /// difference (none when every listing is right).
     /// </summary>
     private static async Task ListingAsync(IStorageEngine engine, List<string> problems)
     {

@@ -580,7 +580,8 @@ export async function idbListFlat(id, prefix, startAfter, limit, shallow, keysOn
   return flat;
 }
 
-// A JS array of strings as .NET's string[] ([JSImport] cannot marshal one as a promise's result).
+// A JS array of strings handed to .NET as a string[]: [JSImport] marshals string arrays as a synchronous result, so
+// idbListFlat's promise resolves to the array as an object and this call converts it.
 export function stringsOf(array) {
   return array;
 }
@@ -989,7 +990,8 @@ export async function directIdbList(name, prefix, keysOnly) {
   try {
     const started = performance.now();
     const store = db.transaction('objects', 'readonly').objectStore('objects');
-    const range = IDBKeyRange.bound(prefix, prefix + '\uffff');
+    const upper = prefixUpperBound(prefix);
+    const range = upper === null ? null : IDBKeyRange.bound(prefix, upper, false, true);
     const listed = keysOnly
       ? await request(store.getAllKeys(range))
       : (await request(store.getAll(range))).map(publicItem);
